@@ -1,0 +1,327 @@
+"""Minimal-diff frontmatter edits.
+
+Every edit splices new lines for the keys it touches into the note's original lines and
+leaves every other byte alone: quotes, comments, blank lines, ``null``/``~``, indentation,
+long lines, key order, line endings and the body. After each edit the result is parsed
+again and compared with what the edit meant to do; any difference raises
+:class:`~codex_hooks.errors.EditError` so that a surprising result is never written.
+
+    >>> from codex_hooks import Note, FrontmatterEditor
+    >>> note = Note.from_text("---\\ntitle: 'A'\\ntags: [a]\\n---\\nbody\\n", "n.md")
+    >>> print(FrontmatterEditor(note).add_item("tags", "b").set("status", "done").note.text)
+    ---
+    title: 'A'
+    tags: [a, b]
+    status: done
+    ---
+    body
+    <BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from .errors import EditError, NoteError
+from .frontmatter import Frontmatter, KeySpan, Value, parse_frontmatter
+from .note import Note
+from .render import render_key, render_scalar
+
+DEFAULT_INDENT = "  "
+
+
+class FrontmatterEditor:
+    """Apply edits to one note's frontmatter; read the result from :attr:`note`.
+
+    Methods return the editor so that edits chain. :attr:`touched` names the keys changed
+    so far. A note without frontmatter gets one when a key is added. Notes whose
+    frontmatter cannot be parsed raise the parse error: they are never edited.
+    """
+
+    def __init__(self, note: Note) -> None:
+        self.original = note
+        self.note = note
+        self.touched: list[str] = []
+        self._fm = parse_frontmatter(note)
+
+    # -- public operations ------------------------------------------------------------
+
+    @property
+    def data(self) -> dict[str, Value]:
+        """The frontmatter data as it stands after the edits so far."""
+        return self._fm.data
+
+    @property
+    def changed(self) -> bool:
+        """Whether the note's text differs from the original."""
+        return self.note.text != self.original.text
+
+    def set(
+        self, key: str, value: str | None, quote: str | None = None, typed: bool = False
+    ) -> FrontmatterEditor:
+        """Set ``key`` to a scalar (added if absent). ``quote`` forces ``""``/``'``/``"``;
+        ``typed`` lets a date or number-like value stay plain (``processed_date: 2026-01-01``)."""
+        span = self._fm.spans.get(key)
+        if span is None:
+            return self.add_key(key, value, quote=quote, typed=typed)
+        if self._fm.data.get(key) == value:
+            return self
+        q = self._quote_for(span, quote, value)
+        text = render_scalar(value, q, typed=typed)
+        if span.style == "scalar" and span.value_start[0] == span.value_end[0] == span.start:
+            line = self.note.lines[span.start]
+            if span.value_start == span.value_end:  # empty value: `key:`
+                head = line[: span.value_start[1]].rstrip(" ")
+                new = f"{head} {text}{line[span.value_end[1] :]}"
+            else:
+                new = line[: span.value_start[1]] + text + line[span.value_end[1] :]
+            return self._splice(key, span.start, span.start + 1, [new], value)
+        return self._splice(
+            key, span.start, span.end, [self._head(span) + " " + text + self._nl], value
+        )
+
+    def add_item(self, key: str, item: str, quote: str | None = None) -> FrontmatterEditor:
+        """Append ``item`` to the list under ``key``, in the list's own style.
+
+        A missing key, ``null`` or an empty value becomes a block list; a lone string
+        becomes a block list holding it and ``item``; a flow list stays a flow list.
+        """
+        span = self._fm.spans.get(key)
+        current = self._fm.data.get(key)
+        if span is None:
+            return self.add_key(key, [item], quote=quote)
+        if isinstance(current, list):
+            expected: Value = [*current, item]
+            q = self._quote_for(span, quote, item)
+            if span.style == "block":
+                last_line = _last_line(span.items[-1][1])
+                line = f"{span.item_indent}- {render_scalar(item, q)}{self._nl}"
+                return self._splice(key, last_line + 1, last_line + 1, [line], expected)
+            return self._rewrite_flow(
+                span, key, [*self._item_texts(span), render_scalar(item, q, flow=True)], expected
+            )
+        if isinstance(current, dict):
+            raise EditError(f"cannot add an item to '{key}': it is a mapping")
+        items = [] if current is None or current == "" else [current]
+        q = self._quote_for(span, quote, item)
+        rendered = [render_scalar(v, q if v == item else span.quote) for v in items]
+        rendered.append(render_scalar(item, q))
+        return self._splice(key, span.start, span.end, self._block(span, rendered), [*items, item])
+
+    def remove_item(self, key: str, item: str) -> FrontmatterEditor:
+        """Remove every occurrence of ``item`` from the list under ``key``.
+
+        A list left empty is written ``key: []``; a lone string equal to ``item`` too.
+        """
+        span = self._fm.spans.get(key)
+        current = self._fm.data.get(key)
+        if span is None:
+            return self
+        if not isinstance(current, list):
+            if current == item:
+                return self._splice(
+                    key, span.start, span.end, [self._head(span) + " []" + self._nl], []
+                )
+            return self
+        keep = [i for i, v in enumerate(current) if v != item]
+        if len(keep) == len(current):
+            return self
+        expected = [current[i] for i in keep]
+        if not keep:
+            return self._splice(
+                key, span.start, span.end, [self._head(span) + " []" + self._nl], []
+            )
+        if span.style == "flow":
+            texts = self._item_texts(span)
+            return self._rewrite_flow(span, key, [texts[i] for i in keep], expected)
+        lines = self.note.lines
+        new_lines: list[str] = []
+        bounds = [(s[0], _last_line(e) + 1) for s, e in span.items]
+        # Block items run from their dash to the next item's dash: comments between stay
+        # with the item before them.
+        starts = [b[0] for b in bounds]
+        ends = [*starts[1:], max(bounds[-1][1], starts[-1] + 1)]
+        new_lines.extend(lines[span.start : starts[0]])
+        for i in keep:
+            new_lines.extend(lines[starts[i] : ends[i]])
+        return self._splice(key, span.start, ends[-1], new_lines, expected)
+
+    def rename_key(self, old: str, new: str) -> FrontmatterEditor:
+        """Rename key ``old`` to ``new`` in place, keeping its value's lines untouched."""
+        span = self._fm.spans.get(old)
+        if span is None or old == new:
+            return self
+        if new in self._fm.spans:
+            raise EditError(f"cannot rename '{old}' to '{new}': '{new}' exists already")
+        line = self.note.lines[span.start]
+        text = line[: span.column - 1] + render_key(new) + line[span.key_end[1] :]
+        expected = {(new if k == old else k): v for k, v in self._fm.data.items()}
+        return self._splice(
+            new, span.start, span.start + 1, [text], expected[new], rename=(old, new)
+        )
+
+    def delete_key(self, key: str) -> FrontmatterEditor:
+        """Delete ``key`` and its value's lines."""
+        span = self._fm.spans.get(key)
+        if span is None:
+            return self
+        return self._splice(key, span.start, span.end, [], _DELETED)
+
+    def add_key(
+        self,
+        key: str,
+        value: Value,
+        after: str | Sequence[str] | None = None,
+        quote: str | None = None,
+        typed: bool = False,
+    ) -> FrontmatterEditor:
+        """Add a new key with a scalar or list value.
+
+        It goes after the first key of ``after`` that exists, else after the last key.
+        """
+        if key in self._fm.spans:
+            raise EditError(f"cannot add '{key}': it exists already")
+        if not self.note.has_frontmatter:
+            self._start_frontmatter()
+        anchors = [after] if isinstance(after, str) else list(after or [])
+        where = next((self._fm.spans[a].end for a in anchors if a in self._fm.spans), None)
+        if where is None:
+            ends = [s.end for s in self._fm.spans.values()]
+            where = max(ends) if ends else self.note.fm_end
+        head = render_key(key) + ":"
+        if isinstance(value, list):
+            q = quote if quote is not None else self._preferred_quote()
+            if value:
+                new = [head + self._nl] + [
+                    f"{self._default_indent()}- {render_scalar(v, q)}{self._nl}"  # type: ignore[arg-type]
+                    for v in value
+                ]
+            else:
+                new = [head + " []" + self._nl]
+        elif isinstance(value, dict):
+            raise EditError("adding a mapping value is not supported")
+        else:
+            # Scalars such as statuses, dates and paths read best plain; render_scalar
+            # still quotes whatever plain YAML would misread.
+            q = quote if quote is not None else ""
+            new = [f"{head} {render_scalar(value, q, typed=typed)}{self._nl}"]
+        return self._splice(key, where, where, new, value, added=True)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    @property
+    def _nl(self) -> str:
+        return self.note.newline
+
+    def _head(self, span: KeySpan) -> str:
+        line = self.note.lines[span.start]
+        return line[: span.key_end[1]] + ":"
+
+    def _block(self, span: KeySpan, rendered: Iterable[str]) -> list[str]:
+        indent = span.item_indent or self._default_indent()
+        return [self._head(span) + self._nl] + [f"{indent}- {r}{self._nl}" for r in rendered]
+
+    def _default_indent(self) -> str:
+        indents = Counter(
+            s.item_indent for s in self._fm.spans.values() if s.style == "block" and s.items
+        )
+        return indents.most_common(1)[0][0] if indents else DEFAULT_INDENT
+
+    def _preferred_quote(self) -> str:
+        """The quote the note uses most for its string values (``""`` when it uses none)."""
+        quotes = Counter(s.quote for s in self._fm.spans.values() if s.quote)
+        return quotes.most_common(1)[0][0] if quotes else ""
+
+    def _quote_for(self, span: KeySpan, quote: str | None, value: str | None) -> str:
+        if quote is not None:
+            return quote
+        if span.quote or span.items:
+            return span.quote
+        return self._preferred_quote()
+
+    def _item_texts(self, span: KeySpan) -> list[str]:
+        """The source text of each item of a flow list, exactly as written."""
+        out = []
+        for (sl, sc), (el, ec) in span.items:
+            if sl == el:
+                out.append(self.note.lines[sl][sc:ec])
+            else:
+                parts = (
+                    [self.note.lines[sl][sc:]]
+                    + self.note.lines[sl + 1 : el]
+                    + [self.note.lines[el][:ec]]
+                )
+                out.append(" ".join(p.strip() for p in parts))
+        return out
+
+    def _rewrite_flow(
+        self, span: KeySpan, key: str, texts: list[str], expected: Value
+    ) -> FrontmatterEditor:
+        lines = self.note.lines
+        (vl, vc), (el, ec) = span.value_start, span.value_end
+        original = lines[vl][vc:ec] if vl == el else ""
+        pad = " " if original.startswith("[ ") and original.endswith(" ]") else ""
+        flow = "[" + pad + ", ".join(texts) + pad + "]" if texts else "[]"
+        if vl == el:
+            new = lines[vl][:vc] + flow + lines[vl][ec:]
+            return self._splice(key, vl, vl + 1, [new], expected)
+        tail = lines[el][ec:]
+        new = self._head(span) + " " + flow + (tail if tail.strip() else self._nl)
+        return self._splice(key, span.start, el + 1, [new], expected)
+
+    def _start_frontmatter(self) -> None:
+        nl = "\n" if not self.note.lines else self.note.newline
+        self.note = self.note.with_text(f"---{nl}---{nl}" + self.note.text)
+        self._fm = parse_frontmatter(self.note)
+
+    def _splice(
+        self,
+        key: str,
+        start: int,
+        end: int,
+        new_lines: list[str],
+        expected_value: object,
+        added: bool = False,
+        rename: tuple[str, str] | None = None,
+    ) -> FrontmatterEditor:
+        lines = self.note.lines
+        text = "".join(lines[:start] + new_lines + lines[end:])
+        candidate = self.note.with_text(text)
+        expected = copy.deepcopy(self._fm.data)
+        if rename:
+            expected = {(rename[1] if k == rename[0] else k): v for k, v in expected.items()}
+        if expected_value is _DELETED:
+            expected.pop(key, None)
+        else:
+            expected[key] = expected_value  # type: ignore[assignment]
+        try:
+            fm = parse_frontmatter(candidate)
+        except NoteError as exc:
+            raise EditError(f"editing '{key}' would break the frontmatter: {exc.message}") from None
+        if fm.data != expected:
+            raise EditError(f"editing '{key}' would change more than '{key}'; nothing written")
+        self.note, self._fm = candidate, fm
+        if key not in self.touched:
+            self.touched.append(key)
+        return self
+
+
+_DELETED = object()
+
+
+def _last_line(end: tuple[int, int]) -> int:
+    """The last line an item occupies, from its end position."""
+    line, column = end
+    return line if column > 0 else line - 1
+
+
+def edit(note: Note) -> FrontmatterEditor:
+    """Start editing ``note``'s frontmatter (shorthand for :class:`FrontmatterEditor`)."""
+    return FrontmatterEditor(note)
+
+
+def frontmatter_of(note: Note) -> Frontmatter:
+    """The read-only frontmatter of ``note`` (shorthand for ``parse_frontmatter``)."""
+    return parse_frontmatter(note)

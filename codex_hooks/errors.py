@@ -1,0 +1,98 @@
+"""Typed errors for notes that cannot be read or edited safely.
+
+Every error carries the note's path and a 1-based line and column, plus a hint that tells
+the user a way out. None of them is ever raised for a note that is merely inconsistent:
+those are violations, reported by the rules.
+"""
+
+from __future__ import annotations
+
+
+class CodexError(Exception):
+    """Base class of every error codex_hooks raises on purpose."""
+
+
+class NoteError(CodexError):
+    """A note that cannot be parsed (or edited) safely; it is reported and never written.
+
+    ``code`` is a stable identifier (``FM9xx``) so that the checker can report the error as a
+    violation with the same code every time.
+    """
+
+    code = "FM900"
+    hint = "fix the note by hand"
+
+    def __init__(
+        self,
+        message: str,
+        path: str = "",
+        line: int = 1,
+        column: int = 1,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}: " if self.path else ""
+        return f"{where}{self.message} ({self.hint})"
+
+    def with_path(self, path: str) -> NoteError:
+        """Return the same error attributed to ``path``."""
+        self.path = path
+        return self
+
+
+class NotUTF8Error(NoteError):
+    """The file is not valid UTF-8."""
+
+    code = "FM901"
+    hint = "re-save the file as UTF-8"
+
+
+class UnclosedFrontmatterError(NoteError):
+    """The note opens a frontmatter block with ``---`` and never closes it."""
+
+    code = "FM902"
+    hint = "add a closing '---' line after the last frontmatter key"
+
+
+class YAMLSyntaxError(NoteError):
+    """The frontmatter is not valid YAML."""
+
+    code = "FM903"
+    hint = "correct the YAML syntax at the position shown"
+
+
+class DuplicateKeyError(NoteError):
+    """A mapping in the frontmatter defines the same key twice."""
+
+    code = "FM904"
+    hint = "keep one of the two lines and delete the other"
+
+
+class NotAMappingError(NoteError):
+    """The frontmatter is valid YAML but not a mapping of keys to values."""
+
+    code = "FM905"
+    hint = "write the frontmatter as 'key: value' lines"
+
+
+class LimitExceededError(NoteError):
+    """The note is too large, too deeply nested or expands too many aliases."""
+
+    code = "FM906"
+    hint = "simplify the frontmatter: no deep nesting, no alias chains"
+
+
+class UnsafePathError(CodexError):
+    """A path that would read or write outside the repository, or through a symlink."""
+
+
+class EditError(CodexError):
+    """An edit that cannot be applied without touching bytes it does not own."""

@@ -1,0 +1,145 @@
+"""Lossless notes: exact bytes in, exact bytes out.
+
+A :class:`Note` keeps the original bytes of a markdown file and knows where its frontmatter
+starts and ends. Decoding keeps a UTF-8 BOM, CRLF or LF endings, a missing final newline,
+tabs and any unicode, so ``note.to_bytes()`` of an unchanged note is the file as read.
+Lines are split on ``\\n`` only: ``str.splitlines`` would also split on form feeds and
+unicode separators and lose them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import NotUTF8Error, UnclosedFrontmatterError
+
+BOM = "\ufeff"
+#: Files larger than this are refused before decoding: a note is prose, not a data dump.
+MAX_NOTE_BYTES = 8 * 1024 * 1024
+_FENCE = "---"
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` into lines that keep their ``\\n`` (and ``\\r``) endings."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def _is_fence(line: str, closing: bool = False) -> bool:
+    stripped = line.rstrip("\r\n").rstrip(" \t")
+    return stripped == _FENCE or (closing and stripped == "...")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One markdown file, held losslessly.
+
+    ``path`` is the repository-relative POSIX path when the note belongs to a knowledge
+    base, else the path it was read from. ``fm_start`` and ``fm_end`` are 0-based line
+    indexes of the opening and closing ``---`` (``None`` when there is no frontmatter).
+    """
+
+    path: str
+    text: str
+    bom: bool = False
+    lines: list[str] = field(default_factory=list, repr=False, compare=False)
+    fm_start: int | None = None
+    fm_end: int | None = None
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str = "<note>") -> Note:
+        """Decode ``data``; raise :class:`NotUTF8Error` or :class:`UnclosedFrontmatterError`."""
+        if len(data) > MAX_NOTE_BYTES:
+            from .errors import LimitExceededError
+
+            raise LimitExceededError(
+                f"note is {len(data)} bytes, over the {MAX_NOTE_BYTES}-byte limit",
+                path,
+                hint="split the note or exclude it from checking",
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise NotUTF8Error(
+                f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8",
+                path,
+                line,
+                column,
+            ) from None
+        return cls.from_text(text, path)
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<note>") -> Note:
+        """Build a note from decoded text (a leading BOM is kept aside and restored)."""
+        bom = text.startswith(BOM)
+        if bom:
+            text = text[1:]
+        lines = split_lines(text)
+        fm_start = fm_end = None
+        if lines and _is_fence(lines[0]):
+            fm_start = 0
+            for i in range(1, len(lines)):
+                if _is_fence(lines[i], closing=True):
+                    fm_end = i
+                    break
+            else:
+                raise UnclosedFrontmatterError(
+                    "frontmatter opened with '---' on line 1 is never closed", path, 1, 1
+                )
+        return cls(path, text, bom, lines, fm_start, fm_end)
+
+    @classmethod
+    def read(cls, file: str | os.PathLike[str], path: str | None = None) -> Note:
+        """Read a note from disk; ``path`` overrides the path recorded in the note."""
+        data = Path(file).read_bytes()
+        return cls.from_bytes(data, str(file) if path is None else path)
+
+    def to_bytes(self) -> bytes:
+        """The note as bytes: identical to what was read when nothing was edited."""
+        return ((BOM if self.bom else "") + self.text).encode("utf-8")
+
+    @property
+    def has_frontmatter(self) -> bool:
+        """Whether the note starts with a closed ``---`` block."""
+        return self.fm_start is not None and self.fm_end is not None
+
+    @property
+    def newline(self) -> str:
+        """The note's line ending: ``\\r\\n`` when its first line ends so, else ``\\n``."""
+        return "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+
+    @property
+    def frontmatter_text(self) -> str:
+        """The YAML between the fences (empty when there is none)."""
+        if not self.has_frontmatter:
+            return ""
+        return "".join(self.lines[self.fm_start + 1 : self.fm_end])  # type: ignore[operator]
+
+    @property
+    def body(self) -> str:
+        """Everything after the closing fence (the whole text when there is no frontmatter)."""
+        if not self.has_frontmatter:
+            return self.text
+        return "".join(self.lines[self.fm_end + 1 :])  # type: ignore[operator]
+
+    @property
+    def body_start(self) -> int:
+        """0-based index of the body's first line."""
+        return self.fm_end + 1 if self.has_frontmatter else 0  # type: ignore[operator]
+
+    @property
+    def title(self) -> str:
+        """The note's title: its file name without ``.md``."""
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.lower().endswith(".md") else name
+
+    def with_text(self, text: str) -> Note:
+        """A copy of this note with new text (same path and BOM)."""
+        return Note.from_text((BOM if self.bom else "") + text, self.path)
