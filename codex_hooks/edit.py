@@ -248,11 +248,11 @@ class FrontmatterEditor:
             if sl == el:
                 out.append(self.note.lines[sl][sc:ec])
             else:
-                parts = (
-                    [self.note.lines[sl][sc:]]
-                    + self.note.lines[sl + 1 : el]
-                    + [self.note.lines[el][:ec]]
-                )
+                parts = [
+                    self.note.lines[sl][sc:],
+                    *self.note.lines[sl + 1 : el],
+                    self.note.lines[el][:ec],
+                ]
                 out.append(" ".join(p.strip() for p in parts))
         return out
 
