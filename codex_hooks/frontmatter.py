@@ -11,7 +11,6 @@ bounds nesting and alias expansion, and turns every failure into a typed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -29,7 +28,7 @@ try:  # libyaml is ~15x faster; the pure loader gives the same nodes
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.BaseLoader
 
-Value = Union[str, None, list["Value"], dict[str, "Value"]]
+Value = str | None | list["Value"] | dict[str, "Value"]
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 MAX_FRONTMATTER_CHARS = 256 * 1024
