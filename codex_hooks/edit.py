@@ -148,6 +148,47 @@ class FrontmatterEditor:
             new_lines.extend(lines[starts[i] : ends[i]])
         return self._splice(key, span.start, ends[-1], new_lines, expected)
 
+    def replace_item(
+        self, key: str, old: str, new: str, quote: str | None = None
+    ) -> FrontmatterEditor:
+        """Replace list item ``old`` by ``new`` where it stands (a lone string too).
+
+        Only the item's own text changes: its dash, indentation and neighbours stay.
+        """
+        span = self._fm.spans.get(key)
+        current = self._fm.data.get(key)
+        if span is None or old == new:
+            return self
+        if not isinstance(current, list):
+            return self.set(key, new, quote=quote) if current == old else self
+        if old not in current:
+            return self
+        index = current.index(old)
+        expected = [new if i == index else v for i, v in enumerate(current)]
+        q = self._quote_for(span, quote, new)
+        if span.style == "flow":
+            texts = self._item_texts(span)
+            texts[index] = render_scalar(new, q, flow=True)
+            return self._rewrite_flow(span, key, texts, expected)
+        (sl, sc), (el, ec) = span.items[index]
+        lines = self.note.lines
+        if sl == el:
+            line = lines[sl][:sc] + render_scalar(new, q) + lines[sl][ec:]
+            return self._splice(key, sl, sl + 1, [line], expected)
+        line = lines[sl][:sc] + render_scalar(new, q) + self._nl
+        return self._splice(key, sl, _last_line((el, ec)) + 1, [line], expected)
+
+    def make_list(self, key: str) -> FrontmatterEditor:
+        """Turn a lone string under ``key`` into a one-item block list, keeping its text."""
+        span = self._fm.spans.get(key)
+        current = self._fm.data.get(key)
+        if span is None or not isinstance(current, str) or not current:
+            return self
+        (sl, sc), (el, ec) = span.value_start, span.value_end
+        lines = self.note.lines
+        token = lines[sl][sc:ec] if sl == el else render_scalar(current, span.quote)
+        return self._splice(key, span.start, span.end, self._block(span, [token]), [current])
+
     def rename_key(self, old: str, new: str) -> FrontmatterEditor:
         """Rename key ``old`` to ``new`` in place, keeping its value's lines untouched."""
         span = self._fm.spans.get(old)
@@ -237,7 +278,8 @@ class FrontmatterEditor:
     def _quote_for(self, span: KeySpan, quote: str | None, value: str | None) -> str:
         if quote is not None:
             return quote
-        if span.quote or span.items:
+        # A value already written sets the style: its siblings, or the lone value itself.
+        if span.quote or span.items or self._fm.data.get(span.key) not in (None, ""):
             return span.quote
         return self._preferred_quote()
 

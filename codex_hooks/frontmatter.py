@@ -10,6 +10,8 @@ bounds nesting and alias expansion, and turns every failure into a typed
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import yaml
@@ -24,9 +26,23 @@ from .errors import (
 from .note import Note
 
 try:  # libyaml is ~15x faster; the pure loader gives the same nodes
-    _Loader: type = yaml.CBaseLoader
+    _Base: type = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.BaseLoader
+    _Base = yaml.BaseLoader
+
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """A base loader that resolves one implicit type: plain ``null``/``~``/empty.
+
+    The base resolver gives every plain scalar the ``str`` tag, so ``a: null`` could not
+    be told from ``a: !!str null``; this subclass (its own resolver table, so no other
+    loader changes) tags only the plain nulls.
+    """
+
+
+_Loader.add_implicit_resolver(NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 Value = str | None | list["Value"] | dict[str, "Value"]
 
@@ -34,6 +50,10 @@ NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 MAX_FRONTMATTER_CHARS = 256 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 20_000
+#: Below this bound on nesting (see :func:`_nesting_bound`) the recursive C composer is
+#: used directly; above it the event stream is checked first, because libyaml 0.2.5's
+#: composer recurses without limit and crashes the process on ``[[[[...`` 50,000 deep.
+_SAFE_NESTING = 200
 
 
 Pos = tuple[int, int]
@@ -82,8 +102,34 @@ class Frontmatter:
         return span.start + 1 if span else 1
 
 
-def _convert(node: yaml.Node, path: str, offset: int) -> Value:
-    """Turn a composed node into plain data, iteratively bounded in depth and size."""
+class _Where:
+    """Map a YAML mark to a 0-based ``(line, column)`` in ``note.lines``.
+
+    libyaml counts a lone ``\\r``, NEL, LS and PS as line breaks; a note's lines are split
+    on ``\\n`` only. The mark's character index is exact, so positions come from it.
+    """
+
+    def __init__(self, note: Note) -> None:
+        self.first = note.fm_start + 1  # type: ignore[operator]
+        starts = [0]
+        for line in note.lines[self.first : note.fm_end]:
+            starts.append(starts[-1] + len(line))
+        self.starts = starts
+
+    def __call__(self, mark: yaml.Mark) -> Pos:
+        i = bisect_right(self.starts, mark.index) - 1
+        return (self.first + i, mark.index - self.starts[i])
+
+    def human(self, mark: yaml.Mark | None) -> tuple[int, int]:
+        """1-based line and column of ``mark`` (the first frontmatter line when unknown)."""
+        if mark is None:
+            return self.first + 1, 1
+        line, column = self(mark)
+        return line + 1, column + 1
+
+
+def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
+    """Turn a composed node into plain data, bounded in depth and size."""
     count = 0
 
     def conv(n: yaml.Node, depth: int) -> Value:
@@ -93,49 +139,84 @@ def _convert(node: yaml.Node, path: str, offset: int) -> Value:
             raise LimitExceededError(
                 f"frontmatter expands to more than {MAX_NODES} values (alias bomb?)",
                 path,
-                n.start_mark.line + offset + 1,
-                n.start_mark.column + 1,
+                *where.human(n.start_mark),
             )
         if depth > MAX_DEPTH:
             raise LimitExceededError(
                 f"frontmatter nests deeper than {MAX_DEPTH} levels",
                 path,
-                n.start_mark.line + offset + 1,
-                n.start_mark.column + 1,
+                *where.human(n.start_mark),
             )
         if isinstance(n, yaml.ScalarNode):
-            if n.style is None and n.value in NULLS and n.tag != "tag:yaml.org,2002:str":
-                return None
-            return n.value
+            return None if n.tag == NULL_TAG else n.value
         if isinstance(n, yaml.SequenceNode):
             return [conv(item, depth + 1) for item in n.value]
         out: dict[str, Value] = {}
         seen: dict[str, int] = {}
         for knode, vnode in n.value:
-            key = _key_text(knode, path, offset)
+            key = _key_text(knode, path, where)
+            line, column = where.human(knode.start_mark)
             if key in seen:
                 raise DuplicateKeyError(
                     f"duplicate key '{key}' (first defined on line {seen[key]})",
                     path,
-                    knode.start_mark.line + offset + 1,
-                    knode.start_mark.column + 1,
+                    line,
+                    column,
                 )
-            seen[key] = knode.start_mark.line + offset + 1
+            seen[key] = line
             out[key] = conv(vnode, depth + 1)
         return out
 
     return conv(node, 0)
 
 
-def _key_text(knode: yaml.Node, path: str, offset: int) -> str:
+def _key_text(knode: yaml.Node, path: str, where: _Where) -> str:
     if isinstance(knode, yaml.ScalarNode):
         return knode.value
     raise YAMLSyntaxError(
         "a mapping key must be a plain value, not a list or mapping",
         path,
-        knode.start_mark.line + offset + 1,
-        knode.start_mark.column + 1,
+        *where.human(knode.start_mark),
     )
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound on how deeply ``text``'s collections can nest.
+
+    Flow collections need a bracket each. A block collection starts at a line's
+    indentation or after an indicator (``-``, ``?``, ``:``) on its line, and at most two
+    block ancestors (a mapping and the sequence that is its value) share a column.
+    """
+    flow = text.count("[") + text.count("{")
+    block = 0
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        block = max(block, 2 * indent + line.count("-") + line.count("?") + line.count(":"))
+    return flow + block + 3
+
+
+def _check_nesting(text: str, path: str, where: _Where) -> None:
+    """Walk the event stream (libyaml's parser is iterative) and stop at the first
+    collection nested deeper than :data:`MAX_DEPTH`."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LimitExceededError(
+                        f"frontmatter nests deeper than {MAX_DEPTH} levels",
+                        path,
+                        *where.human(event.start_mark),
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
+    finally:
+        loader.dispose()
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -151,26 +232,26 @@ def parse_frontmatter(note: Note) -> Frontmatter:
     if not note.has_frontmatter:
         return Frontmatter()
     text = note.frontmatter_text
-    offset = note.fm_start + 1  # type: ignore[operator]
+    where = _Where(note)
     if len(text) > MAX_FRONTMATTER_CHARS:
         raise LimitExceededError(
             f"frontmatter is {len(text)} characters, over the {MAX_FRONTMATTER_CHARS} limit",
             note.path,
-            offset + 1,
+            where.first + 1,
         )
     try:
+        if _nesting_bound(text) > _SAFE_NESTING:
+            _check_nesting(text, note.path, where)
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset + 1 if mark else offset + 1
-        column = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        line, column = where.human(exc.problem_mark or exc.context_mark)
         raise YAMLSyntaxError(f"YAML error: {problem}", note.path, line, column) from None
-    except yaml.YAMLError as exc:  # e.g. "exceeded maximum nesting depth" from libyaml
-        raise YAMLSyntaxError(f"YAML error: {exc}", note.path, offset + 1, 1) from None
-    except RecursionError:
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error carries a mark
+        raise YAMLSyntaxError(f"YAML error: {exc}", note.path, where.first + 1, 1) from None
+    except RecursionError:  # pragma: no cover - the nesting check comes first
         raise LimitExceededError(
-            "frontmatter nests too deeply to parse", note.path, offset + 1
+            "frontmatter nests too deeply to parse", note.path, where.first + 1
         ) from None
     if node is None:
         return Frontmatter(present=True)
@@ -178,27 +259,27 @@ def parse_frontmatter(note: Note) -> Frontmatter:
         raise NotAMappingError(
             "frontmatter is not a mapping of keys to values",
             note.path,
-            node.start_mark.line + offset + 1,
-            node.start_mark.column + 1,
+            *where.human(node.start_mark),
         )
-    data = _convert(node, note.path, offset)
+    data = _convert(node, note.path, where)
     assert isinstance(data, dict)
-    return Frontmatter(data, _spans(note, node, offset), present=True)
+    return Frontmatter(data, _spans(note, node, where), present=True)
 
 
-def _spans(note: Note, node: yaml.MappingNode, offset: int) -> dict[str, KeySpan]:
+def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan]:
     lines = note.lines
     pairs = node.value
-    starts = [k.start_mark.line + offset for k, _ in pairs]
-
-    def pos(mark: yaml.Mark) -> Pos:
-        return (mark.line + offset, mark.column)
+    starts = [pos(k.start_mark)[0] for k, _ in pairs]
 
     spans: dict[str, KeySpan] = {}
     for i, (knode, vnode) in enumerate(pairs):
         start = starts[i]
+        value_start, value_end = pos(vnode.start_mark), pos(vnode.end_mark)
+        # The span never ends before the value's last line, even when that line looks
+        # like filler (``#`` in column 0 inside a multi-line quoted string).
+        floor = max(start, _last_line(value_end)) + 1
         end = starts[i + 1] if i + 1 < len(pairs) else note.fm_end
-        while end > start + 1 and _is_filler(lines[end - 1]):
+        while end > floor and _is_filler(lines[end - 1]):
             end -= 1
         items: tuple[tuple[Pos, Pos], ...] = ()
         indent = ""
@@ -208,9 +289,10 @@ def _spans(note: Note, node: yaml.MappingNode, offset: int) -> dict[str, KeySpan
             items = tuple((pos(it.start_mark), pos(it.end_mark)) for it in vnode.value)
             if vnode.value:
                 quote = _quote_of(vnode.value[-1])
-                if style == "block":
-                    first = lines[items[0][0][0]]
-                    indent = first[: len(first) - len(first.lstrip(" "))]
+            if style == "block":
+                # The text before the first dash (the sequence's own start).
+                before = lines[value_start[0]][: value_start[1]]
+                indent = before if not before.strip(" ") else " " * len(before)
         elif isinstance(vnode, yaml.MappingNode):
             style = "flow" if vnode.flow_style else "block"
         else:
@@ -219,16 +301,23 @@ def _spans(note: Note, node: yaml.MappingNode, offset: int) -> dict[str, KeySpan
             knode.value,
             start,
             end,
-            knode.start_mark.column + 1,
+            pos(knode.start_mark)[1] + 1,
             style,
             pos(knode.end_mark),
-            pos(vnode.start_mark),
-            pos(vnode.end_mark),
+            value_start,
+            value_end,
             items,
             indent,
             quote,
         )
     return spans
+
+
+def _last_line(end: Pos) -> int:
+    """The last line a value occupies, from its end position (an end at column 0 is the
+    start of the next line)."""
+    line, column = end
+    return line if column > 0 else line - 1
 
 
 def _quote_of(node: yaml.Node) -> str:

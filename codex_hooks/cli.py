@@ -1,0 +1,246 @@
+"""The ``codex-hooks`` command line: a thin layer over the library.
+
+Exit codes: 0 clean (warnings allowed), 1 errors found or files changed, 2 usage or
+configuration errors. Heavy modules (GitPython, rapidfuzz, ruamel.yaml) are imported only
+by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .model import Violation
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="codex-hooks",
+        description="Check and fix a markdown knowledge base of claims and sources.",
+    )
+    parser.add_argument("--version", action="version", version=f"codex-hooks {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "paths", nargs="*", metavar="PATH", help="notes to check (default: staged notes)"
+        )
+        p.add_argument(
+            "--all-files", action="store_true", help="check every note of the knowledge base"
+        )
+        p.add_argument(
+            "--no-cache", action="store_true", help="do not read or write the on-disk index"
+        )
+
+    check = sub.add_parser("check", help="report violations; never writes")
+    common(check)
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    fix = sub.add_parser("fix", help="apply the safe fixes, then report what remains")
+    common(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("code", nargs="?", help="a rule code such as BL003")
+    for name, register in _extensions():
+        register(sub.add_parser(name, help=_EXTENSION_HELP[name]))
+    return parser
+
+
+_EXTENSION_HELP: dict[str, str] = {}
+
+
+def _extensions() -> list[tuple[str, object]]:
+    """Sub-commands defined in their own modules (registered here explicitly)."""
+    return []
+
+
+def find_root(start: Path) -> Path:
+    """The knowledge base's root: the git work tree containing ``start``, else ``start``."""
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:
+    """Command-line paths as repo-relative POSIX paths (markdown only)."""
+    out = []
+    for raw in paths:
+        full = Path(os.path.abspath(raw))
+        try:
+            rel = full.relative_to(root)
+        except ValueError:
+            try:
+                rel = full.resolve().relative_to(root.resolve())
+            except ValueError:
+                raise UsageError(f"{raw}: not inside the knowledge base at {root}") from None
+        if rel.as_posix().lower().endswith(".md"):
+            out.append(rel.as_posix())
+    return out
+
+
+def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
+    if args.all_files:
+        return None
+    if args.paths:
+        return repo_paths(kb.root, args.paths)
+    from .staged import staged_targets
+
+    return staged_targets(kb)
+
+
+def _load(args: argparse.Namespace) -> KnowledgeBase:
+    from .kb import KnowledgeBase
+
+    root = find_root(Path.cwd())
+    return KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
+
+
+def _summary(violations: Sequence[Violation]) -> str:
+    errors = sum(v.severity == "error" for v in violations)
+    warnings = len(violations) - errors
+    fixable = sum(v.fixable for v in violations)
+    if not violations:
+        return "All checked notes are consistent."
+    text = f"Found {errors} error(s) and {warnings} warning(s)"
+    if fixable:
+        text += f"; {fixable} can be fixed with 'codex-hooks fix'"
+    return text + ". Explain a code with 'codex-hooks rules CODE'."
+
+
+def print_violations(violations: Sequence[Violation], fmt: str, checked: int) -> None:
+    """Write violations to stdout in ``fmt`` (text, json or github)."""
+    out = sys.stdout
+    if fmt == "json":
+        import json
+
+        summary = {
+            "errors": sum(v.severity == "error" for v in violations),
+            "warnings": sum(v.severity == "warning" for v in violations),
+            "fixable": sum(v.fixable for v in violations),
+            "notes_checked": checked,
+        }
+        json.dump(
+            {"violations": [v.to_dict() for v in violations], "summary": summary}, out, indent=2
+        )
+        out.write("\n")
+        return
+    for v in violations:
+        if fmt == "github":
+            level = "error" if v.severity == "error" else "warning"
+            message = v.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            path = v.path.replace(",", "%2C").replace(":", "%3A")
+            out.write(
+                f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
+            )
+        else:
+            out.write(f"{v.path}:{v.line}:{v.column}: {v.code} {v.message}\n")
+    if fmt == "text":
+        sys.stderr.write(_summary(violations) + "\n")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    targets = _targets(kb, args)
+    violations = kb.check(targets)
+    checked = len(kb.notes) if targets is None else len(targets)
+    print_violations(violations, args.format, checked)
+    return EXIT_FAIL if any(v.severity == "error" for v in violations) else EXIT_OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    targets = _targets(kb, args)
+    result = kb.fix(targets, dry_run=args.diff)
+    if args.diff:
+        import difflib
+
+        for change in result.changes:
+            before = change.before.decode("utf-8").splitlines(keepends=True)
+            after = change.after.decode("utf-8").splitlines(keepends=True)
+            sys.stdout.writelines(
+                difflib.unified_diff(before, after, f"a/{change.path}", f"b/{change.path}")
+            )
+    else:
+        for change in result.changes:
+            print(f"Fixing {change.path}: {'; '.join(change.fixes)}")
+    for problem in dict.fromkeys(result.failed):
+        print(f"codex-hooks: {problem}", file=sys.stderr)
+    print_violations(result.remaining, "text", len(kb.notes) if targets is None else len(targets))
+    errors = any(v.severity == "error" for v in result.remaining)
+    return EXIT_FAIL if result.changes or errors else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import PROBLEMS, all_rules
+
+    rules = all_rules()
+    if args.code:
+        code = args.code.upper()
+        match = [r for r in rules if r.code == code or r.name == args.code]
+        if not match:
+            if code in PROBLEMS:
+                name, summary = PROBLEMS[code]
+                print(
+                    f"{code} {name} (error)\n\n{summary}\nThe note is reported and never written."
+                )
+                return EXIT_OK
+            raise UsageError(f"unknown rule '{args.code}'; 'codex-hooks rules' lists them")
+        r = match[0]
+        print(f"{r.code} {r.name} ({r.severity}{', fixable' if r.fix_safety else ''})\n")
+        print(f"What it does\n  {r.summary}\n")
+        print("Why\n  " + r.explanation.replace("\n", "\n  ") + "\n")
+        print("Example\n  " + r.example.replace("\n", "\n  ") + "\n")
+        if r.fix_safety:
+            print(f"Fix safety\n  {r.fix_safety}")
+        return EXIT_OK
+    for r in rules:
+        mark = "fix" if r.fix_safety else "   "
+        print(f"{r.code}  {mark}  {r.severity:<7}  {r.name:<32} {r.summary}")
+    for code, (name, summary) in PROBLEMS.items():
+        print(f"{code}       error    {name:<32} {summary}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from .config import ConfigError
+    from .errors import CodexError
+
+    handlers = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules}
+    handler = handlers.get(args.command) or getattr(args, "handler", None)
+    try:
+        return handler(args)
+    except (UsageError, ConfigError) as exc:
+        print(f"codex-hooks: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CodexError as exc:
+        print(f"codex-hooks: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

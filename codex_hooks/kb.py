@@ -1,0 +1,329 @@
+"""The knowledge-base index: every note's kind, title, link fields and body links.
+
+Loading reads each markdown file once and parses its frontmatter with the fast read-only
+parser; nothing here constructs round-trip YAML. Notes are found with git's file list
+(tracked plus untracked-but-not-ignored), so ignored files stay out; outside git, a
+directory walk is used.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from .config import Config, load_config
+from .errors import NoteError
+from .frontmatter import Value, parse_frontmatter
+from .links import WikiLink, scan_links
+from .note import Note
+from .titles import clean_path, normalize_title, stem
+
+SOURCE, CLAIM, ENTITY, MAP, AGENT, OTHER = "source", "claim", "entity", "map", "agent", "other"
+_EVIDENCE = re.compile(r"^#{2,4}\s*Additional Evidence\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A note that could not be read: the error's code, message and position."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+    hint: str
+
+
+@dataclass
+class NoteInfo:
+    """What the checks need to know about one note, as plain (cacheable) data."""
+
+    path: str
+    kind: str
+    data: dict[str, Value] | None = None
+    key_lines: dict[str, int] = field(default_factory=dict)
+    links: list[WikiLink] = field(default_factory=list)
+    #: Source titles cited by ``### Additional Evidence`` blocks in the body.
+    evidence: list[str] = field(default_factory=list)
+    problem: Problem | None = None
+    has_frontmatter: bool = False
+
+    @property
+    def title(self) -> str:
+        """The note's title: its file name without ``.md``."""
+        return stem(self.path)
+
+    def get(self, key: str) -> Value:
+        """A frontmatter value (``None`` when absent or unreadable)."""
+        return self.data.get(key) if self.data else None
+
+    def has(self, key: str) -> bool:
+        """Whether the frontmatter defines ``key``."""
+        return bool(self.data) and key in self.data  # type: ignore[operator]
+
+
+def as_list(value: Value) -> list[str]:
+    """A list field's string entries; a lone string counts as one entry."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def classify(path: str, data: dict[str, Value] | None, config: Config) -> str:
+    """A note's kind from its folder and ``type`` (legacy types understood)."""
+    kind = data.get("type") if data else None
+    kind = kind.strip().lower() if isinstance(kind, str) else ""
+    name = path.rsplit("/", 1)[-1]
+
+    def under(dirs: list[str]) -> bool:
+        return any(path.startswith(d.rstrip("/") + "/") for d in dirs)
+
+    if kind == "entity" or under(config.entity_dirs):
+        return ENTITY
+    if name == "_map.md" or kind in ("topic-map", "moc", "map") or under(config.map_dirs):
+        return MAP
+    if under([config.agents_dir]):
+        return AGENT
+    if kind in config.claim_types:
+        return CLAIM
+    if kind in config.source_types or (under(config.source_dirs) and data is not None):
+        return SOURCE
+    if under(config.claim_dirs) and data is not None and not kind:
+        return CLAIM
+    return OTHER
+
+
+def build_info(note: Note, config: Config) -> NoteInfo:
+    """Index one note: parse its frontmatter, classify it, scan its body."""
+    try:
+        fm = parse_frontmatter(note)
+    except NoteError as exc:
+        problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
+        info = NoteInfo(note.path, classify(note.path, None, config), problem=problem)
+        info.has_frontmatter = note.has_frontmatter
+        return info
+    data = fm.data if fm.present else None
+    info = NoteInfo(
+        note.path,
+        classify(note.path, data, config),
+        data,
+        {k: s.start + 1 for k, s in fm.spans.items()},
+        has_frontmatter=fm.present,
+    )
+    body_lines = note.lines[note.body_start :]
+    info.links = scan_links(body_lines, note.body_start + 1)
+    info.evidence = _evidence_sources(body_lines)
+    return info
+
+
+def _evidence_sources(lines: list[str]) -> list[str]:
+    """Titles cited as ``*Source: [[x]]`` within ``### Additional Evidence`` sections."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("#"):
+            inside = bool(_EVIDENCE.match(line))
+            continue
+        if inside and "Source:" in line and "[[" in line:
+            for link in scan_links([line]):
+                out.append(link.target)
+    return out
+
+
+def list_markdown(root: Path, config: Config) -> list[str]:
+    """Repo-relative POSIX paths of every markdown note under ``root``."""
+    paths: list[str] | None = None
+    if (root / ".git").exists():
+        try:
+            out = subprocess.run(
+                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                cwd=root,
+                capture_output=True,
+                check=True,
+            ).stdout
+            paths = sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
+        except (OSError, subprocess.CalledProcessError):
+            paths = None
+    if paths is None:
+        paths = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            rel = Path(dirpath).relative_to(root)
+            paths.extend(PurePosixPath(*rel.parts, f).as_posix() for f in filenames)
+        paths.sort()
+    return [
+        p
+        for p in paths
+        if p.lower().endswith(".md") and not any(fnmatch.fnmatch(p, pat) for pat in config.exclude)
+    ]
+
+
+class KnowledgeBase:
+    """A knowledge base loaded from disk: its notes, indexes, checks and fixes.
+
+    >>> kb = KnowledgeBase.load("path/to/kb")          # doctest: +SKIP
+    >>> violations = kb.check()                        # doctest: +SKIP
+    >>> result = kb.fix(dry_run=True)                  # doctest: +SKIP
+    """
+
+    def __init__(self, root: Path, config: Config, notes: dict[str, NoteInfo]) -> None:
+        self.root = root
+        self.config = config
+        self.notes = notes
+        #: Notes edited in memory by :meth:`fix` and not yet written.
+        self.pending: dict[str, Note] = {}
+        #: The notes the current check covers (rules report a pair once, on one side).
+        self.checking: set[str] = set()
+        #: Memoised per-note results of the rules, cleared whenever a note changes.
+        self.memo: dict[object, object] = {}
+
+    @classmethod
+    def load(
+        cls, root: str | os.PathLike[str] = ".", config: Config | None = None, cache: bool = True
+    ) -> KnowledgeBase:
+        """Index every markdown note under ``root`` (``config`` defaults to the
+        knowledge base's own configuration). ``cache`` allows the on-disk index."""
+        base = Path(root).resolve()
+        config = config or load_config(base)
+        paths = list_markdown(base, config)
+        notes = None
+        if cache:
+            from .cache import load_cached
+
+            notes = load_cached(base, config, paths)
+        if notes is None:
+            notes = {}
+            for rel in paths:
+                info = read_info(base, rel, config)
+                if info is not None:
+                    notes[rel] = info
+        return cls(base, config, notes)
+
+    # -- indexes ----------------------------------------------------------------------
+
+    @cached_property
+    def titles(self) -> dict[str, list[str]]:
+        """Normalised title → paths of the notes with that title."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for path in self.notes:
+            index[normalize_title(stem(path))].append(path)
+        return dict(index)
+
+    @cached_property
+    def agents(self) -> set[str]:
+        """Legal ``processed_by`` values: folders under the agents folder, plus configured."""
+        prefix = self.config.agents_dir.rstrip("/") + "/"
+        found = {p[len(prefix) :].split("/", 1)[0] for p in self.notes if p.startswith(prefix)}
+        found = {a for a in found if a and not a.lower().endswith(".md")}
+        agents_root = self.root / self.config.agents_dir
+        if agents_root.is_dir():
+            found |= {d.name for d in agents_root.iterdir() if d.is_dir()}
+        return found | set(self.config.agents)
+
+    @cached_property
+    def listed_by(self) -> dict[str, list[tuple[str, str]]]:
+        """Claim path → ``(source path, field)`` for every source entry naming it."""
+        index: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for path, info in self.notes.items():
+            if info.kind != SOURCE or not info.data:
+                continue
+            for key in ("claims_extracted", "enrichments_applied"):
+                for entry in as_list(info.get(self.config.field_name(key))):
+                    for target in self.resolve(entry):
+                        index[target].append((path, key))
+        return dict(index)
+
+    @cached_property
+    def cited_by(self) -> dict[str, list[str]]:
+        """Source-ish path → notes whose ``sourced_from`` names it."""
+        index: dict[str, list[str]] = defaultdict(list)
+        key = self.config.field_name("sourced_from")
+        for path, info in self.notes.items():
+            for ref in as_list(info.get(key)):
+                index[clean_path(ref)].append(path)
+        return dict(index)
+
+    def resolve(self, ref: str) -> list[str]:
+        """Paths of the notes a title, file name, ``[[link]]`` or path reference names."""
+        ref = ref.strip()
+        if not ref:
+            return []
+        hits = self.titles.get(normalize_title(ref), [])
+        target = ref.strip("[]").split("|", 1)[0].split("#", 1)[0].strip()
+        if "/" in target and len(hits) > 1:
+            suffix = target if target.lower().endswith(".md") else target + ".md"
+            narrowed = [h for h in hits if h.lower().endswith(suffix.lower())]
+            return narrowed or hits
+        return hits
+
+    def invalidate(self) -> None:
+        """Drop derived indexes after notes changed."""
+        for name in ("titles", "listed_by", "cited_by"):
+            self.__dict__.pop(name, None)
+        self.memo.clear()
+
+    @cached_property
+    def renames(self) -> dict[str, str]:
+        """Old path → new path for notes git sees renamed since ``HEAD`` (staged or not)."""
+        from .gitutil import renames
+
+        return renames(self.root)
+
+    # -- reading and updating ---------------------------------------------------------
+
+    def read_note(self, path: str) -> Note:
+        """The current text of a note: the in-memory edit when there is one, else disk."""
+        if path in self.pending:
+            return self.pending[path]
+        from .write import resolve_inside
+
+        return Note.read(resolve_inside(self.root, path), path)
+
+    def update(self, note: Note) -> None:
+        """Record an edited note in memory and re-index it."""
+        self.pending[note.path] = note
+        self.notes[note.path] = build_info(note, self.config)
+        self.invalidate()
+
+    # -- the engine -------------------------------------------------------------------
+
+    def check(self, paths: list[str] | None = None) -> list:
+        """Violations of the notes at ``paths`` (repo-relative; ``None``: every note)."""
+        from .engine import check
+
+        return check(self, paths)
+
+    def fix(self, paths: list[str] | None = None, dry_run: bool = False):
+        """Apply every safe fix for the notes at ``paths``; see :func:`engine.fix`."""
+        from .engine import fix
+
+        return fix(self, paths, dry_run=dry_run)
+
+
+def read_info(root: Path, rel: str, config: Config) -> NoteInfo | None:
+    """Read and index one note (``None`` when it vanished or is not a regular file)."""
+    full = root / rel
+    try:
+        if full.is_symlink() or not full.is_file():
+            return None
+        data = full.read_bytes()
+    except OSError:
+        return None
+    try:
+        note = Note.from_bytes(data, rel)
+    except NoteError as exc:
+        return NoteInfo(
+            rel,
+            classify(rel, None, config),
+            problem=Problem(exc.code, exc.message, exc.line, exc.column, exc.hint),
+        )
+    return build_info(note, config)

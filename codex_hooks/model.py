@@ -1,0 +1,123 @@
+"""Plain records shared by the rules, the engine and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .edit import FrontmatterEditor
+    from .kb import KnowledgeBase, NoteInfo
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe repair: ``apply`` edits the frontmatter of the note at ``path``.
+
+    ``path`` may differ from the violation's note: that is how a back-link is written into
+    the counterpart note. ``apply`` must be idempotent (adding what is already there
+    changes nothing), because fixes run until nothing changes.
+    """
+
+    path: str
+    title: str
+    apply: Callable[[FrontmatterEditor], object] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding: where, which rule, how bad, what is wrong, and a fix when one is safe."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: str
+    message: str
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        """Whether a safe fix exists."""
+        return self.fix is not None
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by ``--format json``."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+CheckFn = Callable[["KnowledgeBase", "NoteInfo", "Rule"], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A declared rule: stable code, kebab-case name, documentation and its check.
+
+    ``check`` runs once per note being checked and yields violations; ``kinds`` limits it
+    to notes of those kinds (empty: every note with readable frontmatter).
+    """
+
+    code: str
+    name: str
+    summary: str
+    explanation: str
+    example: str
+    check: CheckFn = field(repr=False)
+    severity: str = ERROR
+    kinds: tuple[str, ...] = ()
+    fix_safety: str = ""
+
+    def violation(
+        self,
+        info: NoteInfo,
+        message: str,
+        key: str | None = None,
+        fix: Fix | None = None,
+        line: int | None = None,
+        column: int = 1,
+    ) -> Violation:
+        """A violation of this rule in ``info``, at ``key``'s line unless ``line`` is given."""
+        if line is None:
+            line = info.key_lines.get(key, 1) if key else 1
+        return Violation(info.path, line, column, self.code, self.severity, message, fix)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    summary: str,
+    explanation: str,
+    example: str,
+    severity: str = ERROR,
+    kinds: tuple[str, ...] = (),
+    fix_safety: str = "",
+) -> Callable[[CheckFn], CheckFn]:
+    """Declare a rule: decorate its check function. Codes are never reused."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if code in REGISTRY:
+            raise ValueError(f"rule code {code} declared twice")
+        REGISTRY[code] = Rule(
+            code, name, summary, explanation, example, fn, severity, kinds, fix_safety
+        )
+        return fn
+
+    return register

@@ -1,0 +1,354 @@
+"""BL0xx: claim↔source links — both directions, entries that resolve, enrichments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..fuzzy import clear_match, suggest
+from ..kb import CLAIM, SOURCE, as_list
+from ..model import WARNING, Fix, Rule, Violation, rule
+from ..titles import clean_path, normalize_title
+
+if TYPE_CHECKING:
+    from ..edit import FrontmatterEditor
+    from ..kb import KnowledgeBase, NoteInfo
+
+#: Where a new sourced_from / claims_extracted goes when the note has none yet.
+SOURCED_FROM_AFTER = ("source", "created", "confidence")
+CLAIMS_AFTER = ("processed_date", "processed_by", "status")
+
+
+def unsafe_path(ref: str) -> bool:
+    """Whether a path reference is absolute or climbs out with ``..``."""
+    return (
+        ref.startswith(("/", "\\", "~"))
+        or (len(ref) > 1 and ref[1] == ":")
+        or ".." in ref.split("/")
+    )
+
+
+def title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
+    """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first."""
+    from rapidfuzz import fuzz, process
+
+    key = ("titles-of", kind)
+    pool = kb.memo.get(key)
+    if pool is None:
+        pool = {p: normalize_title(info.title) for p, info in kb.notes.items() if info.kind == kind}
+        kb.memo[key] = pool
+    found = process.extract(
+        normalize_title(entry),
+        pool,
+        scorer=fuzz.ratio,
+        limit=5,
+        score_cutoff=kb.config.fuzzy_threshold,
+    )
+    return [(path, float(score)) for _, score, path in found]
+
+
+def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
+    """Each entry of a source's list field → the notes it names (exactly, or by a clear
+    fuzzy match when nothing matches exactly)."""
+    key = ("targets", source.path, canonical)
+    cached = kb.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    out: dict[str, list[str]] = {}
+    for entry in as_list(source.get(kb.config.field_name(canonical))):
+        hits = kb.resolve(entry)
+        claims = [h for h in hits if kb.notes[h].kind == CLAIM]
+        if hits:
+            out[entry] = claims or hits
+        else:
+            best = clear_match(title_candidates(kb, entry, CLAIM))
+            out[entry] = [best] if best else []
+    kb.memo[key] = out
+    return out
+
+
+def cites(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> bool:
+    """Whether the claim's ``sourced_from`` names the source at ``source_path``."""
+    for ref in as_list(claim.get(kb.config.field_name("sourced_from"))):
+        path = clean_path(ref)
+        if path == source_path or (path not in kb.notes and source_path in kb.resolve(path)):
+            return True
+    return False
+
+
+def add_sourced_from(key: str, source_path: str):
+    def apply(ed: FrontmatterEditor) -> None:
+        current = ed.data.get(key)
+        if key not in ed.data or current is None or current == "":
+            if key in ed.data:
+                ed.set(key, source_path)
+            else:
+                ed.add_key(key, source_path, after=SOURCED_FROM_AFTER)
+        elif source_path not in as_list(current):
+            ed.add_item(key, source_path)
+
+    return apply
+
+
+def add_entry(key: str, title: str, after: tuple[str, ...] = CLAIMS_AFTER):
+    def apply(ed: FrontmatterEditor) -> None:
+        current = as_list(ed.data.get(key))
+        if any(normalize_title(c) == normalize_title(title) for c in current):
+            return
+        if key in ed.data:
+            ed.add_item(key, title)
+        else:
+            ed.add_key(key, [title], after=after)
+
+    return apply
+
+
+def _unresolved(kind_label: str, canonical: str, severity_doc: str):
+    def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+        key = kb.config.field_name(canonical)
+        for entry in as_list(info.get(key)):
+            if kb.resolve(entry):
+                continue
+            found = title_candidates(kb, entry, CLAIM)
+            best = clear_match(found)
+            names = [(kb.notes[p].title, s) for p, s in found]
+            fix = None
+            if best is not None:
+                title = kb.notes[best].title
+                fix = Fix(
+                    info.path,
+                    f"rewrite {key} entry to '{title}'",
+                    lambda ed, e=entry, t=title, k=key: ed.replace_item(k, e, t),
+                )
+            yield r.violation(
+                info, f"{key} entry '{entry}' names no {kind_label}{suggest(names)}", key, fix
+            )
+
+    return check
+
+
+rule(
+    "BL001",
+    "claims-extracted-unresolved",
+    "A claims_extracted entry names no existing note.",
+    "Each entry must be the title of the claim the source produced (its file name without "
+    ".md; case, spaces and hyphens may differ). When the title drifted and exactly one claim "
+    "is clearly closest, the fix rewrites the entry to that claim's exact title; several "
+    "close claims are listed for a person to choose.",
+    'claims_extracted:\n  - "futarchy enables conditional ownership coin"   # → ...coins',
+    kinds=(SOURCE,),
+    fix_safety="Rewrites only when one claim title is clearly the closest (fuzzy score >= 90).",
+)(_unresolved("note", "claims_extracted", "error"))
+rule(
+    "BL002",
+    "enrichment-unresolved",
+    "An enrichments_applied entry names no existing note.",
+    "Each entry names a claim that the source added evidence to. A drifted title with one "
+    "clear match is rewritten to the exact title; otherwise candidates are listed.",
+    "enrichments_applied:\n  - some claim that was renamed.md",
+    severity=WARNING,
+    kinds=(SOURCE,),
+    fix_safety="Rewrites only when one claim title is clearly the closest (fuzzy score >= 90).",
+)(_unresolved("note", "enrichments_applied", "warning"))
+
+
+@rule(
+    "BL003",
+    "missing-sourced-from",
+    "A source lists a claim in claims_extracted, but the claim's sourced_from omits the source.",
+    "The link must point both ways: a claim names the source notes it came from in "
+    "sourced_from (a repo-relative path, a list when there are several). The fix adds the "
+    "source's path to the claim, keeping any source it already names.",
+    "# inbox/archive/s.md: claims_extracted: [c]\n# c.md lacks: sourced_from: inbox/archive/s.md",
+    fix_safety="Safe: the path is added; existing entries are kept, so a claim listed by two "
+    "sources ends up naming both.",
+)
+def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    key = kb.config.field_name("sourced_from")
+    ce = kb.config.field_name("claims_extracted")
+    if info.kind == SOURCE:
+        for targets in entry_targets(kb, info, "claims_extracted").values():
+            if len(targets) != 1:
+                continue
+            claim = kb.notes[targets[0]]
+            if claim.path in kb.checking or claim.kind != CLAIM or cites(kb, claim, info.path):
+                continue
+            fix = Fix(claim.path, f"add {info.path} to {key}", add_sourced_from(key, info.path))
+            yield r.violation(
+                info, f"claim '{claim.title}' does not name this source in {key}", ce, fix
+            )
+    elif info.kind == CLAIM:
+        for spath, field_name in kb.listed_by.get(info.path, []):
+            if field_name != "claims_extracted" or cites(kb, info, spath):
+                continue
+            if entry_targets_unique(kb, spath, info.path):
+                fix = Fix(info.path, f"add {spath} to {key}", add_sourced_from(key, spath))
+                yield r.violation(
+                    info, f"{spath} lists this claim in {ce}, but {key} does not name it", key, fix
+                )
+
+
+def entry_targets_unique(kb: KnowledgeBase, spath: str, claim_path: str) -> bool:
+    """Whether the source's entry naming the claim names only that claim."""
+    targets = entry_targets(kb, kb.notes[spath], "claims_extracted")
+    return any(t == [claim_path] for t in targets.values())
+
+
+def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str) -> bool:
+    return any(claim_path in t for t in entry_targets(kb, source, canonical).values())
+
+
+@rule(
+    "BL004",
+    "missing-claims-extracted",
+    "A claim's sourced_from names a source whose claims_extracted omits the claim.",
+    "The link must point both ways: the source lists, in claims_extracted, the title of every "
+    "claim that names it in sourced_from. The fix appends the claim's title to the source.",
+    "# c.md: sourced_from: inbox/archive/s.md\n# s.md lacks c in claims_extracted",
+    fix_safety="Safe: the title is appended in the list's own style. A source that lists the "
+    "claim under enrichments_applied is reported, not changed.",
+)
+def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    ce = kb.config.field_name("claims_extracted")
+    key = kb.config.field_name("sourced_from")
+    pairs: list[tuple[NoteInfo, NoteInfo]] = []
+    if info.kind == CLAIM:
+        # The claim holds the link, so the pair is always reported on the claim ...
+        for ref in as_list(info.get(key)):
+            source = kb.notes.get(clean_path(ref))
+            if source is not None and source.kind == SOURCE:
+                pairs.append((info, source))
+    elif info.kind == SOURCE:
+        # ... and on the source only when the claim is not being checked itself.
+        for cpath in kb.cited_by.get(info.path, []):
+            claim = kb.notes.get(cpath)
+            if claim is not None and claim.kind == CLAIM and cpath not in kb.checking:
+                pairs.append((claim, info))
+    for claim, source in pairs:
+        if _listed(kb, source, claim.path, "claims_extracted"):
+            continue
+        where = info
+        if _listed(kb, source, claim.path, "enrichments_applied"):
+            yield r.violation(
+                where,
+                f"sourced_from names {source.path}, which lists '{claim.title}' only in "
+                "enrichments_applied (an enrichment is not an extraction): fix one side by hand",
+                key if where is claim else ce,
+            )
+            continue
+        fix = Fix(source.path, f"add '{claim.title}' to {ce}", add_entry(ce, claim.title))
+        if where is claim:
+            msg = f"{source.path} does not list this claim in {ce}"
+        else:
+            msg = f"claim '{claim.title}' names this source in {key}, but {ce} does not list it"
+        yield r.violation(where, msg, key if where is claim else ce, fix)
+
+
+@rule(
+    "BL005",
+    "sourced-from-unresolved",
+    "A sourced_from entry is not the path of an existing note.",
+    "sourced_from holds repo-relative paths of source notes. When the source was moved or "
+    "renamed (git records the rename, or exactly one note has that file name) the fix "
+    "rewrites the path; otherwise the entry is reported. Absolute paths and paths that climb "
+    "out of the repository are reported and never opened.",
+    "sourced_from: inbox/2026-01-00-old-name.md   # → inbox/archive/2026-01-00-old-name.md",
+    kinds=(CLAIM,),
+    fix_safety="Rewrites only a rename git recorded or a unique file-name match.",
+)
+def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    key = kb.config.field_name("sourced_from")
+    for ref in as_list(info.get(key)):
+        path = clean_path(ref)
+        if path in kb.notes:
+            continue
+        if unsafe_path(path):
+            yield r.violation(
+                info, f"{key} entry '{ref}' points outside the repository; it is never opened", key
+            )
+            continue
+        new = kb.renames.get(path)
+        if new is None or new not in kb.notes:
+            hits = [h for h in kb.resolve(path) if kb.notes[h].kind == SOURCE]
+            new = hits[0] if len(hits) == 1 else None
+            if new is None and len(hits) > 1:
+                yield r.violation(
+                    info,
+                    f"{key} entry '{ref}' names no note; candidates: " + ", ".join(hits[:3]),
+                    key,
+                )
+                continue
+        fix = None
+        if new is not None:
+            fix = Fix(
+                info.path,
+                f"rewrite {key} to {new}",
+                lambda ed, o=ref, n=new: ed.replace_item(key, o, n),
+            )
+        hint = f" (moved to {new}?)" if new else ""
+        yield r.violation(info, f"{key} entry '{ref}' names no note{hint}", key, fix)
+
+
+@rule(
+    "BL006",
+    "sourced-from-not-a-source",
+    "A sourced_from entry names a note that is not a source.",
+    "sourced_from should name source notes (the papers, articles and threads that were read), "
+    "not other claims or maps. Use depends_on or a wiki link for other relations.",
+    "sourced_from: domains/health/another claim.md",
+    severity=WARNING,
+    kinds=(CLAIM,),
+)
+def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    key = kb.config.field_name("sourced_from")
+    for ref in as_list(info.get(key)):
+        target = kb.notes.get(clean_path(ref))
+        if target is not None and target.kind != SOURCE:
+            yield r.violation(info, f"{key} entry '{ref}' is a {target.kind}, not a source", key)
+
+
+@rule(
+    "BL007",
+    "enrichment-evidence-mismatch",
+    "enrichments_applied and the claim's Additional Evidence blocks disagree.",
+    "A source that enriched a claim lists it in enrichments_applied, and the claim carries a "
+    "'### Additional Evidence' block citing [[source]]. A missing frontmatter entry is added "
+    "by the fix; a missing evidence block in the body is only reported.",
+    "### Additional Evidence (extend)\n*Source: [[2026-01-00-s]] | Added: 2026-02-01*",
+    severity=WARNING,
+    fix_safety="Only the frontmatter side is written; the body is never changed.",
+)
+def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    ea = kb.config.field_name("enrichments_applied")
+    if info.kind == SOURCE:
+        for targets in entry_targets(kb, info, "enrichments_applied").values():
+            if len(targets) != 1:
+                continue
+            claim = kb.notes[targets[0]]
+            if claim.kind != CLAIM:
+                continue
+            cited = any(info.path in kb.resolve(t) for t in claim.evidence)
+            if not cited:
+                yield r.violation(
+                    info,
+                    f"'{claim.title}' has no Additional Evidence block citing [[{info.title}]]",
+                    ea,
+                )
+    elif info.kind == CLAIM:
+        for cited in dict.fromkeys(info.evidence):
+            hits = [h for h in kb.resolve(cited) if kb.notes[h].kind == SOURCE]
+            if len(hits) != 1:
+                continue
+            source = kb.notes[hits[0]]
+            if _listed(kb, source, info.path, "enrichments_applied") or _listed(
+                kb, source, info.path, "claims_extracted"
+            ):
+                continue
+            fix = Fix(source.path, f"add '{info.title}' to {ea}", add_entry(ea, info.title))
+            line = next((lk.line for lk in info.links if lk.target == cited), 1)
+            yield r.violation(
+                info,
+                f"Additional Evidence cites [[{cited}]], but that source's {ea} does not list this claim",
+                fix=fix,
+                line=line,
+            )

@@ -1,0 +1,36 @@
+"""Small helpers shared by the rule families."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..frontmatter import Value
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?\Z")
+
+
+def real_date(value: str, partial: bool = False) -> bool:
+    """Whether ``value`` is a real calendar date ``YYYY-MM-DD`` (with ``partial``,
+    ``YYYY`` and ``YYYY-MM`` are accepted too). Time of day after the date is allowed."""
+    text = value.strip()
+    head = text[:10]
+    m = _DATE.match(head)
+    if m and (len(text) == 10 or text[10] in " T"):
+        try:
+            date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return False
+        return True
+    if partial:
+        p = _PARTIAL.match(text)
+        return bool(p) and (p[2] is None or 1 <= int(p[2]) <= 12)
+    return False
+
+
+def text(value: Value) -> str | None:
+    """A scalar value's stripped text (``None`` for absent, null, empty or non-scalar)."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None

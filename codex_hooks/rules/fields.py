@@ -1,0 +1,211 @@
+"""FM0xx: frontmatter fields — required fields, enum values, dates, list shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..fuzzy import candidates, clear_match, suggest
+from ..kb import CLAIM, SOURCE, as_list
+from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
+from .common import real_date, text
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase, NoteInfo
+
+REQUIRED = {
+    CLAIM: ("type", "domain", "description", "confidence", "source", "created"),
+    SOURCE: ("status",),
+}
+LIST_FIELDS = (
+    "claims_extracted",
+    "enrichments_applied",
+    "tags",
+    "secondary_domains",
+    "depends_on",
+    "challenged_by",
+)
+FULL_DATES = ("created", "processed_date", "last_evaluated")
+PARTIAL_DATES = ("date", "date_published")
+
+
+@rule(
+    "FM001",
+    "missing-required-field",
+    "A claim or source lacks a field its kind requires.",
+    "Claims need type, domain, description, confidence, source and created; sources need a "
+    "status. Without them the note cannot be filed, filtered or checked.",
+    "type: claim\ndomain: health\n# no description, confidence, source, created",
+    kinds=(CLAIM, SOURCE),
+)
+def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    for key in REQUIRED.get(info.kind, ()):
+        name = kb.config.field_name(key)
+        if text(info.get(name)) is None:
+            where = "is empty" if info.has(name) else "is missing"
+            yield r.violation(info, f"required field '{name}' {where} for a {info.kind}", name)
+
+
+def _enum_rule(field_name: str, kinds: tuple[str, ...]):
+    def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+        name = kb.config.field_name(field_name)
+        value = text(info.get(name))
+        allowed: list[str] = getattr(kb.config, field_name)
+        if value is None or value in allowed:
+            return
+        found = candidates(value, allowed)
+        best = clear_match(found)
+        fix = None
+        if best is not None:
+            fix = Fix(info.path, f"set {name} to '{best}'", lambda ed: ed.set(name, best))
+        yield r.violation(
+            info, f"{name} '{value}' is not one of the allowed values{suggest(found)}", name, fix
+        )
+
+    return check
+
+
+_ENUM_DOC = (
+    "The field takes one value of a fixed list (configurable). A near miss such as a typo "
+    "or a wrong case is fixed when exactly one allowed value is close; otherwise the close "
+    "values are suggested."
+)
+rule(
+    "FM002",
+    "invalid-status",
+    "A source's status is not one of the lifecycle values.",
+    _ENUM_DOC,
+    "status: procesed   # → processed",
+    kinds=(SOURCE,),
+    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+)(_enum_rule("status", (SOURCE,)))
+rule(
+    "FM003",
+    "invalid-confidence",
+    "A claim's confidence is not proven, likely, experimental or speculative.",
+    _ENUM_DOC,
+    "confidence: likley   # → likely",
+    kinds=(CLAIM,),
+    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+)(_enum_rule("confidence", (CLAIM,)))
+rule(
+    "FM004",
+    "invalid-domain",
+    "A claim's or source's domain is not one of the knowledge base's domains.",
+    _ENUM_DOC,
+    "domain: ai-alignement   # → ai-alignment",
+    kinds=(CLAIM, SOURCE),
+    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+)(_enum_rule("domain", (CLAIM, SOURCE)))
+rule(
+    "FM005",
+    "invalid-format",
+    "A source's format is not one of the known formats.",
+    _ENUM_DOC,
+    "format: pape   # → paper",
+    severity=WARNING,
+    kinds=(SOURCE,),
+    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+)(_enum_rule("format", (SOURCE,)))
+
+
+@rule(
+    "FM006",
+    "invalid-date",
+    "A date field does not hold a real calendar date.",
+    "created, processed_date and last_evaluated must be YYYY-MM-DD dates that exist; "
+    "a publication date (date, date_published) may also be YYYY or YYYY-MM. Values like "
+    "2026-00-00 or 2026-02-30 break every tool that loads dates.",
+    "processed_date: 2026-02-30",
+)
+def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    for key in (*FULL_DATES, *PARTIAL_DATES):
+        value = info.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not real_date(value, partial=key in PARTIAL_DATES):
+            shown = value if isinstance(value, str) else type(value).__name__
+            yield r.violation(
+                info, f"{key} '{shown}' is not a real calendar date (YYYY-MM-DD)", key
+            )
+
+
+@rule(
+    "FM007",
+    "field-not-a-list",
+    "A list field holds a lone value instead of a list.",
+    "claims_extracted, enrichments_applied, tags, secondary_domains, depends_on and "
+    "challenged_by are lists. A lone string is read as one entry by some tools and as "
+    "characters by others; the fix wraps it in a one-item list.",
+    "tags: futarchy   # → tags:\\n  - futarchy",
+    fix_safety="Always safe: the value is kept as the list's only item.",
+)
+def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    for canonical in LIST_FIELDS:
+        key = kb.config.field_name(canonical)
+        value = info.get(key)
+        if isinstance(value, str) and value.strip():
+            fix = Fix(info.path, f"make {key} a list", lambda ed, k=key: ed.make_list(k))
+            yield r.violation(info, f"{key} should be a list, not a lone value", key, fix)
+        elif isinstance(value, dict):
+            yield r.violation(info, f"{key} should be a list, not a mapping", key)
+
+
+@rule(
+    "FM008",
+    "legacy-enrichments-field",
+    "A source uses the legacy field 'enrichments' instead of 'enrichments_applied'.",
+    "The older spelling is still understood, but two spellings of one field split the "
+    "data. The fix renames it, or merges its entries into an existing enrichments_applied.",
+    "enrichments:\\n  - some claim   # → enrichments_applied:",
+    severity=WARNING,
+    kinds=(SOURCE,),
+    fix_safety="Safe: every entry is kept; duplicates are not added twice.",
+)
+def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    new = kb.config.field_name("enrichments_applied")
+    if not info.has("enrichments"):
+        return
+    entries = as_list(info.get("enrichments"))
+
+    def merge(ed) -> None:
+        if new not in ed.data:
+            ed.rename_key("enrichments", new)
+            return
+        have = as_list(ed.data.get(new))
+        for entry in entries:
+            if entry not in have:
+                ed.add_item(new, entry)
+        ed.delete_key("enrichments")
+
+    fix = Fix(info.path, f"merge enrichments into {new}", merge)
+    yield r.violation(info, f"legacy field 'enrichments': use '{new}'", "enrichments", fix)
+
+
+@rule(
+    "FM009",
+    "domain-folder-mismatch",
+    "A claim filed under domains/<d>/ does not say domain: <d>.",
+    "The folder and the field must agree, or the claim shows up in the wrong domain "
+    "depending on which one a tool reads. The fix sets the field to the folder's domain.",
+    "# domains/health/x.md\ndomain: ai-alignment   # → health",
+    kinds=(CLAIM,),
+    fix_safety="Safe when the folder names a known domain; the field is what tools filter on.",
+)
+def domain_folder(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    parts = info.path.split("/")
+    if len(parts) < 3 or parts[0] != "domains":
+        return
+    folder = parts[1]
+    value = text(info.get("domain"))
+    if value is None or value == folder:
+        return
+    fix = None
+    if folder in kb.config.domain:
+        fix = Fix(info.path, f"set domain to '{folder}'", lambda ed: ed.set("domain", folder))
+    yield r.violation(
+        info, f"claim is filed under domains/{folder}/ but says domain '{value}'", "domain", fix
+    )
+
+
+__all__ = ["ERROR"]

@@ -1,0 +1,170 @@
+"""LC0xx: the source status lifecycle and who processed a source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..fuzzy import candidates, clear_match, suggest
+from ..kb import SOURCE, as_list
+from ..model import Fix, Rule, Violation, rule
+from .common import text
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase, NoteInfo
+
+REASONS = ("notes", "extraction_notes", "null_result_reason")
+
+
+def _status(kb: KnowledgeBase, info: NoteInfo) -> str | None:
+    return text(info.get(kb.config.field_name("status")))
+
+
+def _fields(kb: KnowledgeBase, info: NoteInfo) -> tuple[str, str, list[str], list[str]]:
+    f = kb.config.field_name
+    enrich = as_list(info.get(f("enrichments_applied"))) + as_list(info.get("enrichments"))
+    return (
+        text(info.get(f("processed_by"))) or "",
+        text(info.get(f("processed_date"))) or "",
+        as_list(info.get(f("claims_extracted"))),
+        enrich,
+    )
+
+
+@rule(
+    "LC001",
+    "processed-incomplete",
+    "A processed source lacks processed_by, processed_date or any extracted/enriched claim.",
+    "status: processed promises that an agent read the source on a date and that it led "
+    "to claims (claims_extracted) or evidence (enrichments_applied). Without them nobody "
+    "can trace what the source contributed.",
+    "status: processed\nprocessed_by: rio\n# no processed_date, no claims_extracted",
+    kinds=(SOURCE,),
+)
+def processed_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    if _status(kb, info) != "processed":
+        return
+    by, when, claims, enrich = _fields(kb, info)
+    status_key = kb.config.field_name("status")
+    if not by:
+        yield r.violation(info, "status is 'processed' but processed_by is missing", status_key)
+    if not when:
+        yield r.violation(info, "status is 'processed' but processed_date is missing", status_key)
+    if not claims and not enrich:
+        yield r.violation(
+            info,
+            "status is 'processed' but neither claims_extracted nor enrichments_applied lists "
+            "a claim (use status 'null-result' with a reason if it produced none)",
+            status_key,
+        )
+
+
+@rule(
+    "LC002",
+    "unprocessed-with-results",
+    "An unprocessed source already has processed_by, processed_date or extracted claims.",
+    "status: unprocessed means nobody has read the source yet. Processing fields on it mean "
+    "the status was not advanced (or the fields were copied from another note).",
+    "status: unprocessed\nprocessed_by: theseus   # → status: processed?",
+    kinds=(SOURCE,),
+)
+def unprocessed_with_results(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    if _status(kb, info) != "unprocessed":
+        return
+    by, when, claims, _ = _fields(kb, info)
+    f = kb.config.field_name
+    present = [
+        name
+        for name, value in (
+            (f("processed_by"), by),
+            (f("processed_date"), when),
+            (f("claims_extracted"), claims),
+        )
+        if value
+    ]
+    if present:
+        yield r.violation(
+            info,
+            f"status is 'unprocessed' but the source has {', '.join(present)}: "
+            "advance the status or remove them",
+            f("status"),
+        )
+
+
+@rule(
+    "LC003",
+    "null-result-inconsistent",
+    "A null-result source lacks processed_by or a reason, or lists extracted claims.",
+    "null-result records that a source was read and produced nothing: it needs who read it "
+    "and why nothing came of it (notes, extraction_notes or null_result_reason), and it "
+    "cannot have extracted claims.",
+    "status: null-result\nprocessed_by: vida\n# no notes explaining why",
+    kinds=(SOURCE,),
+)
+def null_result(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    if _status(kb, info) != "null-result":
+        return
+    by, _, claims, _ = _fields(kb, info)
+    status_key = kb.config.field_name("status")
+    if not by:
+        yield r.violation(info, "status is 'null-result' but processed_by is missing", status_key)
+    if not any(text(info.get(k)) for k in REASONS):
+        yield r.violation(
+            info,
+            "status is 'null-result' but no reason is given (notes, extraction_notes or "
+            "null_result_reason)",
+            status_key,
+        )
+    if claims:
+        yield r.violation(
+            info,
+            f"status is 'null-result' but claims_extracted lists {len(claims)} claim(s)",
+            kb.config.field_name("claims_extracted"),
+        )
+
+
+@rule(
+    "LC004",
+    "enrichment-incomplete",
+    "An enrichment source lacks processed_by, processed_date or enrichments_applied entries.",
+    "status: enrichment says the source only added evidence to existing claims: it needs "
+    "who did it, when, and which claims it enriched.",
+    "status: enrichment\nprocessed_by: rio\nprocessed_date: 2026-03-01\n# no enrichments_applied",
+    kinds=(SOURCE,),
+)
+def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    if _status(kb, info) != "enrichment":
+        return
+    by, when, _, enrich = _fields(kb, info)
+    status_key = kb.config.field_name("status")
+    if not by:
+        yield r.violation(info, "status is 'enrichment' but processed_by is missing", status_key)
+    if not when:
+        yield r.violation(info, "status is 'enrichment' but processed_date is missing", status_key)
+    if not enrich:
+        yield r.violation(
+            info, "status is 'enrichment' but enrichments_applied lists no claim", status_key
+        )
+
+
+@rule(
+    "LC005",
+    "unknown-agent",
+    "processed_by does not name an agent (a folder under agents/).",
+    "processed_by records which agent read the source; it must be one of the agents of the "
+    "knowledge base so that work can be attributed. A wrong case or a typo is fixed when "
+    "exactly one agent is close.",
+    "processed_by: Theseus   # → theseus",
+    kinds=(SOURCE,),
+    fix_safety="Safe when exactly one agent name is clearly closest.",
+)
+def unknown_agent(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    key = kb.config.field_name("processed_by")
+    value = text(info.get(key))
+    agents = kb.agents
+    if value is None or not agents or value in agents:
+        return
+    found = candidates(value, sorted(agents), threshold=75.0)
+    best = clear_match(found)
+    fix = Fix(info.path, f"set {key} to '{best}'", lambda ed: ed.set(key, best)) if best else None
+    yield r.violation(info, f"{key} '{value}' is not an agent folder{suggest(found)}", key, fix)

@@ -1,0 +1,43 @@
+"""Which notes a commit touches: staged notes plus the notes that staged deletions and
+renames leave dangling."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .kb import as_list
+from .titles import clean_path, normalize_title, stem
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+
+def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
+    """Notes whose link fields name the note that was at ``gone``."""
+    title = normalize_title(stem(gone))
+    out = []
+    fields = [kb.config.field_name(f) for f in ("claims_extracted", "enrichments_applied")]
+    fields += ["depends_on", "challenged_by", "enrichments"]
+    sourced = kb.config.field_name("sourced_from")
+    for path, info in kb.notes.items():
+        if not info.data:
+            continue
+        if (
+            any(clean_path(r) == gone for r in as_list(info.get(sourced)))
+            or any(normalize_title(e) == title for f in fields for e in as_list(info.get(f)))
+            or any(normalize_title(link.target) == title for link in info.links)
+        ):
+            out.append(path)
+    return out
+
+
+def staged_targets(kb: KnowledgeBase) -> list[str]:
+    """Repo-relative paths to check for the next commit."""
+    from .gitutil import staged
+
+    changes = staged(kb.root)
+    targets = [p for p in changes.changed if p.lower().endswith(".md")]
+    for gone in [*changes.deleted, *changes.renamed]:
+        if gone.lower().endswith(".md"):
+            targets.extend(referrers(kb, gone))
+    return list(dict.fromkeys(t for t in targets if t in kb.notes))
