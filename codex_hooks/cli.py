@@ -54,17 +54,30 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code such as BL003")
-    for name, register in _extensions():
-        register(sub.add_parser(name, help=_EXTENSION_HELP[name]))
+    for name, module in _extensions().items():
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(handler=module.run)
     return parser
 
 
-_EXTENSION_HELP: dict[str, str] = {}
+#: Sub-commands that live in their own modules under ``codex_hooks/commands``. Each
+#: module defines ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int`` and keeps
+#: its heavy imports inside ``run``.
+EXTENSIONS = ("link", "rename")
 
 
-def _extensions() -> list[tuple[str, object]]:
-    """Sub-commands defined in their own modules (registered here explicitly)."""
-    return []
+def _extensions() -> dict[str, object]:
+    import importlib
+
+    found = {}
+    for name in EXTENSIONS:
+        try:
+            found[name] = importlib.import_module(f"codex_hooks.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"codex_hooks.commands.{name}":
+                raise
+    return found
 
 
 def find_root(start: Path) -> Path:

@@ -12,7 +12,15 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSAFE = set(",[]{}")
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
-_PRINTABLE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]*\Z")
+#: Read back as ``None`` by :func:`codex_hooks.frontmatter.parse_frontmatter` when plain.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# What may stand as-is inside a plain or single-quoted scalar on one line: YAML's
+# printable characters minus tab, the line breaks (``\n``, ``\r``, NEL, LS, PS) and the
+# byte-order mark. Anything else must be escaped inside double quotes.
+_SAFE_CLASS = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+_SAFE = re.compile(f"[{_SAFE_CLASS}]*\\Z")
+_UNSAFE_CHAR = re.compile(f"[^{_SAFE_CLASS}]")
+_NAMED_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\x7f": "\\x7f"}
 
 
 def plain_ok(value: str, flow: bool = False, typed: bool = False) -> bool:
@@ -20,15 +28,16 @@ def plain_ok(value: str, flow: bool = False, typed: bool = False) -> bool:
 
     Unless ``typed`` is set, the value must also be read back as a *string* by YAML 1.1
     loaders (``yes``, ``1.0`` and ``2026-01-01`` would not be); ``typed`` allows such
-    values, for fields like dates whose plain form is the convention.
+    values, for fields like dates whose plain form is the convention. A value that reads
+    back as null (``null``, ``~``) is never written plain.
     """
-    if not value or value != value.strip() or not _PRINTABLE.match(value):
-        return False
-    if "\n" in value or "\r" in value or "\t" in value:
+    if not value or value != value.strip() or not _SAFE.match(value):
         return False
     if value[0] in _INDICATORS or ": " in value or " #" in value or value.endswith(":"):
         return False
     if flow and _FLOW_UNSAFE & set(value):
+        return False
+    if value in _NULLS:
         return False
     if typed:
         return True
@@ -44,11 +53,30 @@ def render_scalar(
         return "null"
     if quote == "" and plain_ok(value, flow, typed):
         return value
-    if quote == "'" and _PRINTABLE.match(value) and not set(value) & {"\n", "\r", "\t"}:
+    if quote == "'" and _SAFE.match(value):
         return "'" + value.replace("'", "''") + "'"
-    return json.dumps(value, ensure_ascii=False)
+    return double_quoted(value)
+
+
+def double_quoted(value: str) -> str:
+    """``value`` as a one-line double-quoted YAML scalar that reads back exactly.
+
+    JSON escapes the C0 controls, ``"`` and ``\\``; YAML also needs DEL, the C1 controls,
+    the unicode line separators and the BOM escaped, or a loader rejects or folds them.
+    """
+    return _UNSAFE_CHAR.sub(_escape, json.dumps(value, ensure_ascii=False))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def render_key(key: str) -> str:
     """Render a mapping key: plain when it is a simple identifier, else double-quoted."""
-    return key if _KEY.match(key) and plain_ok(key) else json.dumps(key, ensure_ascii=False)
+    return key if _KEY.match(key) and plain_ok(key) else double_quoted(key)

@@ -1,0 +1,1 @@
+"""Sub-commands of ``codex-hooks`` that live in their own modules (see ``cli.EXTENSIONS``)."""
