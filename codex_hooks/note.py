@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import NotUTF8Error, UnclosedFrontmatterError
 
 BOM = "\ufeff"
+_BOM_BYTES = BOM.encode("utf-8")
 #: Files larger than this are refused before decoding: a note is prose, not a data dump.
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 _FENCE = "---"
@@ -66,7 +67,12 @@ class Note:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            # Columns count characters, as the other errors' columns do: everything
+            # before the bad byte on its line decodes (a leading BOM is not a column).
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
+            if line_start == 0 and data.startswith(_BOM_BYTES):
+                line_start = len(_BOM_BYTES)
+            column = len(data[line_start : exc.start].decode("utf-8")) + 1
             raise NotUTF8Error(
                 f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8",
                 path,
