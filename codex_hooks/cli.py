@@ -45,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--no-cache", action="store_true", help="do not read or write the on-disk index"
         )
+        p.add_argument(
+            "--hook",
+            action="store_true",
+            help="as a pre-commit hook: also check notes that staged deletions and renames "
+            "leave dangling",
+        )
+        p.add_argument(
+            "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
+        )
 
     check = sub.add_parser("check", help="report violations; never writes")
     common(check)
@@ -81,9 +90,12 @@ def _extensions() -> dict[str, object]:
 
 
 def find_root(start: Path) -> Path:
-    """The knowledge base's root: the git work tree containing ``start``, else ``start``."""
+    """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml`` or a
+    ``.git``, searching upwards from ``start``; ``start`` itself when there is neither."""
+    from .config import CONFIG_FILE
+
     for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
+        if (candidate / CONFIG_FILE).is_file() or (candidate / ".git").exists():
             return candidate
     return start
 
@@ -109,7 +121,12 @@ def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
     if args.all_files:
         return None
     if args.paths:
-        return repo_paths(kb.root, args.paths)
+        paths = repo_paths(kb.root, args.paths)
+        if args.hook:
+            from .staged import dangling_targets
+
+            paths = list(dict.fromkeys([*paths, *dangling_targets(kb)]))
+        return paths
     from .staged import staged_targets
 
     return staged_targets(kb)
@@ -118,7 +135,12 @@ def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
 def _load(args: argparse.Namespace) -> KnowledgeBase:
     from .kb import KnowledgeBase
 
-    root = find_root(Path.cwd())
+    if args.root:
+        root = Path(args.root).resolve()
+        if not root.is_dir():
+            raise UsageError(f"--root {args.root}: no such folder")
+    else:
+        root = find_root(Path.cwd())
     return KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
 
 

@@ -32,12 +32,30 @@ def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
 
 
 def staged_targets(kb: KnowledgeBase) -> list[str]:
-    """Repo-relative paths to check for the next commit."""
+    """Repo-relative paths to check for the next commit: staged notes, plus the notes that
+    staged deletions and renames leave dangling."""
     from .gitutil import staged
 
     changes = staged(kb.root)
     targets = [p for p in changes.changed if p.lower().endswith(".md")]
-    for gone in [*changes.deleted, *changes.renamed]:
-        if gone.lower().endswith(".md"):
-            targets.extend(referrers(kb, gone))
+    targets += _referrers_of(kb, [*changes.deleted, *changes.renamed])
     return list(dict.fromkeys(t for t in targets if t in kb.notes))
+
+
+def dangling_targets(kb: KnowledgeBase) -> list[str]:
+    """Only the notes that staged deletions and renames leave dangling."""
+    from .gitutil import staged
+
+    if not (kb.root / ".git").exists():
+        return []
+    changes = staged(kb.root)
+    found = _referrers_of(kb, [*changes.deleted, *changes.renamed])
+    return list(dict.fromkeys(t for t in found if t in kb.notes))
+
+
+def _referrers_of(kb: KnowledgeBase, gone: list[str]) -> list[str]:
+    out: list[str] = []
+    for path in gone:
+        if path.lower().endswith(".md"):
+            out.extend(referrers(kb, path))
+    return out
