@@ -54,6 +54,7 @@ MAX_NODES = 20_000
 #: used directly; above it the event stream is checked first, because libyaml 0.2.5's
 #: composer recurses without limit and crashes the process on ``[[[[...`` 50,000 deep.
 _SAFE_NESTING = 200
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
 
 
 Pos = tuple[int, int]
@@ -199,19 +200,19 @@ def _check_nesting(text: str, path: str, where: _Where) -> None:
     """Walk the event stream (libyaml's parser is iterative) and stop at the first
     collection nested deeper than :data:`MAX_DEPTH`."""
     loader = _Loader(text)
-    depth = 0
+    depth = 0  # of the next node: the number of collections open around it
     try:
         while True:
             event = loader.get_event()
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if isinstance(event, yaml.NodeEvent) and depth > MAX_DEPTH:
+                raise LimitExceededError(
+                    f"frontmatter nests deeper than {MAX_DEPTH} levels",
+                    path,
+                    *where.human(event.start_mark),
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH:
-                    raise LimitExceededError(
-                        f"frontmatter nests deeper than {MAX_DEPTH} levels",
-                        path,
-                        *where.human(event.start_mark),
-                    )
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):
                 return
@@ -246,7 +247,12 @@ def parse_frontmatter(note: Note) -> Frontmatter:
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
         line, column = where.human(exc.problem_mark or exc.context_mark)
-        raise YAMLSyntaxError(f"YAML error: {problem}", note.path, line, column) from None
+        alias = _ALIAS.match(note.lines[line - 1], column - 1) if line <= len(note.lines) else None
+        hint = None
+        if problem == "found undefined alias" and alias:
+            problem = f"found undefined alias '{alias.group()}'"
+            hint = "quote the value: a leading '*' makes it an alias"
+        raise YAMLSyntaxError(f"YAML error: {problem}", note.path, line, column, hint) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error carries a mark
         raise YAMLSyntaxError(f"YAML error: {exc}", note.path, where.first + 1, 1) from None
     except RecursionError:  # pragma: no cover - the nesting check comes first
@@ -277,7 +283,7 @@ def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan
         value_start, value_end = pos(vnode.start_mark), pos(vnode.end_mark)
         # The span never ends before the value's last line, even when that line looks
         # like filler (``#`` in column 0 inside a multi-line quoted string).
-        floor = max(start, _last_line(value_end)) + 1
+        floor = max(start, _last_line(pos(_content_end(vnode)))) + 1
         end = starts[i + 1] if i + 1 < len(pairs) else note.fm_end
         while end > floor and _is_filler(lines[end - 1]):
             end -= 1
@@ -311,6 +317,18 @@ def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan
             quote,
         )
     return spans
+
+
+def _content_end(node: yaml.Node) -> yaml.Mark:
+    """Where ``node``'s own text ends: a block collection's end mark lies at the next
+    token, after any trailing comments and blank lines, so its last child's end is used."""
+    for _ in range(MAX_DEPTH + 1):  # aliases can make cycles; _convert has bounded depth
+        if isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+            last = node.value[-1]
+            node = last[1] if isinstance(node, yaml.MappingNode) else last
+        else:
+            break
+    return node.end_mark
 
 
 def _last_line(end: Pos) -> int:

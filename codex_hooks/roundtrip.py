@@ -4,54 +4,74 @@ The read-only parser (:mod:`codex_hooks.frontmatter`) is what checks use; this m
 gives tools a ruamel ``CommentedMap`` (comments, key order and positions) of one note's
 frontmatter. Dates stay text: an invalid calendar date must never raise ``ValueError``.
 It is imported lazily: loading ruamel costs start-up time the hook does not need.
+
+Before ruamel sees a frontmatter, the fast parser checks it: ruamel's pure-Python
+composer takes seconds to hit ``RecursionError`` on deep nesting and has no alias limit,
+and the fast parser reports those (and duplicate keys and syntax errors) with exact
+positions and the same error types as every other read.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from .errors import DuplicateKeyError, NoteError, YAMLSyntaxError
+from .errors import DuplicateKeyError, LimitExceededError, NoteError, YAMLSyntaxError
+from .frontmatter import _Where, parse_frontmatter
 from .note import Note
+
+
+@lru_cache(maxsize=1)
+def _constructor() -> type:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TextDates(RoundTripConstructor):  # type: ignore[misc]
+        """Timestamps are kept as the text that was written."""
+
+    # A subclass has its own constructor table: no other YAML() in the process changes.
+    TextDates.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+    )
+    return TextDates
 
 
 def _yaml() -> Any:
     from ruamel.yaml import YAML
-    from ruamel.yaml.constructor import RoundTripConstructor
 
-    class TextDates(RoundTripConstructor):
-        """Timestamps are kept as the text that was written."""
-
-    TextDates.add_constructor(
-        "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
-    )
     yaml = YAML(typ="rt")
-    yaml.Constructor = TextDates
+    yaml.Constructor = _constructor()
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
     return yaml
 
 
 def load_roundtrip(note: Note) -> Any:
-    """The note's frontmatter as a ruamel ``CommentedMap`` (``None`` when empty).
+    """The note's frontmatter as a ruamel ``CommentedMap`` (``None`` when empty or absent).
 
-    Raises a :class:`NoteError` subclass with line and column when the YAML is bad.
+    Raises a :class:`NoteError` subclass with line and column when the YAML is bad, not a
+    mapping, or over the parser's limits.
     """
+    if not note.has_frontmatter:
+        return None
+    parse_frontmatter(note)
+
     from ruamel.yaml.constructor import DuplicateKeyError as RuamelDuplicate
     from ruamel.yaml.error import MarkedYAMLError
 
-    offset = (note.fm_start or 0) + 1
+    where = _Where(note)
     try:
         return _yaml().load(note.frontmatter_text)
-    except RuamelDuplicate as exc:
-        mark = exc.problem_mark
-        raise DuplicateKeyError(
-            "duplicate key", note.path, mark.line + offset + 1, mark.column + 1
-        ) from None
+    except RuamelDuplicate as exc:  # pragma: no cover - the fast parser reports it first
+        line, column = where.human(exc.problem_mark)
+        raise DuplicateKeyError("duplicate key", note.path, line, column) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + offset + 1, mark.column + 1) if mark else (offset + 1, 1)
+        line, column = where.human(exc.problem_mark or exc.context_mark)
         raise YAMLSyntaxError(
-            f"YAML error: {exc.problem or exc.context}", note.path, line, col
+            f"YAML error: {exc.problem or exc.context}", note.path, line, column
         ) from None
-    except (ValueError, RecursionError) as exc:
-        raise NoteError(f"cannot load frontmatter: {exc}", note.path, offset + 1) from None
+    except RecursionError:  # pragma: no cover - nesting is bounded by the fast parser
+        raise LimitExceededError(
+            "frontmatter nests too deeply to parse", note.path, where.first + 1
+        ) from None
+    except Exception as exc:  # ruamel's constructors raise ValueError, IndexError, ...
+        raise NoteError(f"cannot load frontmatter: {exc}", note.path, where.first + 1) from None
