@@ -1,0 +1,58 @@
+"""`fix --all-files` on the real corpus: only named keys change, and a second run is a no-op."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from codex_hooks import Note, parse_frontmatter
+from codex_hooks.kb import KnowledgeBase
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() else None
+
+pytestmark = pytest.mark.skipif(
+    BUNDLE is None, reason="the shared corpus is not beside this checkout"
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("corpus") / "kb"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(BUNDLE), str(dest)], check=True)
+    return dest
+
+
+def test_fix_changes_only_the_keys_it_names_and_is_idempotent(corpus: Path, tmp_path: Path) -> None:
+    work = tmp_path / "kb"
+    shutil.copytree(corpus, work, symlinks=True)
+    before = {p: (work / p).read_bytes() for p in KnowledgeBase.load(work, cache=False).notes}
+    kb = KnowledgeBase.load(work, cache=False)
+    unreadable = [p for p, info in kb.notes.items() if info.problem]
+    result = kb.fix()
+    assert result.changes, "the corpus has fixable problems"
+    assert not result.failed
+
+    changed = {c.path for c in result.changes}
+    for path, data in before.items():
+        after = (work / path).read_bytes()
+        if path not in changed:
+            assert after == data, f"{path} changed without a fix"
+            continue
+        old, new = Note.from_bytes(data, path), Note.from_bytes(after, path)
+        assert old.body == new.body, f"{path}: the body changed"
+        old_fm, new_fm = parse_frontmatter(old).data, parse_frontmatter(new).data
+        touched = {k for k in old_fm.keys() | new_fm.keys() if old_fm.get(k) != new_fm.get(k)}
+        titles = " ".join(next(c.fixes for c in result.changes if c.path == path))
+        for key in touched:
+            assert key in titles, f"{path}: key {key} changed, but no fix named it ({titles})"
+    for path in unreadable:
+        assert (work / path).read_bytes() == before[path]
+
+    again = KnowledgeBase.load(work, cache=False).fix()
+    assert again.changes == []
+    fixable_left = [v for v in again.remaining if v.fixable]
+    assert fixable_left == []
