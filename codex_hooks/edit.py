@@ -96,7 +96,9 @@ class FrontmatterEditor:
             expected: Value = [*current, item]
             q = self._quote_for(span, quote, item)
             if span.style == "block":
-                last_line = _last_line(span.items[-1][1])
+                # The last item's end mark can lie past blank lines and comments that
+                # follow it (a block scalar or nested list); the span ends at its text.
+                last_line = min(_last_line(span.items[-1][1]), span.end - 1)
                 line = f"{span.item_indent}- {render_scalar(item, q)}{self._nl}"
                 return self._splice(key, last_line + 1, last_line + 1, [line], expected)
             return self._rewrite_flow(
@@ -138,11 +140,12 @@ class FrontmatterEditor:
             return self._rewrite_flow(span, key, [texts[i] for i in keep], expected)
         lines = self.note.lines
         new_lines: list[str] = []
-        bounds = [(s[0], _last_line(e) + 1) for s, e in span.items]
         # Block items run from their dash to the next item's dash: comments between stay
-        # with the item before them.
-        starts = [b[0] for b in bounds]
-        ends = [*starts[1:], max(bounds[-1][1], starts[-1] + 1)]
+        # with the item before them. An item's value may start below its dash (``-`` alone
+        # on a line), so the dash is looked for upwards from the value.
+        column = len(span.item_indent)
+        starts = [_dash_line(lines, s[0], column) for s, _ in span.items]
+        ends = [*starts[1:], max(_last_line(span.items[-1][1]) + 1, starts[-1] + 1)]
         new_lines.extend(lines[span.start : starts[0]])
         for i in keep:
             new_lines.extend(lines[starts[i] : ends[i]])
@@ -224,14 +227,33 @@ class FrontmatterEditor:
         """
         if key in self._fm.spans:
             raise EditError(f"cannot add '{key}': it exists already")
-        if not self.note.has_frontmatter:
-            self._start_frontmatter()
+        if isinstance(value, dict):
+            raise EditError("adding a mapping value is not supported")
+        if self.note.has_frontmatter:
+            return self._add_key(key, value, after, quote, typed)
+        before = self.note, self._fm
+        self._start_frontmatter()
+        try:
+            return self._add_key(key, value, after, quote, typed)
+        except EditError:
+            self.note, self._fm = before
+            raise
+
+    def _add_key(
+        self,
+        key: str,
+        value: Value,
+        after: str | Sequence[str] | None,
+        quote: str | None,
+        typed: bool,
+    ) -> FrontmatterEditor:
         anchors = [after] if isinstance(after, str) else list(after or [])
         where = next((self._fm.spans[a].end for a in anchors if a in self._fm.spans), None)
         if where is None:
             ends = [s.end for s in self._fm.spans.values()]
             where = max(ends) if ends else self.note.fm_end
-        head = render_key(key) + ":"
+        # Top-level keys share one column, usually the first.
+        head = self._root_indent() + render_key(key) + ":"
         if isinstance(value, list):
             q = quote if quote is not None else self._preferred_quote()
             if value:
@@ -241,8 +263,6 @@ class FrontmatterEditor:
                 ]
             else:
                 new = [head + " []" + self._nl]
-        elif isinstance(value, dict):
-            raise EditError("adding a mapping value is not supported")
         else:
             # Scalars such as statuses, dates and paths read best plain; render_scalar
             # still quotes whatever plain YAML would misread.
@@ -268,7 +288,12 @@ class FrontmatterEditor:
         indents = Counter(
             s.item_indent for s in self._fm.spans.values() if s.style == "block" and s.items
         )
-        return indents.most_common(1)[0][0] if indents else DEFAULT_INDENT
+        return indents.most_common(1)[0][0] if indents else self._root_indent() + DEFAULT_INDENT
+
+    def _root_indent(self) -> str:
+        """The indentation of the top-level keys (``""`` unless the whole block is indented)."""
+        span = next(iter(self._fm.spans.values()), None)
+        return " " * (span.column - 1) if span else ""
 
     def _preferred_quote(self) -> str:
         """The quote the note uses most for its string values (``""`` when it uses none)."""
@@ -357,6 +382,16 @@ def _last_line(end: tuple[int, int]) -> int:
     """The last line an item occupies, from its end position."""
     line, column = end
     return line if column > 0 else line - 1
+
+
+def _dash_line(lines: list[str], line: int, column: int) -> int:
+    """The line of the ``-`` that introduces the block item whose value starts on ``line``
+    (the same line unless the dash stands alone above the value)."""
+    while line > 0 and not (
+        lines[line][column : column + 1] == "-" and not lines[line][:column].strip(" ")
+    ):
+        line -= 1
+    return line
 
 
 def edit(note: Note) -> FrontmatterEditor:

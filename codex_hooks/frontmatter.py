@@ -284,6 +284,11 @@ def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan
         # The span never ends before the value's last line, even when that line looks
         # like filler (``#`` in column 0 inside a multi-line quoted string).
         floor = max(start, _last_line(pos(_content_end(vnode)))) + 1
+        if _is_block_scalar(_last_node(vnode), lines, pos):
+            # A block scalar's end mark follows the blank lines after it; unless it keeps
+            # them (``|+``) they are not part of its value.
+            while floor > start + 1 and not lines[floor - 1].strip():
+                floor -= 1
         end = starts[i + 1] if i + 1 < len(pairs) else note.fm_end
         while end > floor and _is_filler(lines[end - 1]):
             end -= 1
@@ -319,16 +324,30 @@ def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan
     return spans
 
 
-def _content_end(node: yaml.Node) -> yaml.Mark:
-    """Where ``node``'s own text ends: a block collection's end mark lies at the next
-    token, after any trailing comments and blank lines, so its last child's end is used."""
+def _last_node(node: yaml.Node) -> yaml.Node:
+    """The node whose text ends ``node``'s: a block collection's end mark lies at the next
+    token, after any trailing comments and blank lines, so its last child is used."""
     for _ in range(MAX_DEPTH + 1):  # aliases can make cycles; _convert has bounded depth
         if isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
             last = node.value[-1]
             node = last[1] if isinstance(node, yaml.MappingNode) else last
         else:
             break
-    return node.end_mark
+    return node
+
+
+def _content_end(node: yaml.Node) -> yaml.Mark:
+    """Where ``node``'s own text ends (see :func:`_last_node`)."""
+    return _last_node(node).end_mark
+
+
+def _is_block_scalar(node: yaml.Node, lines: list[str], pos: _Where) -> bool:
+    """Whether ``node`` is a ``|``/``>`` scalar that drops its trailing blank lines."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
+        return False
+    line, column = pos(node.start_mark)
+    header = lines[line][column:].split("#", 1)[0]
+    return "+" not in header
 
 
 def _last_line(end: Pos) -> int:
