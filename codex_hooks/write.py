@@ -20,10 +20,17 @@ def resolve_inside(root: str | os.PathLike[str], relpath: str) -> Path:
     if any(c in relpath for c in "\0\n\r"):
         raise UnsafePathError(f"{relpath!r} has control characters")
     base = Path(root).resolve()
-    target = (base / relpath).resolve()
+    target = _resolve(base / relpath)
     if target != base and base not in target.parents:
         raise UnsafePathError(f"'{relpath}' leads outside the repository")
     return base / relpath
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise UnsafePathError(f"'{path}' cannot be resolved: {exc}") from None
 
 
 def atomic_write(
@@ -38,7 +45,7 @@ def atomic_write(
         raise UnsafePathError(f"'{path}' is a symbolic link; it is never written through")
     if root is not None:
         base = Path(root).resolve()
-        real = target.resolve()
+        real = _resolve(target)
         if base not in real.parents:
             raise UnsafePathError(f"'{path}' is outside the repository '{root}'")
     try:
@@ -57,9 +64,33 @@ def atomic_write(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _sync_dir(target.parent)
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the rename durable (best effort: not every system can sync a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process umask, read without changing it where the system allows: setting it
+    to learn it would let another thread create a world-writable file meanwhile."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
