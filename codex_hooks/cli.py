@@ -144,6 +144,23 @@ def _load(args: argparse.Namespace) -> KnowledgeBase:
     return KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
 
 
+#: Characters that could fake or hide output lines on a terminal: C0/C1 controls (newline,
+#: carriage return, escape sequences), line and paragraph separators, bidi overrides.
+_UNSAFE = frozenset(
+    [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
+    + ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029"]
+    + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+)
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on one line: control characters become escapes (``\\n``,
+    ``\\x1b``, ``\\u202e``), so a file name or value cannot fake or hide a report line."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if c in _UNSAFE else c for c in text)
+
+
 def _summary(violations: Sequence[Violation]) -> str:
     errors = sum(v.severity == "error" for v in violations)
     warnings = len(violations) - errors
@@ -176,13 +193,13 @@ def print_violations(violations: Sequence[Violation], fmt: str, checked: int) ->
     for v in violations:
         if fmt == "github":
             level = "error" if v.severity == "error" else "warning"
-            message = v.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            path = v.path.replace(",", "%2C").replace(":", "%3A")
+            message = shown(v.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            path = shown(v.path).replace(",", "%2C").replace(":", "%3A")
             out.write(
                 f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
             )
         else:
-            out.write(f"{v.path}:{v.line}:{v.column}: {v.code} {v.message}\n")
+            out.write(f"{shown(v.path)}:{v.line}:{v.column}: {v.code} {shown(v.message)}\n")
     if fmt == "text":
         sys.stderr.write(_summary(violations) + "\n")
 
@@ -207,13 +224,15 @@ def cmd_fix(args: argparse.Namespace) -> int:
             before = change.before.decode("utf-8").splitlines(keepends=True)
             after = change.after.decode("utf-8").splitlines(keepends=True)
             sys.stdout.writelines(
-                difflib.unified_diff(before, after, f"a/{change.path}", f"b/{change.path}")
+                difflib.unified_diff(
+                    before, after, f"a/{shown(change.path)}", f"b/{shown(change.path)}"
+                )
             )
     else:
         for change in result.changes:
-            print(f"Fixing {change.path}: {'; '.join(change.fixes)}")
+            print(shown(f"Fixing {change.path}: {'; '.join(change.fixes)}"))
     for problem in dict.fromkeys(result.failed):
-        print(f"codex-hooks: {problem}", file=sys.stderr)
+        print(f"codex-hooks: {shown(problem)}", file=sys.stderr)
     print_violations(result.remaining, "text", len(kb.notes) if targets is None else len(targets))
     errors = any(v.severity == "error" for v in result.remaining)
     return EXIT_FAIL if result.changes or errors else EXIT_OK
@@ -265,10 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (UsageError, ConfigError) as exc:
-        print(f"codex-hooks: {exc}", file=sys.stderr)
+        print(f"codex-hooks: {shown(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except CodexError as exc:
-        print(f"codex-hooks: {exc}", file=sys.stderr)
+        print(f"codex-hooks: {shown(str(exc))}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
