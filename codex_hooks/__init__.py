@@ -7,7 +7,9 @@ The note layer is lossless: :class:`Note` holds a file's exact bytes,
 
 from __future__ import annotations
 
+from .config import Config, ConfigError, load_config
 from .edit import FrontmatterEditor, edit
+from .engine import FileChange, FixResult, check, fix
 from .errors import (
     CodexError,
     DuplicateKeyError,
@@ -21,6 +23,8 @@ from .errors import (
     YAMLSyntaxError,
 )
 from .frontmatter import Frontmatter, KeySpan, load_frontmatter, parse_frontmatter
+from .kb import KnowledgeBase
+from .model import Fix, Violation
 from .note import Note
 from .roundtrip import load_roundtrip
 from .write import atomic_write, resolve_inside
@@ -29,11 +33,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CodexError",
+    "Config",
+    "ConfigError",
     "DuplicateKeyError",
     "EditError",
+    "FileChange",
+    "Fix",
+    "FixResult",
     "Frontmatter",
     "FrontmatterEditor",
     "KeySpan",
+    "KnowledgeBase",
     "LimitExceededError",
     "NotAMappingError",
     "NotUTF8Error",
@@ -41,10 +51,14 @@ __all__ = [
     "NoteError",
     "UnclosedFrontmatterError",
     "UnsafePathError",
+    "Violation",
     "YAMLSyntaxError",
     "__version__",
     "atomic_write",
+    "check",
     "edit",
+    "fix",
+    "load_config",
     "load_frontmatter",
     "load_roundtrip",
     "parse_frontmatter",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import EditError, NoteError, UnsafePathError
@@ -22,8 +23,24 @@ def _problem_violation(info: NoteInfo) -> Violation:
     return Violation(info.path, p.line, p.column, p.code, ERROR, f"{p.message}; {p.hint}")
 
 
-def check(kb: KnowledgeBase, paths: list[str] | None = None) -> list[Violation]:
-    """Every violation in the notes at ``paths`` (``None``: all), sorted by path and line."""
+def _kb(kb: KnowledgeBase | str | os.PathLike[str]) -> KnowledgeBase:
+    from .kb import KnowledgeBase
+
+    return kb if isinstance(kb, KnowledgeBase) else KnowledgeBase.load(kb)
+
+
+def check(
+    kb: KnowledgeBase | str | os.PathLike[str], paths: list[str] | None = None
+) -> list[Violation]:
+    """Every violation in the notes at ``paths`` (repo-relative POSIX paths; ``None``: all),
+    sorted by path, line, column and code.
+
+    ``kb`` is a loaded :class:`~codex_hooks.kb.KnowledgeBase` or the folder of one, which
+    is then loaded with its own configuration::
+
+        >>> violations = codex_hooks.check("path/to/kb")   # doctest: +SKIP
+    """
+    kb = _kb(kb)
     targets = (
         list(kb.notes) if paths is None else [p for p in dict.fromkeys(paths) if p in kb.notes]
     )
@@ -49,7 +66,7 @@ def check(kb: KnowledgeBase, paths: list[str] | None = None) -> list[Violation]:
         if sev == "off":
             continue
         if sev and sev != v.severity:
-            v = Violation(v.path, v.line, v.column, v.code, sev, v.message, v.fix)
+            v = replace(v, severity=sev)
         result.append(v)
     return sorted(result, key=Violation.sort_key)
 
@@ -85,18 +102,21 @@ class FixResult:
 
 
 def fix(
-    kb: KnowledgeBase,
+    kb: KnowledgeBase | str | os.PathLike[str],
     paths: list[str] | None = None,
     dry_run: bool = False,
     before_write: object = None,
 ) -> FixResult:
     """Apply every safe fix found for the notes at ``paths`` until nothing changes.
 
-    Fixes may edit notes outside ``paths`` (the counterpart of a link). Every edit is made
-    in memory first; with ``dry_run`` nothing is written. Notes are written one by one,
-    each atomically, and only when the file on disk still holds the bytes that were read:
-    a note changed meanwhile is left alone and reported in ``failed``.
+    ``kb`` is a loaded knowledge base or its folder, as for :func:`check`. Fixes may edit
+    notes outside ``paths`` (the counterpart of a link). Every edit is made in memory
+    first; with ``dry_run`` nothing is written and the knowledge base is left as it is on
+    disk. Notes are written one by one, each atomically, and only when the file on disk
+    still holds the bytes that were read: a note changed meanwhile is left alone and
+    reported in ``failed``. Running it again right away changes nothing.
     """
+    kb = _kb(kb)
     originals: dict[str, bytes] = {}
     titles: dict[str, list[str]] = defaultdict(list)
     failed: list[str] = []
@@ -113,26 +133,50 @@ def fix(
             break
     changes = []
     for path, before in originals.items():
-        after = kb.pending[path].to_bytes()
-        if after != before:
-            changes.append(FileChange(path, before, after, titles[path]))
-    if not dry_run:
-        from .write import atomic_write, resolve_inside
+        edited = kb.pending.get(path)  # absent when every fix for the note failed
+        if edited is not None and edited.to_bytes() != before:
+            changes.append(FileChange(path, before, edited.to_bytes(), titles[path]))
+    if dry_run:
+        # What would remain after the fixes; then the knowledge base is what is on disk
+        # again, so that a later check or fix does not see edits that were never written.
+        remaining = check(kb, paths)
+        _forget(kb, list(kb.pending))
+        return FixResult(changes, remaining, failed)
+    from .write import atomic_write, resolve_inside
 
-        for change in changes:
+    unwritten = []
+    for change in changes:
+        try:
             target = resolve_inside(kb.root, change.path)
-            try:
-                if target.read_bytes() != change.before:
-                    failed.append(f"{change.path}: changed on disk while fixing; not written")
-                    continue
-                if callable(before_write):
-                    before_write(change.path)
-                atomic_write(target, change.after, kb.root)
-            except (OSError, UnsafePathError) as exc:
-                failed.append(f"{change.path}: {exc}")
-        kb.pending.clear()
+            if target.read_bytes() != change.before:
+                failed.append(f"{change.path}: changed on disk while fixing; not written")
+                unwritten.append(change.path)
+                continue
+            if callable(before_write):
+                before_write(change.path)
+            atomic_write(target, change.after, kb.root)
+        except (OSError, UnsafePathError) as exc:
+            failed.append(f"{change.path}: {exc}")
+            unwritten.append(change.path)
+    _forget(kb, unwritten)
+    kb.pending.clear()
     remaining = check(kb, paths)
+    changes = [c for c in changes if c.path not in unwritten]
     return FixResult(changes, remaining, failed)
+
+
+def _forget(kb: KnowledgeBase, paths: list[str]) -> None:
+    """Drop in-memory edits of ``paths``: index them again as they are on disk."""
+    from .kb import read_info
+
+    for path in paths:
+        kb.pending.pop(path, None)
+        info = read_info(kb.root, path, kb.config)
+        if info is None:
+            kb.notes.pop(path, None)
+        else:
+            kb.notes[path] = info
+    kb.invalidate()
 
 
 def _apply(

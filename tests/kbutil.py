@@ -1,0 +1,174 @@
+"""A tiny helper for tests: write a ``{path: text}`` dict as a knowledge base.
+
+Rule tests keep their cases as data: the notes of a small knowledge base as a dict, and the
+expected violations or the expected text of every changed note. This module turns such a
+dict into files (optionally a git repository) and reads them back.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+#: Files most tests need: the agents that ``processed_by`` may name.
+AGENTS = {
+    "agents/rio/identity.md": "# Rio\n",
+    "agents/theseus/identity.md": "# Theseus\n",
+}
+
+
+def write_kb(
+    root: Path,
+    files: dict[str, str | bytes],
+    git: bool = False,
+    commit: bool = True,
+    agents: bool = True,
+) -> Path:
+    """Write ``files`` under ``root`` (text is written byte for byte: no newline
+    translation). With ``git``, make ``root`` a repository and, with ``commit``, commit
+    everything. ``agents`` adds :data:`AGENTS` unless ``files`` has them."""
+    all_files: dict[str, str | bytes] = {**(AGENTS if agents else {}), **files}
+    for rel, content in all_files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    if git:
+        run_git(root, "init", "-q", "-b", "main")
+        if commit:
+            run_git(root, "add", "-A")
+            run_git(root, "commit", "-q", "-m", "initial")
+    return root
+
+
+def read(root: Path, rel: str) -> str:
+    """A note's text exactly as stored (no newline translation)."""
+    return (root / rel).read_bytes().decode("utf-8")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (``.git`` excluded), as bytes."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not rel.startswith(".git/"):
+            out[rel] = path.read_bytes()
+    return out
+
+
+#: Git without the user's configuration, committing under a fixed identity.
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
+def run_git(root: Path, *args: str) -> str:
+    """Run git in ``root``; return its output (a failure raises)."""
+    env = {**os.environ, **GIT_ENV}
+    result = subprocess.run(
+        ["git", "-c", "core.autocrlf=false", *args],
+        cwd=root,
+        capture_output=True,
+        check=True,
+        env=env,
+    )
+    return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``codex-hooks`` command in ``root``."""
+    env = {**os.environ, **GIT_ENV}
+    exe = Path(sys.executable).parent / "codex-hooks"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "codex_hooks"]
+    return subprocess.run(
+        [*cmd, *args], cwd=root, capture_output=True, text=True, env=env, check=False
+    )
+
+
+def note(fields: str, body: str = "") -> str:
+    """A note from frontmatter lines and a body: ``note("type: claim\\n")``."""
+    return f"---\n{fields}---\n{body}"
+
+
+def claim(domain: str = "ai-alignment", extra: str = "", body: str = "") -> str:
+    """A complete, consistent claim's text; ``extra`` adds frontmatter lines at the end."""
+    return note(
+        "type: claim\n"
+        f"domain: {domain}\n"
+        'description: "A proposition"\n'
+        "confidence: likely\n"
+        'source: "Someone, some paper"\n'
+        "created: 2026-01-05\n" + extra,
+        body,
+    )
+
+
+def source(status: str = "unprocessed", extra: str = "", body: str = "") -> str:
+    """A source's text with ``status``; ``extra`` adds frontmatter lines at the end."""
+    return note(
+        "type: source\n"
+        'title: "A paper"\n'
+        "domain: ai-alignment\n"
+        "format: paper\n"
+        f"status: {status}\n" + extra,
+        body,
+    )
+
+
+def processed(claims: list[str], extra: str = "") -> str:
+    """A processed source that lists ``claims`` in claims_extracted."""
+    items = "".join(f"  - {c}\n" for c in claims)
+    return source(
+        "processed",
+        "processed_by: rio\nprocessed_date: 2026-01-06\nclaims_extracted:\n" + items + extra,
+    )
+
+
+# -- running the library on such a knowledge base ---------------------------------------
+
+
+def load_kb(root: Path):
+    """The knowledge base at ``root`` under its own configuration, without the wiki-link
+    rules (WL0xx are tested on their own)."""
+    from codex_hooks import KnowledgeBase, load_config
+
+    config = load_config(root)
+    config.ignore = [*config.ignore, "WL"]
+    return KnowledgeBase.load(root, config=config, cache=False)
+
+
+def check_kb(root: Path, paths: list[str] | None = None) -> list[tuple]:
+    """``(path, line, column, code, severity, message)`` of every violation found."""
+    found = load_kb(root).check(paths)
+    return [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in found]
+
+
+def assert_violations(found: list[tuple], expected: list[tuple]) -> None:
+    """``expected`` rows are ``(path, line, column, code, severity, message part)``."""
+    shown = "\n".join(map(repr, found))
+    assert [f[:5] for f in found] == [e[:5] for e in expected], shown
+    for f, e in zip(found, expected, strict=True):
+        assert e[5] in f[5], f"{e[5]!r} not in {f[5]!r}"
+
+
+def fix_kb(root: Path, expected: dict[str, str], paths: list[str] | None = None) -> None:
+    """Fix the knowledge base at ``root``; the notes in ``expected`` must now hold exactly
+    that text, every other file its old bytes, and a second fix must change nothing."""
+    before = snapshot(root)
+    result = load_kb(root).fix(paths)
+    assert sorted(result.changed_paths) == sorted(expected), result.failed
+    assert not result.failed
+    after = snapshot(root)
+    for rel, data in before.items():
+        if rel in expected:
+            assert after[rel].decode("utf-8") == expected[rel], rel
+        else:
+            assert after[rel] == data, f"{rel} was changed"
+    again = load_kb(root).fix(paths)
+    assert again.changed_paths == []
