@@ -169,7 +169,38 @@ def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> C
     for code, sev in values.get("severity", {}).items():
         if sev not in ("error", "warning", "off"):
             raise ConfigError(f"{origin}: severity of {code} must be error, warning or off")
+    unknown_fields = sorted(set(values.get("fields", {})) - set(defaults.fields))
+    if unknown_fields:
+        raise ConfigError(
+            f"{origin}: unknown field '{unknown_fields[0]}' in 'fields' "
+            f"(known: {', '.join(sorted(defaults.fields))})"
+        )
+    _check_codes(values, origin)
+    threshold = values.get("fuzzy_threshold", defaults.fuzzy_threshold)
+    if not 0 <= threshold <= 100:
+        raise ConfigError(f"{origin}: 'fuzzy_threshold' must be between 0 and 100")
     return dataclasses.replace(defaults, **values)
+
+
+def _check_codes(values: dict[str, Any], origin: str) -> None:
+    """A rule code or prefix in select, ignore or severity that matches no rule is a
+    typo that would silently do nothing: refuse it."""
+    from .rules import PROBLEMS, all_rules
+
+    codes = [r.code for r in all_rules()] + list(PROBLEMS)
+    for setting in ("select", "ignore"):
+        for selector in values.get(setting, ()):
+            if not selector or not any(c.startswith(selector) for c in codes):
+                raise ConfigError(
+                    f"{origin}: '{setting}' names '{selector}', which is no rule code or "
+                    "prefix ('codex-hooks rules' lists them)"
+                )
+    for code in values.get("severity", {}):
+        if code not in codes:
+            raise ConfigError(
+                f"{origin}: 'severity' names '{code}', which is no rule code "
+                "('codex-hooks rules' lists them)"
+            )
 
 
 def load_config(root: str | Path) -> Config:

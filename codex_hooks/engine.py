@@ -67,14 +67,24 @@ def check(
             continue
         if sev and sev != v.severity:
             v = replace(v, severity=sev)
+        if v.fix is not None:
+            target = kb.notes.get(v.fix.path)
+            if target is not None and _opted_out(target):
+                # An opted-out note is never written, not even to mend another note's link.
+                v = replace(v, fix=None)
         result.append(v)
     return sorted(result, key=Violation.sort_key)
 
 
+#: Values of the ``codex-hooks`` frontmatter key that turn the rules off for a note
+#: (``false`` and ``no`` too: YAML 1.1 readers take ``off`` for a boolean).
+OPT_OUT = ("off", "skip", "ignore", "false", "no")
+
+
 def _opted_out(info: NoteInfo) -> bool:
-    """``codex-hooks: off`` (or ``skip``) in a note's frontmatter turns every rule off for it."""
+    """``codex-hooks: off`` in a note's frontmatter: no rule reports on it, no fix writes it."""
     flag = info.get("codex-hooks")
-    return isinstance(flag, str) and flag.strip().lower() in ("off", "skip", "ignore")
+    return isinstance(flag, str) and flag.strip().lower() in OPT_OUT
 
 
 @dataclass

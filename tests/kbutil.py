@@ -172,3 +172,25 @@ def fix_kb(root: Path, expected: dict[str, str], paths: list[str] | None = None)
             assert after[rel] == data, f"{rel} was changed"
     again = load_kb(root).fix(paths)
     assert again.changed_paths == []
+
+
+def cli(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``codex-hooks`` in this process (fast), in ``root``: ``(exit code, stdout,
+    stderr)``. :func:`run_cli` runs the real installed command."""
+    import contextlib
+    import io
+
+    from codex_hooks.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.chdir(cwd)
+    return code, out.getvalue(), err.getvalue()
