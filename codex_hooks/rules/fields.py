@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..fuzzy import candidates, clear_match, suggest
 from ..kb import CLAIM, SOURCE, as_list
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
+from ..titles import normalize_title
 from .common import real_date, text
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ PARTIAL_DATES = ("date", "date_published")
 def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for key in REQUIRED.get(info.kind, ()):
         name = kb.config.field_name(key)
-        if text(info.get(name)) is None:
+        value = info.get(name)
+        if text(value) is None and not (isinstance(value, (list, dict)) and value):
+            # A list or mapping where text belongs is present, and FM006/FM007 say what is
+            # wrong with it; only absent, null and blank values are missing.
             where = "is empty" if info.has(name) else "is missing"
             yield r.violation(info, f"required field '{name}' {where} for a {info.kind}", name)
 
@@ -119,14 +123,20 @@ rule(
     "processed_date: 2026-02-30",
 )
 def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    for key in (*FULL_DATES, *PARTIAL_DATES):
+    for canonical in (*FULL_DATES, *PARTIAL_DATES):
+        key = kb.config.field_name(canonical)
         value = info.get(key)
         if value is None:
             continue
-        if not isinstance(value, str) or not real_date(value, partial=key in PARTIAL_DATES):
-            shown = value if isinstance(value, str) else type(value).__name__
+        if isinstance(value, str):
+            if not real_date(value, partial=canonical in PARTIAL_DATES):
+                yield r.violation(
+                    info, f"{key} '{value}' is not a real calendar date (YYYY-MM-DD)", key
+                )
+        else:
+            shape = "list" if isinstance(value, list) else "mapping"
             yield r.violation(
-                info, f"{key} '{shown}' is not a real calendar date (YYYY-MM-DD)", key
+                info, f"{key} is a {shape}, not a real calendar date (YYYY-MM-DD)", key
             )
 
 
@@ -172,10 +182,11 @@ def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[V
         if new not in ed.data:
             ed.rename_key("enrichments", new)
             return
-        have = as_list(ed.data.get(new))
+        have = {normalize_title(h) for h in as_list(ed.data.get(new))}
         for entry in entries:
-            if entry not in have:
+            if normalize_title(entry) not in have:
                 ed.add_item(new, entry)
+                have.add(normalize_title(entry))
         ed.delete_key("enrichments")
 
     fix = Fix(info.path, f"merge enrichments into {new}", merge)

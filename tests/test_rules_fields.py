@@ -1,0 +1,345 @@
+"""FM0xx: frontmatter fields. Cases are data: ``{path: text}`` → expected violations,
+expected texts after ``fix``, or notes that ``fix`` must leave byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+from kbutil import assert_violations, check_kb, claim, fix_kb, note, source, write_kb
+
+from codex_hooks.model import REGISTRY
+
+C = "domains/ai-alignment/c.md"
+CORE = "core/mechanisms/c.md"
+S = "inbox/archive/s.md"
+
+
+def claim_with(old: str, new: str, path_domain: str = "ai-alignment") -> str:
+    """A complete claim with one piece of its text replaced."""
+    text = claim(path_domain)
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+CLAIM_LINES = (
+    "type: claim\n"
+    "domain: ai-alignment\n"
+    'description: "A proposition"\n'
+    "confidence: likely\n"
+    'source: "Someone, some paper"\n'
+    "created: 2026-01-05\n"
+)
+
+CHECK = [
+    # -- FM001 missing-required-field
+    pytest.param({C: claim(), S: source()}, [], id="FM001 clean claim and source"),
+    pytest.param(
+        {C: note(CLAIM_LINES.replace('description: "A proposition"\n', ""))},
+        [(C, 1, 1, "FM001", "error", "required field 'description' is missing for a claim")],
+        id="FM001 missing description",
+    ),
+    pytest.param(
+        {C: claim_with('description: "A proposition"', "description: ~")},
+        [(C, 4, 1, "FM001", "error", "required field 'description' is empty")],
+        id="FM001 tilde is empty",
+    ),
+    pytest.param(
+        {C: claim_with('source: "Someone, some paper"', "source:")},
+        [(C, 6, 1, "FM001", "error", "required field 'source' is empty")],
+        id="FM001 empty value",
+    ),
+    pytest.param(
+        {C: claim_with("confidence: likely", 'confidence: ""')},
+        [(C, 5, 1, "FM001", "error", "required field 'confidence' is empty")],
+        id="FM001 empty string",
+    ),
+    pytest.param(
+        {C: note(CLAIM_LINES.replace("type: claim\n", ""))},
+        [(C, 1, 1, "FM001", "error", "required field 'type' is missing for a claim")],
+        id="FM001 untyped note in a claim folder is a claim",
+    ),
+    pytest.param(
+        {"core/x/an analysis.md": note("type: analysis\n")},
+        [
+            ("core/x/an analysis.md", 1, 1, "FM001", "error", f"'{key}' is missing")
+            for key in ("domain", "description", "confidence", "source", "created")
+        ],
+        id="FM001 claim-like types need the claim fields",
+    ),
+    pytest.param(
+        {S: note("type: source\ntitle: x\n")},
+        [(S, 1, 1, "FM001", "error", "required field 'status' is missing for a source")],
+        id="FM001 source without status",
+    ),
+    pytest.param(
+        {
+            "entities/internet-finance/metadao.md": note("type: entity\n"),
+            "maps/ai.md": note("type: map\n"),
+            "inbox/archive/notes.md": "no frontmatter at all\n",
+            "README.md": "# read me\n",
+        },
+        [],
+        id="FM001 entities, maps and notes without frontmatter need nothing",
+    ),
+    # -- FM002 invalid-status
+    pytest.param(
+        {S: source("unprocesed")},
+        [(S, 6, 1, "FM002", "error", "status 'unprocesed' is not one of the allowed values")],
+        id="FM002 typo",
+    ),
+    pytest.param(
+        {S: source("done")},
+        [(S, 6, 1, "FM002", "error", "status 'done' is not one of the allowed values")],
+        id="FM002 no close value",
+    ),
+    pytest.param(
+        {S: source("partial")},
+        [],
+        id="FM002 legacy partial is allowed",
+    ),
+    # -- FM003 invalid-confidence
+    pytest.param(
+        {C: claim_with("confidence: likely", "confidence: likley")},
+        [(C, 5, 1, "FM003", "error", "confidence 'likley' is not one of the allowed values")],
+        id="FM003 typo",
+    ),
+    pytest.param(
+        {C: claim_with("confidence: likely", "confidence: high")},
+        [(C, 5, 1, "FM003", "error", "confidence 'high' is not one of the allowed values")],
+        id="FM003 no close value",
+    ),
+    # -- FM004 invalid-domain
+    pytest.param(
+        {CORE: claim("ai-alignement")},
+        [(CORE, 3, 1, "FM004", "error", "(did you mean 'ai-alignment'?)")],
+        id="FM004 typo",
+    ),
+    pytest.param(
+        {S: source().replace("domain: ai-alignment", "domain: livingip")},
+        [(S, 4, 1, "FM004", "error", "domain 'livingip' is not one of the allowed values")],
+        id="FM004 source domain, no close value",
+    ),
+    # -- FM005 invalid-format
+    pytest.param(
+        {S: source().replace("format: paper", "format: pape")},
+        [(S, 5, 1, "FM005", "warning", "format 'pape' is not one of the allowed values")],
+        id="FM005 typo is a warning",
+    ),
+    # -- FM006 invalid-date
+    pytest.param(
+        {
+            C: claim(extra="last_evaluated: 2026-03-01T10:00:00Z\n"),
+            S: source(extra="date: 2026-03\ndate_published: 2026\n"),
+        },
+        [],
+        id="FM006 full, timed and partial dates",
+    ),
+    pytest.param(
+        {C: claim_with("created: 2026-01-05", "created: 2026-02-30")},
+        [(C, 7, 1, "FM006", "error", "created '2026-02-30' is not a real calendar date")],
+        id="FM006 February 30",
+    ),
+    pytest.param(
+        {S: source("processing", "date: 2026-00-00\nprocessed_date: '2026-13-01'\n")},
+        [
+            (S, 7, 1, "FM006", "error", "date '2026-00-00' is not a real calendar date"),
+            (S, 8, 1, "FM006", "error", "processed_date '2026-13-01' is not a real calendar"),
+        ],
+        id="FM006 month zero and month 13",
+    ),
+    pytest.param(
+        {C: claim(extra="last_evaluated: 2026-03\n")},
+        [(C, 8, 1, "FM006", "error", "last_evaluated '2026-03' is not a real calendar date")],
+        id="FM006 a partial date is only for publication dates",
+    ),
+    pytest.param(
+        {C: claim_with("created: 2026-01-05", "created: [2026-01-05]")},
+        [(C, 7, 1, "FM006", "error", "created is a list, not a real calendar date")],
+        id="regression: FM006 a list is named a list, and FM001 does not call it empty",
+    ),
+    # -- FM007 field-not-a-list
+    pytest.param(
+        {C: claim(extra="tags: [a, b]\ndepends_on:\n  - x\nsecondary_domains: []\n")},
+        [],
+        id="FM007 flow, block and empty lists",
+    ),
+    pytest.param(
+        {C: claim(extra="depends_on: another claim\n")},
+        [(C, 8, 1, "FM007", "error", "depends_on should be a list, not a lone value")],
+        id="FM007 lone value",
+    ),
+    pytest.param(
+        {C: claim(extra="tags:\n  a: b\n")},
+        [(C, 8, 1, "FM007", "error", "tags should be a list, not a mapping")],
+        id="FM007 mapping",
+    ),
+    # -- FM008 legacy-enrichments-field
+    pytest.param(
+        {S: source("processing", "enrichments: []\n")},
+        [(S, 7, 1, "FM008", "warning", "legacy field 'enrichments': use 'enrichments_applied'")],
+        id="FM008 legacy spelling",
+    ),
+    # -- FM009 domain-folder-mismatch
+    pytest.param(
+        {"domains/health/c.md": claim("ai-alignment")},
+        [
+            (
+                "domains/health/c.md",
+                3,
+                1,
+                "FM009",
+                "error",
+                "claim is filed under domains/health/ but says domain 'ai-alignment'",
+            )
+        ],
+        id="FM009 folder and field disagree",
+    ),
+    pytest.param(
+        {"domains/c.md": claim("health"), CORE: claim("health")},
+        [],
+        id="FM009 only notes inside a domain folder",
+    ),
+    pytest.param(
+        {"domains/unknown/c.md": claim("health")},
+        [("domains/unknown/c.md", 3, 1, "FM009", "error", "domains/unknown/")],
+        id="FM009 unknown folder domain",
+    ),
+]
+
+FIX = [
+    pytest.param(
+        {S: source("unprocesed")},
+        {S: source("unprocessed")},
+        id="FM002 typo fixed",
+    ),
+    pytest.param(
+        {S: source('"Unprocessed"  # set by hand')},
+        {S: source('"unprocessed"  # set by hand')},
+        id="FM002 case fixed, quotes and comment kept",
+    ),
+    pytest.param(
+        {C: claim_with("confidence: likely", "confidence: speculatve")},
+        {C: claim_with("confidence: likely", "confidence: speculative")},
+        id="FM003 typo fixed",
+    ),
+    pytest.param(
+        {CORE: claim("ai-alignement")},
+        {CORE: claim("ai-alignment")},
+        id="FM004 typo fixed",
+    ),
+    pytest.param(
+        {C: claim("ai-alignement")},
+        {C: claim("ai-alignment")},
+        id="FM004 and FM009 agree on the folder's domain",
+    ),
+    pytest.param(
+        {S: source().replace("format: paper", "format: artcle")},
+        {S: source().replace("format: paper", "format: article")},
+        id="FM005 typo fixed",
+    ),
+    pytest.param(
+        {C: claim(extra="depends_on: another claim\nchallenged_by: 'x'\n")},
+        {C: claim(extra="depends_on:\n  - another claim\nchallenged_by:\n  - 'x'\n")},
+        id="FM007 lone values become one-item lists",
+    ),
+    pytest.param(
+        {C: claim(extra="secondary_domains:\n    - health\ntags: x\n")},
+        {C: claim(extra="secondary_domains:\n    - health\ntags:\n    - x\n")},
+        id="FM007 new list indented like the note's lists",
+    ),
+    pytest.param(
+        {S: source("processing", "enrichments:\n  - c  # first\n")},
+        {S: source("processing", "enrichments_applied:\n  - c  # first\n")},
+        id="FM008 renamed in place",
+    ),
+    pytest.param(
+        {S: source("processing", "enrichments_applied: [c]\nenrichments:\n  - d\n  - c\n")},
+        {S: source("processing", "enrichments_applied: [c, d]\n")},
+        id="FM008 merged into the existing field",
+    ),
+    pytest.param(
+        {S: source("processing", "enrichments_applied:\n  - c\nenrichments:\n  - '[[C]]'\n")},
+        {S: source("processing", "enrichments_applied:\n  - c\n")},
+        id="regression: FM008 merge skips entries naming the same note",
+    ),
+    pytest.param(
+        {"domains/health/c.md": claim("ai-alignment")},
+        {"domains/health/c.md": claim("health")},
+        id="FM009 field follows the folder",
+    ),
+]
+
+NOOP = [
+    pytest.param({C: claim(), S: source()}, id="clean notes"),
+    pytest.param(
+        {C: note(CLAIM_LINES.replace("created: 2026-01-05\n", ""), "body\n")},
+        id="FM001 has no fix",
+    ),
+    pytest.param({S: source("done")}, id="FM002 nothing close"),
+    pytest.param({S: source("pro")}, id="FM002 two close values"),
+    pytest.param(
+        {C: claim_with("confidence: likely", "confidence: high")}, id="FM003 nothing close"
+    ),
+    pytest.param({CORE: claim("livingip")}, id="FM004 nothing close"),
+    pytest.param({S: source().replace("format: paper", "format: zine")}, id="FM005"),
+    pytest.param(
+        {C: claim_with("created: 2026-01-05", "created: 2026-02-30")}, id="FM006 has no fix"
+    ),
+    pytest.param({C: claim(extra="tags:\n  a: b\n")}, id="FM007 mapping is not wrapped"),
+    pytest.param({"domains/unknown/c.md": claim("health")}, id="FM009 unknown folder domain"),
+    pytest.param(
+        {C: "\ufeff" + claim(extra="tags: [a, b]\n").replace("\n", "\r\n")},
+        id="BOM and CRLF with nothing to fix",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), CHECK)
+def test_check(tmp_path, files, expected):
+    write_kb(tmp_path, files)
+    assert_violations(check_kb(tmp_path), expected)
+
+
+@pytest.mark.parametrize(("files", "expected"), FIX)
+def test_fix(tmp_path, files, expected):
+    write_kb(tmp_path, files)
+    fix_kb(tmp_path, expected)
+
+
+@pytest.mark.parametrize("files", NOOP)
+def test_noop(tmp_path, files):
+    write_kb(tmp_path, files)
+    fix_kb(tmp_path, {})
+
+
+def test_fix_keeps_crlf_and_bom(tmp_path):
+    text = "\ufeff" + claim(extra="tags: futarchy\n")
+    write_kb(tmp_path, {C: text.replace("\n", "\r\n")})
+    expected = "\ufeff" + claim(extra="tags:\n  - futarchy\n")
+    fix_kb(tmp_path, {C: expected.replace("\n", "\r\n")})
+
+
+def test_renamed_fields_are_read_from_the_configuration(tmp_path):
+    write_kb(
+        tmp_path,
+        {
+            ".codex-hooks.yaml": "fields:\n  processed_date: read_on\n  status: state\n",
+            S: note("type: source\nstate: processing\nread_on: 2026-02-30\n"),
+        },
+    )
+    assert_violations(
+        check_kb(tmp_path),
+        [(S, 4, 1, "FM006", "error", "read_on '2026-02-30' is not a real calendar date")],
+    )
+
+
+def _ids(cases) -> set[str]:
+    return {str(p.id).split()[0] for p in cases}
+
+
+def test_every_field_rule_has_cases():
+    codes = {c for c in REGISTRY if c.startswith("FM")}
+    fixable = {c for c in codes if REGISTRY[c].fix_safety}
+    reported = {row[3] for p in CHECK for row in p.values[1]}
+    assert codes <= _ids(CHECK) and codes <= reported
+    assert fixable <= _ids(FIX)
+    assert codes - {"FM001"} <= _ids(NOOP) | {"FM008"}  # FM008's fix always applies
