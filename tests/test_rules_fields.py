@@ -152,6 +152,16 @@ CHECK = [
         id="FM006 a partial date is only for publication dates",
     ),
     pytest.param(
+        {S: source("processing", "processed_date: ''\ndate: ' '\n")},
+        [],
+        id="regression: FM006 a blank date is no date, not a wrong one",
+    ),
+    pytest.param(
+        {C: claim_with("created: 2026-01-05", "created: ''")},
+        [(C, 7, 1, "FM001", "error", "required field 'created' is empty")],
+        id="FM006 a blank required date is FM001's",
+    ),
+    pytest.param(
         {C: claim_with("created: 2026-01-05", "created: [2026-01-05]")},
         [(C, 7, 1, "FM006", "error", "created is a list, not a real calendar date")],
         id="regression: FM006 a list is named a list, and FM001 does not call it empty",

@@ -126,8 +126,8 @@ def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violati
     for canonical in (*FULL_DATES, *PARTIAL_DATES):
         key = kb.config.field_name(canonical)
         value = info.get(key)
-        if value is None:
-            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # no date given (FM001 says when one is required)
         if isinstance(value, str):
             if not real_date(value, partial=canonical in PARTIAL_DATES):
                 yield r.violation(
