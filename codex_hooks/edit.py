@@ -79,7 +79,11 @@ class FrontmatterEditor:
                 new = line[: span.value_start[1]] + text + line[span.value_end[1] :]
             return self._splice(key, span.start, span.start + 1, [new], value)
         return self._splice(
-            key, span.start, span.end, [self._head(span) + " " + text + self._nl], value
+            key,
+            span.start,
+            span.end,
+            [self._head(span) + " " + text + self._key_comment(span) + self._nl],
+            value,
         )
 
     def add_item(self, key: str, item: str, quote: str | None = None) -> FrontmatterEditor:
@@ -123,18 +127,14 @@ class FrontmatterEditor:
             return self
         if not isinstance(current, list):
             if current == item:
-                return self._splice(
-                    key, span.start, span.end, [self._head(span) + " []" + self._nl], []
-                )
+                return self._splice(key, span.start, span.end, [self._empty_list(span)], [])
             return self
         keep = [i for i, v in enumerate(current) if v != item]
         if len(keep) == len(current):
             return self
         expected = [current[i] for i in keep]
         if not keep:
-            return self._splice(
-                key, span.start, span.end, [self._head(span) + " []" + self._nl], []
-            )
+            return self._splice(key, span.start, span.end, [self._empty_list(span)], [])
         if span.style == "flow":
             texts = self._item_texts(span)
             return self._rewrite_flow(span, key, [texts[i] for i in keep], expected)
@@ -168,13 +168,15 @@ class FrontmatterEditor:
             return self
         index = current.index(old)
         expected = [new if i == index else v for i, v in enumerate(current)]
-        q = self._quote_for(span, quote, new)
+        (sl, sc), (el, ec) = span.items[index]
+        lines = self.note.lines
+        # The item keeps its own quoting, whatever its siblings use.
+        own = lines[sl][sc : sc + 1]
+        q = quote if quote is not None else own if own in ("'", '"') else ""
         if span.style == "flow":
             texts = self._item_texts(span)
             texts[index] = render_scalar(new, q, flow=True)
             return self._rewrite_flow(span, key, texts, expected)
-        (sl, sc), (el, ec) = span.items[index]
-        lines = self.note.lines
         if sl == el:
             line = lines[sl][:sc] + render_scalar(new, q) + lines[sl][ec:]
             return self._splice(key, sl, sl + 1, [line], expected)
@@ -282,7 +284,25 @@ class FrontmatterEditor:
 
     def _block(self, span: KeySpan, rendered: Iterable[str]) -> list[str]:
         indent = span.item_indent or self._default_indent()
-        return [self._head(span) + self._nl] + [f"{indent}- {r}{self._nl}" for r in rendered]
+        head = self._head(span) + self._key_comment(span) + self._nl
+        return [head] + [f"{indent}- {r}{self._nl}" for r in rendered]
+
+    def _empty_list(self, span: KeySpan) -> str:
+        return self._head(span) + " []" + self._key_comment(span) + self._nl
+
+    def _key_comment(self, span: KeySpan) -> str:
+        """The comment that ends the key's line (``"  # why"``), kept when the value is
+        rewritten; ``""`` when there is none or the value goes on past that line."""
+        line = self.note.lines[span.start].rstrip("\r\n")
+        (vl, _), (el, ec) = span.value_start, span.value_end
+        if vl == el == span.start:  # the value is on the key's line
+            rest = line[ec:]
+        elif vl > span.start:  # the value starts below the key
+            colon = line.find(":", span.key_end[1])
+            rest = line[colon + 1 :] if colon >= 0 else ""
+        else:
+            return ""
+        return rest if rest.lstrip(" \t").startswith("#") and rest[:1] in " \t" else ""
 
     def _default_indent(self) -> str:
         indents = Counter(

@@ -492,6 +492,95 @@ ADD_KEY = [
     ),
 ]
 
+REPLACE_ITEM = [
+    case(
+        '---\nt:\n  - "a"  # why\n  - b\n---\n',
+        ("replace_item", "t", "a", "c"),
+        '---\nt:\n  - "c"  # why\n  - b\n---\n',
+        id="block, keeps its own quotes and comment",
+    ),
+    case(
+        '---\nt:\n  - "a"\n  - b\n---\n',
+        ("replace_item", "t", "b", "c"),
+        '---\nt:\n  - "a"\n  - c\n---\n',
+        id="regression: plain item stays plain among quoted siblings",
+    ),
+    case(
+        "---\nt: ['a', b]\n---\n",
+        ("replace_item", "t", "a", "c"),
+        "---\nt: ['c', b]\n---\n",
+        id="regression: flow item keeps its own quotes",
+    ),
+    case(
+        "---\nt:\n  - a\n  - a\n---\n",
+        ("replace_item", "t", "a", "c"),
+        "---\nt:\n  - c\n  - a\n---\n",
+        id="first occurrence",
+    ),
+    case(
+        "---\nt: a  # c\n---\n", ("replace_item", "t", "a", "b"), "---\nt: b  # c\n---\n", id="lone"
+    ),
+    case("---\nt: [a]\n---\n", ("replace_item", "t", "z", "b"), "---\nt: [a]\n---\n", id="absent"),
+]
+
+MAKE_LIST = [
+    case("---\nt: a\n---\n", ("make_list", "t"), "---\nt:\n  - a\n---\n", id="plain"),
+    case("---\nt: 'a'\n---\n", ("make_list", "t"), "---\nt:\n  - 'a'\n---\n", id="quoted"),
+    case(
+        "---\nt: a  # why\n---\n",
+        ("make_list", "t"),
+        "---\nt:  # why\n  - a\n---\n",
+        id="regression: comment kept",
+    ),
+    case(
+        "---\nt: one\n  two\nx: 1\n---\n",
+        ("make_list", "t"),
+        "---\nt:\n  - one two\nx: 1\n---\n",
+        id="multi-line",
+    ),
+    case("---\nt: [a]\n---\n", ("make_list", "t"), "---\nt: [a]\n---\n", id="already a list"),
+    case("---\nt:\n---\n", ("make_list", "t"), "---\nt:\n---\n", id="empty"),
+]
+
+KEY_COMMENTS = [
+    case(
+        "---\nt: a  # why\n---\n",
+        ("add_item", "t", "b"),
+        "---\nt:  # why\n  - a\n  - b\n---\n",
+        id="lone string to list",
+    ),
+    case(
+        "---\nt:   # todo\n---\n",
+        ("add_item", "t", "b"),
+        "---\nt:   # todo\n  - b\n---\n",
+        id="empty to list",
+    ),
+    case(
+        "---\nt: a  # why\n---\n",
+        ("remove_item", "t", "a"),
+        "---\nt: []  # why\n---\n",
+        id="lone string removed",
+    ),
+    case(
+        "---\nt:  # why\n  - a\n---\n",
+        ("remove_item", "t", "a"),
+        "---\nt: []  # why\n---\n",
+        id="last block item removed",
+    ),
+    case(
+        "---\nt:  # why\n  - a\n---\n",
+        ("set", "t", "x"),
+        "---\nt: x  # why\n---\n",
+        id="block list set to a scalar",
+    ),
+    case(
+        "---\nt: |  # why\n  a\n---\n",
+        ("set", "t", "x"),
+        "---\nt: x\n---\n",
+        id="block scalar header comment goes with it",
+    ),
+]
+
 CHAINS = [
     case(
         "---\ntitle: 'A'\ntags: [a]\n---\nbody\n",
@@ -540,6 +629,22 @@ def test_delete_key(text: str, ops: tuple[Op, ...], expected: str) -> None:
 
 @pytest.mark.parametrize(("text", "ops", "expected"), ADD_KEY)
 def test_add_key(text: str, ops: tuple[Op, ...], expected: str) -> None:
+    check(text, ops, expected)
+
+
+@pytest.mark.parametrize(("text", "ops", "expected"), REPLACE_ITEM)
+def test_replace_item(text: str, ops: tuple[Op, ...], expected: str) -> None:
+    check(text, ops, expected)
+
+
+@pytest.mark.parametrize(("text", "ops", "expected"), MAKE_LIST)
+def test_make_list(text: str, ops: tuple[Op, ...], expected: str) -> None:
+    check(text, ops, expected)
+
+
+@pytest.mark.parametrize(("text", "ops", "expected"), KEY_COMMENTS)
+def test_comment_on_the_key_line_is_kept(text: str, ops: tuple[Op, ...], expected: str) -> None:
+    """Regression: rewriting a value dropped the comment that ended the key's line."""
     check(text, ops, expected)
 
 

@@ -117,7 +117,9 @@ def notes(draw: st.DrawFn) -> Generated:
 
 
 INDEX = st.integers(0, 1 << 16)
-OP = st.sampled_from(["set", "add_item", "remove_item", "rename", "delete", "add"])
+OP = st.sampled_from(
+    ["set", "add_item", "remove_item", "replace_item", "make_list", "rename", "delete", "add"]
+)
 NEW_VALUE = ANY_TEXT | st.none()
 ITEM = WORD | ANY_TEXT
 LIST_VALUE = st.lists(ITEM, max_size=3)
@@ -125,8 +127,9 @@ AFTER = st.sampled_from(["none", "one", "list"])
 
 
 @st.composite
-def edits(draw: st.DrawFn, keys: list[str]) -> tuple:
+def edits(draw: st.DrawFn, data: dict[str, Value]) -> tuple:
     """One edit; strategies are built once, at import (building them per draw is slow)."""
+    keys = list(data)
 
     def existing() -> str:
         return keys[draw(INDEX) % len(keys)] if keys else draw(KEY)
@@ -147,6 +150,16 @@ def edits(draw: st.DrawFn, keys: list[str]) -> tuple:
         return ("add_item", any_key(), draw(ITEM))
     if kind == "remove_item":
         return ("remove_item", existing(), draw(ITEM))
+    if kind == "replace_item":
+        key = existing()
+        current = data.get(key)
+        items = [v for v in current if isinstance(v, str)] if isinstance(current, list) else []
+        if isinstance(current, str):
+            items = [current]
+        old = items[draw(INDEX) % len(items)] if items and draw(st.booleans()) else draw(ITEM)
+        return ("replace_item", key, old, draw(ITEM))
+    if kind == "make_list":
+        return ("make_list", existing())
     if kind == "rename":
         return ("rename_key", existing(), new_key())
     if kind == "delete":
@@ -177,6 +190,16 @@ def expected_after(data: dict[str, Value], op: tuple) -> dict[str, Value]:
             out[key] = [v for v in current if v != args[0]]
         elif key in out and current == args[0]:
             out[key] = []
+    elif name == "replace_item":
+        current, (old, new) = out.get(key), args
+        if isinstance(current, list) and old in current and old != new:
+            i = current.index(old)
+            out[key] = [*current[:i], new, *current[i + 1 :]]
+        elif key in out and current == old:
+            out[key] = new
+    elif name == "make_list":
+        if isinstance(out.get(key), str) and out[key]:
+            out[key] = [out[key]]
     elif name == "rename_key":
         out = {(args[0] if k == key else k): v for k, v in out.items()}
     elif name == "delete_key":
@@ -231,7 +254,7 @@ def test_edits_touch_only_their_key(data: st.DataObject) -> None:
     expected = generated.expected
     newline = note.newline
     for _ in range(data.draw(st.integers(1, 3))):
-        op = data.draw(edits(list(expected)))
+        op = data.draw(edits(expected))
         before = editor.note
         start, end = touched_span(before, op)
         spans_before = parse_frontmatter(before).spans
