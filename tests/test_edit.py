@@ -144,6 +144,18 @@ SET = [
         id="CRLF and BOM",
     ),
     case(
+        '---\n"😀 key": 😀 value  # c\nb: [😀, "é"]\n---\n',
+        [("set", "😀 key", "new"), ("add_item", "b", "ü"), ("rename_key", "😀 key", "plain")],
+        '---\nplain: new  # c\nb: [😀, "é", "ü"]\n---\n',
+        id="emoji before the edited text",
+    ),
+    case(
+        "---\na: " + "x" * 400 + "\nb: 1\n---\n",
+        ("set", "b", "2"),
+        "---\na: " + "x" * 400 + '\nb: "2"\n---\n',
+        id="400-character neighbour untouched",
+    ),
+    case(
         "---\n  a: 1\n  b: 2\n---\n",
         ("set", "a", "3"),
         '---\n  a: "3"\n  b: 2\n---\n',

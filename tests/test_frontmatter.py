@@ -455,3 +455,11 @@ def test_roundtrip_errors(text: str, kind: type[NoteError], line: int, column: i
 def test_roundtrip_empty() -> None:
     assert load_roundtrip(Note.from_text("---\n---\n")) is None
     assert load_roundtrip(Note.from_text("no frontmatter\n")) is None
+
+
+def test_null_resolver_changes_no_other_loader() -> None:
+    import yaml
+
+    parse(fm("a: null\n"))
+    assert yaml.load("a: null", Loader=yaml.BaseLoader) == {"a": "null"}
+    assert yaml.load("a: null", Loader=yaml.CBaseLoader) == {"a": "null"}
