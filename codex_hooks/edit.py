@@ -375,7 +375,6 @@ class FrontmatterEditor:
     ) -> FrontmatterEditor:
         lines = self.note.lines
         text = "".join(lines[:start] + new_lines + lines[end:])
-        candidate = self.note.with_text(text)
         expected = copy.deepcopy(self._fm.data)
         if rename:
             expected = {(rename[1] if k == rename[0] else k): v for k, v in expected.items()}
@@ -383,7 +382,8 @@ class FrontmatterEditor:
             expected.pop(key, None)
         else:
             expected[key] = expected_value  # type: ignore[assignment]
-        try:
+        try:  # a new line that reads as a fence would end the frontmatter early
+            candidate = self.note.with_text(text)
             fm = parse_frontmatter(candidate)
         except NoteError as exc:
             raise EditError(f"editing '{key}' would break the frontmatter: {exc.message}") from None

@@ -742,3 +742,23 @@ def test_broken_notes_are_never_edited() -> None:
     with pytest.raises(DuplicateKeyError) as info:
         FrontmatterEditor(Note.from_text("---\na: 1\na: 2\n---\n", "dup.md"))
     assert (info.value.path, info.value.line, info.value.column) == ("dup.md", 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("new_lines", "end", "message"),
+    [
+        pytest.param(["---\n", "a: 1\n"], 2, "change more than", id="early fence"),
+        pytest.param(["a: 1\n"], 3, "never closed", id="regression: fence removed"),
+        pytest.param(["a: [\n"], 2, "break the frontmatter", id="bad YAML"),
+        pytest.param(["a: 2\n"], 2, "change more than", id="wrong value"),
+    ],
+)
+def test_safety_net_turns_any_broken_result_into_edit_error(
+    new_lines: list[str], end: int, message: str
+) -> None:
+    """Every edit ends in the same check: the result is parsed again and must hold exactly
+    what the edit meant, or nothing changes."""
+    editor = run("---\na: 1\n---\nbody\n")
+    with pytest.raises(EditError, match=message):
+        editor._splice("a", 1, end, new_lines, "1")
+    assert not editor.changed
