@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from ..fuzzy import clear_match, suggest
 from ..kb import CLAIM, SOURCE, as_list
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path, normalize_title
+from .common import text
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
 #: Where a new sourced_from / claims_extracted goes when the note has none yet.
 SOURCED_FROM_AFTER = ("source", "created", "confidence")
 CLAIMS_AFTER = ("processed_date", "processed_by", "status")
+LEGACY_ENRICHMENTS = "enrichments"
+#: Source statuses that must not list extracted claims (see LC002 and LC003).
+NO_EXTRACTIONS = ("unprocessed", "null-result")
 
 
 def unsafe_path(ref: str) -> bool:
@@ -47,6 +52,31 @@ def title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str
     return [(path, float(score)) for _, score, path in found]
 
 
+def list_keys(kb: KnowledgeBase, canonical: str) -> list[str]:
+    """The keys a source may hold a link list under: the configured name, and for
+    enrichments_applied also its legacy spelling ``enrichments`` (still understood)."""
+    key = kb.config.field_name(canonical)
+    if canonical == "enrichments_applied" and key != LEGACY_ENRICHMENTS:
+        return [key, LEGACY_ENRICHMENTS]
+    return [key]
+
+
+def extracted_by(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Claim path → the sources whose claims_extracted has an entry naming that claim
+    alone (resolved as :func:`entry_targets` resolves it, so both sides of a link agree)."""
+    index = kb.memo.get("extracted-by")
+    if index is None:
+        found: dict[str, list[str]] = defaultdict(list)
+        for path, info in kb.notes.items():
+            if info.kind != SOURCE or not info.data:
+                continue
+            for targets in entry_targets(kb, info, "claims_extracted").values():
+                if len(targets) == 1 and path not in found[targets[0]]:
+                    found[targets[0]].append(path)
+        index = kb.memo["extracted-by"] = dict(found)
+    return index  # type: ignore[return-value]
+
+
 def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
     """Each entry of a source's list field → the notes it names (exactly, or by a clear
     fuzzy match when nothing matches exactly)."""
@@ -55,7 +85,8 @@ def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[s
     if cached is not None:
         return cached  # type: ignore[return-value]
     out: dict[str, list[str]] = {}
-    for entry in as_list(source.get(kb.config.field_name(canonical))):
+    entries = [e for k in list_keys(kb, canonical) for e in as_list(source.get(k))]
+    for entry in entries:
         hits = kb.resolve(entry)
         claims = [h for h in hits if kb.notes[h].kind == CLAIM]
         if hits:
@@ -68,10 +99,15 @@ def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[s
 
 
 def cites(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> bool:
-    """Whether the claim's ``sourced_from`` names the source at ``source_path``."""
+    """Whether the claim's ``sourced_from`` names the source at ``source_path``: exactly,
+    or through a stale path that BL005 repoints to it (a rename git recorded, or the
+    file name)."""
     for ref in as_list(claim.get(kb.config.field_name("sourced_from"))):
         path = clean_path(ref)
-        if path == source_path or (path not in kb.notes and source_path in kb.resolve(path)):
+        if path == source_path:
+            return True
+        stale = path not in kb.notes and not unsafe_path(path)
+        if stale and (kb.renames.get(path) == source_path or source_path in kb.resolve(path)):
             return True
     return False
 
@@ -90,6 +126,20 @@ def add_sourced_from(key: str, source_path: str):
     return apply
 
 
+def repoint(key: str, old: str, new: str):
+    """Replace the stale entry ``old`` by ``new`` where it stands; when ``new`` is listed
+    already, drop ``old`` instead of listing the same source twice."""
+
+    def apply(ed: FrontmatterEditor) -> None:
+        current = as_list(ed.data.get(key))
+        if old in current and any(clean_path(c) == new for c in current):
+            ed.remove_item(key, old)
+        else:
+            ed.replace_item(key, old, new)
+
+    return apply
+
+
 def add_entry(key: str, title: str, after: tuple[str, ...] = CLAIMS_AFTER):
     def apply(ed: FrontmatterEditor) -> None:
         current = as_list(ed.data.get(key))
@@ -103,10 +153,24 @@ def add_entry(key: str, title: str, after: tuple[str, ...] = CLAIMS_AFTER):
     return apply
 
 
+def add_enrichment(key: str, title: str):
+    """Append ``title`` to a source's enrichments list: the legacy ``enrichments`` when
+    that is the only spelling the note has, so that one field is not split in two."""
+    entry = add_entry(key, title)
+    legacy = add_entry(LEGACY_ENRICHMENTS, title)
+
+    def apply(ed: FrontmatterEditor) -> None:
+        if key not in ed.data and LEGACY_ENRICHMENTS in ed.data:
+            legacy(ed)
+        else:
+            entry(ed)
+
+    return apply
+
+
 def _unresolved(kind_label: str, canonical: str, severity_doc: str):
     def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-        key = kb.config.field_name(canonical)
-        for entry in as_list(info.get(key)):
+        for key, entry in [(k, e) for k in list_keys(kb, canonical) for e in as_list(info.get(k))]:
             if kb.resolve(entry):
                 continue
             found = title_candidates(kb, entry, CLAIM)
@@ -178,20 +242,13 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                 info, f"claim '{claim.title}' does not name this source in {key}", ce, fix
             )
     elif info.kind == CLAIM:
-        for spath, field_name in kb.listed_by.get(info.path, []):
-            if field_name != "claims_extracted" or cites(kb, info, spath):
+        for spath in extracted_by(kb).get(info.path, []):
+            if cites(kb, info, spath):
                 continue
-            if entry_targets_unique(kb, spath, info.path):
-                fix = Fix(info.path, f"add {spath} to {key}", add_sourced_from(key, spath))
-                yield r.violation(
-                    info, f"{spath} lists this claim in {ce}, but {key} does not name it", key, fix
-                )
-
-
-def entry_targets_unique(kb: KnowledgeBase, spath: str, claim_path: str) -> bool:
-    """Whether the source's entry naming the claim names only that claim."""
-    targets = entry_targets(kb, kb.notes[spath], "claims_extracted")
-    return any(t == [claim_path] for t in targets.values())
+            fix = Fix(info.path, f"add {spath} to {key}", add_sourced_from(key, spath))
+            yield r.violation(
+                info, f"{spath} lists this claim in {ce}, but {key} does not name it", key, fix
+            )
 
 
 def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str) -> bool:
@@ -206,7 +263,8 @@ def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str
     "claim that names it in sourced_from. The fix appends the claim's title to the source.",
     "# c.md: sourced_from: inbox/archive/s.md\n# s.md lacks c in claims_extracted",
     fix_safety="Safe: the title is appended in the list's own style. A source that lists the "
-    "claim under enrichments_applied is reported, not changed.",
+    "claim under enrichments_applied, or whose status is unprocessed or null-result (which "
+    "forbid extracted claims), is reported, not changed.",
 )
 def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     ce = kb.config.field_name("claims_extracted")
@@ -224,24 +282,36 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
             claim = kb.notes.get(cpath)
             if claim is not None and claim.kind == CLAIM and cpath not in kb.checking:
                 pairs.append((claim, info))
+    ea = kb.config.field_name("enrichments_applied")
+    seen: set[tuple[str, str]] = set()
     for claim, source in pairs:
+        if (claim.path, source.path) in seen:
+            continue
+        seen.add((claim.path, source.path))
         if _listed(kb, source, claim.path, "claims_extracted"):
             continue
         where = info
+        at = key if where is claim else ce
         if _listed(kb, source, claim.path, "enrichments_applied"):
             yield r.violation(
                 where,
-                f"sourced_from names {source.path}, which lists '{claim.title}' only in "
-                "enrichments_applied (an enrichment is not an extraction): fix one side by hand",
-                key if where is claim else ce,
+                f"{key} names {source.path}, which lists '{claim.title}' only in "
+                f"{ea} (an enrichment is not an extraction): fix one side by hand",
+                at,
             )
             continue
-        fix = Fix(source.path, f"add '{claim.title}' to {ce}", add_entry(ce, claim.title))
         if where is claim:
             msg = f"{source.path} does not list this claim in {ce}"
         else:
             msg = f"claim '{claim.title}' names this source in {key}, but {ce} does not list it"
-        yield r.violation(where, msg, key if where is claim else ce, fix)
+        status = text(source.get(kb.config.field_name("status")))
+        if status in NO_EXTRACTIONS:
+            # Listing the claim would contradict the status (LC002, LC003): a person must
+            # decide which side is wrong.
+            yield r.violation(where, f"{msg}, and its status '{status}' forbids one", at)
+            continue
+        fix = Fix(source.path, f"add '{claim.title}' to {ce}", add_entry(ce, claim.title))
+        yield r.violation(where, msg, at, fix)
 
 
 @rule(
@@ -280,11 +350,7 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
                 continue
         fix = None
         if new is not None:
-            fix = Fix(
-                info.path,
-                f"rewrite {key} to {new}",
-                lambda ed, o=ref, n=new: ed.replace_item(key, o, n),
-            )
+            fix = Fix(info.path, f"rewrite {key} to {new}", repoint(key, ref, new))
         hint = f" (moved to {new}?)" if new else ""
         yield r.violation(info, f"{key} entry '{ref}' names no note{hint}", key, fix)
 
@@ -344,11 +410,12 @@ def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
                 kb, source, info.path, "claims_extracted"
             ):
                 continue
-            fix = Fix(source.path, f"add '{info.title}' to {ea}", add_entry(ea, info.title))
-            line = next((lk.line for lk in info.links if lk.target == cited), 1)
+            fix = Fix(source.path, f"add '{info.title}' to {ea}", add_enrichment(ea, info.title))
+            link = next((lk for lk in info.links if lk.target == cited), None)
             yield r.violation(
                 info,
                 f"Additional Evidence cites [[{cited}]], but that source's {ea} does not list this claim",
                 fix=fix,
-                line=line,
+                line=link.line if link else 1,
+                column=link.column if link else 1,
             )
