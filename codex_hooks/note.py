@@ -10,10 +10,10 @@ unicode separators and lose them.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .errors import NotUTF8Error, UnclosedFrontmatterError
+from .errors import LimitExceededError, NotUTF8Error, UnclosedFrontmatterError, UnsafePathError
 
 BOM = "\ufeff"
 _BOM_BYTES = BOM.encode("utf-8")
@@ -56,13 +56,7 @@ class Note:
     def from_bytes(cls, data: bytes, path: str = "<note>") -> Note:
         """Decode ``data``; raise :class:`NotUTF8Error` or :class:`UnclosedFrontmatterError`."""
         if len(data) > MAX_NOTE_BYTES:
-            from .errors import LimitExceededError
-
-            raise LimitExceededError(
-                f"note is {len(data)} bytes, over the {MAX_NOTE_BYTES}-byte limit",
-                path,
-                hint="split the note or exclude it from checking",
-            )
+            raise _too_large(len(data), path)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -103,9 +97,27 @@ class Note:
 
     @classmethod
     def read(cls, file: str | os.PathLike[str], path: str | None = None) -> Note:
-        """Read a note from disk; ``path`` overrides the path recorded in the note."""
-        data = Path(file).read_bytes()
-        return cls.from_bytes(data, str(file) if path is None else path)
+        """Read a note from disk; ``path`` overrides the path recorded in the note.
+
+        Only a regular file is read (a FIFO or device named ``*.md`` would block or never
+        end: :class:`UnsafePathError`), and never more than the size limit allows.
+        """
+        where = str(file) if path is None else path
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise UnsafePathError(f"'{where}' is not a regular file")
+            if info.st_size > MAX_NOTE_BYTES:
+                raise _too_large(info.st_size, where)
+            chunks = []
+            size = 0
+            while size <= MAX_NOTE_BYTES and (chunk := os.read(fd, MAX_NOTE_BYTES + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
+        return cls.from_bytes(b"".join(chunks), where)
 
     def to_bytes(self) -> bytes:
         """The note as bytes: identical to what was read when nothing was edited."""
@@ -149,3 +161,11 @@ class Note:
     def with_text(self, text: str) -> Note:
         """A copy of this note with new text (same path and BOM)."""
         return Note.from_text((BOM if self.bom else "") + text, self.path)
+
+
+def _too_large(size: int, path: str) -> LimitExceededError:
+    return LimitExceededError(
+        f"note is {size} bytes, over the {MAX_NOTE_BYTES}-byte limit",
+        path,
+        hint="split the note or exclude it from checking",
+    )

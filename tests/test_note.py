@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import pytest
 
-from codex_hooks import LimitExceededError, Note, NotUTF8Error, UnclosedFrontmatterError
+from codex_hooks import (
+    LimitExceededError,
+    Note,
+    NotUTF8Error,
+    UnclosedFrontmatterError,
+    UnsafePathError,
+)
+from codex_hooks import note as note_module
 from codex_hooks.note import MAX_NOTE_BYTES, split_lines
 
 BOM = "\ufeff".encode()
@@ -153,3 +161,29 @@ def test_errors_survive_pickling() -> None:
         "byte 0xff at offset 7 is not UTF-8",
     )
     assert str(copy) == "n.md:2:4: byte 0xff at offset 7 is not UTF-8 (re-save the file as UTF-8)"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_read_refuses_a_fifo_without_blocking(tmp_path) -> None:
+    """Regression: reading a FIFO named like a note blocked forever."""
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    with pytest.raises(UnsafePathError, match="not a regular file"):
+        Note.read(fifo, "pipe.md")
+
+
+def test_read_refuses_a_folder(tmp_path) -> None:
+    (tmp_path / "folder.md").mkdir()
+    with pytest.raises(UnsafePathError):
+        Note.read(tmp_path / "folder.md")
+
+
+def test_read_stops_at_the_size_limit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(note_module, "MAX_NOTE_BYTES", 10)
+    (tmp_path / "ok.md").write_bytes(b"0123456789")
+    assert Note.read(tmp_path / "ok.md").to_bytes() == b"0123456789"
+    (tmp_path / "big.md").write_bytes(b"x" * 1000)
+    with pytest.raises(LimitExceededError) as info:
+        Note.read(tmp_path / "big.md", "big.md")
+    assert info.value.message == "note is 1000 bytes, over the 10-byte limit"
+    assert (info.value.path, info.value.line, info.value.column) == ("big.md", 1, 1)
