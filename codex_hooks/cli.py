@@ -194,7 +194,8 @@ def print_violations(violations: Sequence[Violation], fmt: str, checked: int) ->
         if fmt == "github":
             level = "error" if v.severity == "error" else "warning"
             message = shown(v.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            path = shown(v.path).replace(",", "%2C").replace(":", "%3A")
+            # A property value escapes '%' first, or a name holding '%2C' would be decoded.
+            path = shown(v.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
             out.write(
                 f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
             )
