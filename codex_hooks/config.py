@@ -161,6 +161,9 @@ def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> C
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = str(key).replace("-", "_")
+        if name == "severity" and isinstance(value, dict):
+            # YAML 1.1 reads a bare ``off`` as false: take it as the word that was meant.
+            value = {k: "off" if v is False else v for k, v in value.items()}
         if name not in known:
             raise ConfigError(
                 f"{origin}: unknown setting '{key}' (known: {', '.join(sorted(known))})"

@@ -184,6 +184,12 @@ def test_severity_overrides(tmp_path):
     assert out == f"{C}:5:1: FM003 confidence 'high' is not one of the allowed values\n"
 
 
+def test_regression_a_bare_off_in_yaml_turns_a_rule_off(tmp_path):
+    """YAML reads ``FM005: off`` as false, which was refused as not a string."""
+    (tmp_path / ".codex-hooks.yaml").write_text("severity:\n  FM005: off\n  BL007: error\n")
+    assert load_config(tmp_path).severity == {"FM005": "off", "BL007": "error"}
+
+
 def test_enum_values_and_agents(tmp_path):
     write_kb(
         tmp_path,
