@@ -226,6 +226,7 @@ rule(
     "# inbox/archive/s.md: claims_extracted: [c]\n# c.md lacks: sourced_from: inbox/archive/s.md",
     fix_safety="Safe: the path is added; existing entries are kept, so a claim listed by two "
     "sources ends up naming both.",
+    kinds=(CLAIM, SOURCE),
 )
 def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("sourced_from")
@@ -265,6 +266,7 @@ def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str
     fix_safety="Safe: the title is appended in the list's own style. A source that lists the "
     "claim under enrichments_applied, or whose status is unprocessed or null-result (which "
     "forbid extracted claims), is reported, not changed.",
+    kinds=(CLAIM, SOURCE),
 )
 def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     ce = kb.config.field_name("claims_extracted")
@@ -383,6 +385,7 @@ def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     "### Additional Evidence (extend)\n*Source: [[2026-01-00-s]] | Added: 2026-02-01*",
     severity=WARNING,
     fix_safety="Only the frontmatter side is written; the body is never changed.",
+    kinds=(CLAIM, SOURCE),
 )
 def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     ea = kb.config.field_name("enrichments_applied")

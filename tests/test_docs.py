@@ -1,0 +1,90 @@
+"""The documentation tells the truth: the rule reference is generated from the rules, and
+the settings and examples in configuration.md and library.md work as written."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from kbutil import claim, processed, write_kb
+
+from codex_hooks import Config
+from codex_hooks.config import config_from_mapping
+from codex_hooks.model import REGISTRY
+from codex_hooks.rules import PROBLEMS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location(
+        "gen_rules_doc", ROOT / "scripts/gen_rules_doc.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rules_doc_is_up_to_date():
+    expected = _generator().render()
+    assert (DOCS / "rules.md").read_text(encoding="utf-8") == expected, (
+        "docs/rules.md is out of date: run python scripts/gen_rules_doc.py"
+    )
+
+
+def test_rules_doc_has_every_code():
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
+    for code in [*REGISTRY, *PROBLEMS]:
+        assert f"\n### {code}\n" in text
+
+
+def test_generator_check_mode(tmp_path, monkeypatch):
+    gen = _generator()
+    monkeypatch.setattr(gen, "DOC", tmp_path / "rules.md")
+    assert gen.main(["--check"]) == 1
+    assert gen.main([]) == 0
+    assert gen.main(["--check"]) == 0
+
+
+def _blocks(name: str, lang: str) -> list[str]:
+    text = (DOCS / name).read_text(encoding="utf-8")
+    return re.findall(rf"```{lang}\n(.*?)```", text, re.S)
+
+
+def test_configuration_doc_names_every_setting():
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    for f in dataclasses.fields(Config):
+        assert f"| `{f.name}` |" in text, f.name
+    for canonical in Config().fields:
+        assert f"`{canonical}`" in text
+
+
+def test_configuration_examples_mean_the_same():
+    [yaml_text] = _blocks("configuration.md", "yaml")[:1]
+    [toml_text] = _blocks("configuration.md", "toml")
+    from_yaml = config_from_mapping(yaml.safe_load(yaml_text))
+    from_toml = config_from_mapping(tomllib.loads(toml_text)["tool"]["codex-hooks"])
+    assert from_yaml == from_toml
+    assert from_yaml.field_name("sourced_from") == "derived_from"
+    assert from_yaml.severity == {"BL007": "error", "FM005": "off"}
+
+
+@pytest.mark.parametrize("block", _blocks("library.md", "python"))
+def test_library_examples_run(tmp_path, block, capsys):
+    root = write_kb(
+        tmp_path,
+        {"domains/ai-alignment/c.md": claim(), "inbox/archive/s.md": processed(["c"])},
+    )
+    exec(compile(block, "library.md", "exec"), {"root": root})
+    capsys.readouterr()
