@@ -1,23 +1,41 @@
-"""Wiki-link scanning: ``[[target]]``, ``[[target|text]]``, ``[[target#heading]]``.
+"""Wiki links: scanning, Obsidian-style resolution, and rewriting one link's target.
 
-Links inside fenced code blocks and inline code spans are not links. The scanner is a
-single pass over each line with a non-backtracking pattern, so adversarial input costs
-linear time.
+A link is ``[[target]]``, ``[[target|text]]``, ``[[target#heading]]``,
+``[[target#^block]]`` (or ``[[target^block]]``) and ``[[folder/path/target]]``, each with
+or without ``.md``. Links inside fenced code blocks and inline code spans are not links.
+
+Resolution follows Obsidian: the target is a file name without extension, compared
+case-insensitively with every markdown note; a target with ``/`` must match the end of the
+note's path (or the whole path from the root). Two notes with the same file name make a
+short link ambiguous; Obsidian then opens the note with the shortest path, and so does
+:meth:`LinkIndex.resolve` (its first result). Nothing is folded: ``[[a-b]]`` does not name
+``a b.md`` (that is a did-you-mean candidate, see :func:`candidates`).
+
+Every step is linear: one pass per line with non-backtracking patterns, one dictionary
+lookup per link, and fuzzy matching only for links that name no note.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 _LINK = re.compile(r"\[\[([^\[\]\n]{1,1000})\]\]")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_BACKTICKS = re.compile(r"`+")
+_TARGET_END = re.compile(r"[#^|]")
 
 
 @dataclass(frozen=True)
 class WikiLink:
-    """One link: its target text (before ``|``/``#``), where it is (1-based), the raw text."""
+    """One link: its target text (before ``|``/``#``), where it is (1-based line and
+    column, counted in characters), the raw ``[[...]]`` text, its heading or ``^block``
+    and its shown text."""
 
     target: str
     line: int
@@ -27,9 +45,26 @@ class WikiLink:
     alias: str = ""
 
 
+def _target_end(inner: str) -> int:
+    """Where the target part of a link's inner text ends (before ``#``, ``^`` or ``|``)."""
+    m = _TARGET_END.search(inner)
+    if m is None:
+        return len(inner)
+    end = m.start()
+    # In a table a pipe is escaped (``[[a\\|b]]``): the backslash is not part of the target.
+    if inner[end] == "|" and end and inner[end - 1] == "\\":
+        end -= 1
+    return end
+
+
 def parse_inner(inner: str) -> tuple[str, str, str]:
-    """Split the text between ``[[`` and ``]]`` into (target, heading, alias)."""
+    """Split the text between ``[[`` and ``]]`` into (target, heading, alias).
+
+    A block reference keeps its caret (``^id``); a heading is the text after ``#``.
+    """
     target, _, alias = inner.partition("|")
+    if target.endswith("\\"):
+        target = target[:-1]
     heading = ""
     for sep in ("#", "^"):
         if sep in target:
@@ -39,23 +74,83 @@ def parse_inner(inner: str) -> tuple[str, str, str]:
     return target.strip(), heading, alias
 
 
+def retarget(raw: str, new_target: str) -> str:
+    """``raw`` (a whole ``[[...]]`` link) with its target replaced by ``new_target``;
+    heading, block, shown text and spacing stay exactly as written."""
+    inner = raw[2:-2]
+    end = _target_end(inner)
+    head = inner[:end]
+    lead = head[: len(head) - len(head.lstrip())]
+    trail = head[len(head.rstrip()) :]
+    return "[[" + lead + new_target + trail + inner[end:] + "]]"
+
+
+def _mask_code_spans(line: str) -> str:
+    """``line`` with every inline code span blanked out (same length).
+
+    CommonMark: a run of n backticks opens a span that the next run of exactly n backticks
+    closes; an opener without a closer is literal text. Runs are indexed by length, so the
+    whole line costs linear time even when it is full of unmatched backticks.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for i, (s, e) in enumerate(runs):
+        by_length[e - s].append(i)
+    cursor = dict.fromkeys(by_length, 0)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        s, e = runs[i]
+        same = by_length[e - s]
+        k = cursor[e - s]
+        while k < len(same) and same[k] <= i:
+            k += 1
+        cursor[e - s] = k
+        if k < len(same):
+            j = same[k]
+            spans.append((s, runs[j][1]))
+            i = j + 1
+        else:
+            i += 1
+    if not spans:
+        return line
+    out = []
+    last = 0
+    for s, e in spans:
+        out.append(line[last:s])
+        out.append(" " * (e - s))
+        last = e
+    out.append(line[last:])
+    return "".join(out)
+
+
+def _links_in_line(line: str) -> Iterable[re.Match[str]]:
+    masked = _mask_code_spans(line) if "`" in line else line
+    return _LINK.finditer(masked)
+
+
 def scan_links(lines: list[str], first_line: int = 1) -> list[WikiLink]:
     """Every wiki link in ``lines`` (numbered from ``first_line``), code excluded."""
     links: list[WikiLink] = []
     fence: str | None = None
     for offset, line in enumerate(lines):
-        match = _FENCE.match(line)
+        match = _FENCE.match(line.rstrip("\r\n"))
         if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            # A closing fence: the same character, at least as long, nothing after it.
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not match.group(2).strip()
+            ):
                 fence = None
             continue
-        if match:
+        if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
             fence = match.group(1)
             continue
         if "[[" not in line:
             continue
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
-        for m in _LINK.finditer(masked):
+        for m in _links_in_line(line):
             target, heading, alias = parse_inner(m.group(1))
             links.append(
                 WikiLink(
@@ -68,3 +163,245 @@ def scan_links(lines: list[str], first_line: int = 1) -> list[WikiLink]:
                 )
             )
     return links
+
+
+def links_in_text(text: str) -> list[str]:
+    """The raw ``[[...]]`` links in one string (a frontmatter value), code spans excluded."""
+    if "[[" not in text:
+        return []
+    return [m.group(0) for m in _links_in_line(text)]
+
+
+def rewrite_line_links(line: str, mapping: dict[str, str]) -> str:
+    """``line`` with every link whose raw text is a key of ``mapping`` replaced by its
+    value; links in code spans and other text are left alone."""
+    out = []
+    last = 0
+    for m in _links_in_line(line):
+        new = mapping.get(line[m.start() : m.end()])
+        if new is None:
+            continue
+        out.append(line[last : m.start()])
+        out.append(new)
+        last = m.end()
+    if not out:
+        return line
+    out.append(line[last:])
+    return "".join(out)
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """How Obsidian compares names: case-insensitively (NFC, so that a decomposed accent
+    from a macOS file name equals the composed one typed in a link)."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def _key(path: str) -> str:
+    """A note's lookup key: its folded path without ``.md``."""
+    key = _fold(path)
+    return key[:-3] if key.endswith(".md") else key
+
+
+def link_key(target: str, source: str | None = None) -> str:
+    """A link target as a folded path or name without ``.md`` (``./``, ``../`` resolved
+    against the folder of ``source``; a leading ``/`` means the root)."""
+    t = target.strip()
+    if source is not None and (t.startswith("./") or t.startswith("../")):
+        folder = posixpath.dirname(source)
+        t = posixpath.normpath(posixpath.join(folder, t))
+        if t.startswith("../") or t == "..":
+            return ""
+    t = t.lstrip("/")
+    return _key(t)
+
+
+def _order(path: str) -> tuple[int, str]:
+    return (len(path), path)
+
+
+class LinkIndex:
+    """Every note's path, looked up by folded file name; built once, O(1) per link.
+
+    >>> index = LinkIndex(["a/Note.md", "b/c/note.md", "x.md"])
+    >>> index.resolve("NOTE")
+    ['a/Note.md', 'b/c/note.md']
+    >>> index.resolve("c/note.md")
+    ['b/c/note.md']
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.paths: set[str] = set()
+        for path in paths:
+            self.paths.add(path)
+            self.by_name[_key(path).rsplit("/", 1)[-1]].append(path)
+        for found in self.by_name.values():
+            found.sort(key=_order)
+        self.by_name = dict(self.by_name)
+        #: Fuzzy suggestions already computed, by folded name.
+        self.fuzzy_memo: dict[str, list[tuple[str, float]]] = {}
+        self._pool: tuple[list[str], list[str], dict[str, list[int]]] | None = None
+        self._word_sets: dict[str, set[int]] = {}
+
+    def resolve(self, target: str, source: str | None = None) -> list[str]:
+        """The notes ``target`` names, the one Obsidian opens first; ``[]`` when none.
+
+        ``source`` (the linking note's path) resolves ``./`` and ``../`` forms and an
+        empty target (``[[#heading]]`` is a link into the note itself).
+        """
+        if not target.strip():
+            return [source] if source is not None else []
+        key = link_key(target, source)
+        if not key:
+            return []
+        found = self.by_name.get(key.rsplit("/", 1)[-1], [])
+        if "/" not in key or not found:
+            return list(found)
+        exact = [p for p in found if _key(p) == key]
+        if exact:
+            return exact
+        return [p for p in found if _key(p).endswith("/" + key)]
+
+    def first(self, target: str, source: str | None = None) -> str | None:
+        """The note Obsidian opens for ``target`` (``None`` when it names none)."""
+        found = self.resolve(target, source)
+        return found[0] if found else None
+
+    def target_for(self, dest: str, original: str, source: str | None = None) -> str:
+        """The link target that names ``dest`` written in ``original``'s form.
+
+        A short name stays short and a path stays a path with as many folders, each
+        lengthened only as far as needed to name ``dest`` alone; ``.md`` is kept or left
+        off as ``original`` had it; ``./`` and ``../`` forms stay relative to ``source``.
+        """
+        stem_path = dest[:-3] if dest.lower().endswith(".md") else dest
+        ext = ".md" if original.strip().lower().endswith(".md") else ""
+        text = original.strip()
+        if text.startswith("/"):
+            return "/" + stem_path + ext
+        if source is not None and (text.startswith("./") or text.startswith("../")):
+            rel = posixpath.relpath(stem_path, posixpath.dirname(source) or ".")
+            if not rel.startswith("../"):
+                rel = "./" + rel
+            return rel + ext
+        parts = stem_path.split("/")
+        body = text[:-3] if ext else text
+        want = body.lstrip("/").count("/") + 1 if "/" in body else 1
+        for n in range(min(want, len(parts)), len(parts) + 1):
+            candidate = "/".join(parts[-n:])
+            if self.resolve(candidate + ext, source) == [dest]:
+                return candidate + ext
+        return stem_path + ext
+
+    # -- did you mean -----------------------------------------------------------------
+
+    def _fuzzy_pool(self) -> tuple[list[str], list[str], dict[str, list[int]]]:
+        """Every note's folded name and path, and which names hold each word."""
+        if self._pool is None:
+            from .titles import normalize_title
+
+            names: list[str] = []
+            paths: list[str] = []
+            words: dict[str, list[int]] = defaultdict(list)
+            for name, found in self.by_name.items():
+                folded = normalize_title(name)
+                for path in found:
+                    for word in set(folded.split()):
+                        words[word].append(len(names))
+                    names.append(folded)
+                    paths.append(path)
+            self._pool = (names, paths, dict(words))
+        return self._pool
+
+    def _word_set(self, word: str) -> set[int]:
+        found = self._word_sets.get(word)
+        if found is None:
+            found = self._word_sets[word] = set(self._fuzzy_pool()[2][word])
+        return found
+
+    def fuzzy(self, target: str, threshold: float, limit: int = 5) -> list[tuple[str, float]]:
+        """Notes whose file names are close to ``target``'s: ``(path, score)``, best first.
+
+        Only a bounded pool is scored: the names that share two of the target's rarest
+        words (words that most names hold do not count; one word when only one is left)
+        and whose length could reach ``threshold`` at all (the shorter name must be at
+        least ``threshold / (200 - threshold)`` of the longer), at most ``MAX_POOL``
+        names. Each target is scored once.
+        """
+        from .titles import normalize_title
+
+        name = normalize_title(target)
+        key = f"{threshold}\0{limit}\0{name}"
+        if key in self.fuzzy_memo:
+            return self.fuzzy_memo[key]
+        from rapidfuzz import fuzz, process
+
+        names, paths, words = self._fuzzy_pool()
+        share = threshold / (200.0 - threshold) if threshold < 100 else 1.0
+        lo, hi = len(name) * share, (len(name) / share if share > 0 else float("inf"))
+        known = sorted((len(words[w]), w) for w in set(name.split()) if w in words)
+        # Words that most names share say nothing about which name is meant.
+        rare = [w for n, w in known if n <= MAX_POOL][:RARE_WORDS]
+        if len(rare) >= 2:
+            # A name within a few edits keeps most of these words: it must share two.
+            sets = [self._word_set(w) for w in rare]
+            pool: Iterable[int] = set().union(
+                *(a & b for k, a in enumerate(sets) for b in sets[k + 1 :])
+            )
+        elif rare:
+            pool = words[rare[0]]
+        else:
+            pool = words[known[0][1]] if known else ()
+        ids = sorted(islice((i for i in pool if lo <= len(names[i]) <= hi), MAX_POOL))
+        found = process.extract(
+            name,
+            [names[i] for i in ids],
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=limit,
+            score_cutoff=threshold,
+        )
+        result = [(paths[ids[i]], float(score)) for _, score, i in found]
+        self.fuzzy_memo[key] = result
+        return result
+
+
+#: How many of a broken target's rarest words pick the names it is compared with, and
+#: how many names at most: enough for a drifted title, bounded for a huge knowledge base.
+RARE_WORDS = 5
+MAX_POOL = 5000
+
+
+def candidates(
+    index: LinkIndex, titles: dict[str, list[str]], target: str, threshold: float
+) -> tuple[list[str], bool]:
+    """Did-you-mean notes for a target that names none, best first, and whether the best
+    is the one safe choice.
+
+    A target that names exactly one note once case, spaces, hyphens and underscores are
+    folded (``titles`` is that folded index) is a safe choice; otherwise the fuzzy matches
+    at or above ``threshold`` are listed, and a single one is a safe choice too.
+    """
+    from .titles import normalize_title
+
+    key = link_key(target)
+    folded = titles.get(normalize_title(key), [])
+    if "/" in key and len(folded) > 1:
+        want = _fold_path(key)
+        narrowed = [p for p in folded if ("/" + _fold_path(_key(p))).endswith("/" + want)]
+        folded = narrowed or folded
+    if folded:
+        return sorted(folded, key=_order), len(folded) == 1
+    found = [path for path, _ in index.fuzzy(key.rsplit("/", 1)[-1], threshold)]
+    return found, len(found) == 1
+
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def _fold_path(path: str) -> str:
+    """A path with every segment folded as titles are (case, spaces, hyphens, underscores)."""
+    return "/".join(_SEPARATORS.sub(" ", seg).strip().casefold() for seg in path.split("/"))
