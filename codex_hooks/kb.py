@@ -253,11 +253,21 @@ class KnowledgeBase:
         return dict(index)
 
     def resolve(self, ref: str) -> list[str]:
-        """Paths of the notes a title, file name, ``[[link]]`` or path reference names."""
+        """Paths of the notes a title, file name, ``[[link]]`` or path reference names.
+
+        Titles are compared folded (case, spaces, hyphens, underscores, ``.md``), as list
+        entries are written loosely; body wiki links resolve strictly, see
+        :class:`~codex_hooks.links.LinkIndex`. A reference to a note that git shows
+        renamed since ``HEAD`` names the note at its new path (rule WL005 rewrites it).
+        """
         ref = ref.strip()
         if not ref:
             return []
         hits = self.titles.get(normalize_title(ref), [])
+        if not hits:
+            from .rename import renamed_to
+
+            return renamed_to(self, ref)
         target = ref.strip("[]").split("|", 1)[0].split("#", 1)[0].strip()
         if "/" in target and len(hits) > 1:
             suffix = target if target.lower().endswith(".md") else target + ".md"
