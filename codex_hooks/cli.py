@@ -117,11 +117,28 @@ def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:
     return out
 
 
+def _expand(kb: KnowledgeBase, raw_paths: Sequence[str]) -> list[str]:
+    """Command-line paths as the notes to check: a folder stands for every note under it;
+    a path that does not exist is a usage error, not a silent "nothing to check"."""
+    out: list[str] = []
+    for raw in raw_paths:
+        full = Path(os.path.abspath(raw))
+        if full.is_dir():
+            [rel] = repo_paths(kb.root, [str(full / "x.md")])
+            prefix = rel[: -len("x.md")]
+            out.extend(p for p in kb.notes if p.startswith(prefix))
+        elif full.exists() or full.is_symlink():
+            out.extend(repo_paths(kb.root, [raw]))
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return list(dict.fromkeys(out))
+
+
 def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
     if args.all_files:
         return None
     if args.paths:
-        paths = repo_paths(kb.root, args.paths)
+        paths = _expand(kb, args.paths)
         if args.hook:
             from .staged import dangling_targets
 

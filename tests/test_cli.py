@@ -86,11 +86,31 @@ def test_check_with_errors_exits_1_sorted_by_path(tmp_path):
 
 def test_check_paths(tmp_path):
     kb(tmp_path, {S: source("done"), D: claim().replace("likely", "high")})
-    code, out, _ = cli(tmp_path, "check", D, "README.txt", "no/such/note.md")
+    (tmp_path / "README.txt").write_text("not a note\n")
+    code, out, _ = cli(tmp_path, "check", D, "README.txt")
     assert (code, out) == (
         1,
         f"{D}:5:1: FM003 confidence 'high' is not one of the allowed values\n",
     )
+
+
+def test_regression_a_folder_stands_for_its_notes(tmp_path):
+    """'check domains/' checked nothing and reported the knowledge base consistent."""
+    kb(tmp_path, {S: source("done"), D: claim().replace("likely", "high")})
+    expected = f"{D}:5:1: FM003 confidence 'high' is not one of the allowed values\n"
+    assert cli(tmp_path, "check", "domains/")[:2] == (1, expected)
+    assert cli(tmp_path / "domains", "check", "ai-alignment")[:2] == (1, expected)
+    assert cli(tmp_path, "check", ".")[0] == 1
+    assert cli(tmp_path, "check", "domains/ai-alignment", D)[1] == expected
+
+
+def test_regression_a_missing_path_is_a_usage_error(tmp_path):
+    """A mistyped path was skipped, and the check passed having checked nothing."""
+    kb(tmp_path, {D: claim()})
+    code, out, err = cli(tmp_path, "check", "domains/ai-alignment/typo.md")
+    assert (code, out) == (2, "")
+    assert err == "codex-hooks: domains/ai-alignment/typo.md: no such file or folder\n"
+    assert cli(tmp_path, "fix", "nowhere/")[0] == 2
 
 
 def test_check_from_a_subfolder_prints_repo_relative_paths(tmp_path):
