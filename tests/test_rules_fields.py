@@ -215,6 +215,66 @@ CHECK = [
     ),
 ]
 
+#: Notes that cannot be read: FM90x, reported at the problem and never written.
+PROBLEM_NOTES = [
+    pytest.param(
+        claim(body="caf\xe9\n").encode("latin-1"),
+        (9, 4, "FM901", "byte 0xe9 at offset 142 is not UTF-8; re-save the file as UTF-8"),
+        id="FM901 not UTF-8",
+    ),
+    pytest.param(
+        "---\ntype: claim\ndomain: health\n\nbody\n",
+        (1, 1, "FM902", "frontmatter opened with '---' on line 1 is never closed"),
+        id="FM902 unclosed frontmatter",
+    ),
+    pytest.param(
+        claim().replace('"Someone, some paper"', "*Source: a thread"),
+        (6, 9, "FM903", "found undefined alias '*Source:'; quote the value"),
+        id="FM903 undefined alias",
+    ),
+    pytest.param(
+        claim(extra="tags:\n\t- a\n"),
+        (9, 1, "FM903", "YAML error: found character that cannot start any token"),
+        id="FM903 tab indentation",
+    ),
+    pytest.param(
+        claim(extra="domain: health\n"),
+        (8, 1, "FM904", "duplicate key 'domain' (first defined on line 3)"),
+        id="FM904 duplicate key",
+    ),
+    pytest.param(
+        "---\n- a\n- b\n---\n",
+        (2, 1, "FM905", "frontmatter is not a mapping of keys to values"),
+        id="FM905 a list",
+    ),
+    pytest.param(
+        "---\na: " + "[" * 70 + "]" * 70 + "\n---\n",
+        (2, 68, "FM906", "frontmatter nests deeper than 64 levels"),
+        id="FM906 nesting",
+    ),
+    pytest.param(
+        "---\n" + "".join(f"k{i}: {'x' * 100}\n" for i in range(3000)) + "---\n",
+        (2, 1, "FM906", "over the 262144 limit"),
+        id="FM906 size",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PROBLEM_NOTES)
+def test_unreadable_note_is_reported_and_never_written(tmp_path, text, expected):
+    line, column, code, message = expected
+    write_kb(tmp_path, {C: text, S: source()})
+    assert_violations(check_kb(tmp_path), [(C, line, column, code, "error", message)])
+    fix_kb(tmp_path, {})
+
+
+def test_unreadable_note_is_never_written_as_a_counterpart(tmp_path):
+    broken = claim(extra="domain: health\n")
+    write_kb(tmp_path, {C: broken, S: source("processing", "claims_extracted:\n  - c\n")})
+    assert [v[3] for v in check_kb(tmp_path)] == ["FM904"]
+    fix_kb(tmp_path, {})
+
+
 FIX = [
     pytest.param(
         {S: source("unprocesed")},
@@ -344,6 +404,13 @@ def test_renamed_fields_are_read_from_the_configuration(tmp_path):
 
 def _ids(cases) -> set[str]:
     return {str(p.id).split()[0] for p in cases}
+
+
+def test_every_parse_problem_has_cases():
+    from codex_hooks.rules import PROBLEMS
+
+    # FM900 is the fallback for an edit or read failure no other code names.
+    assert set(PROBLEMS) - {"FM900"} == _ids(PROBLEM_NOTES)
 
 
 def test_every_field_rule_has_cases():
