@@ -228,6 +228,56 @@ def test_renamed_status_field(tmp_path):
     )
 
 
+RENAMED = (
+    "fields:\n  status: state\n  processed_by: reader\n  processed_date: read_on\n"
+    "  claims_extracted: yields\n  enrichments_applied: enriches\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param(
+            "state: processed\n",
+            [
+                "state is 'processed' but reader is missing",
+                "state is 'processed' but read_on is missing",
+                "state is 'processed' but neither yields nor enriches lists a claim",
+            ],
+            id="LC001",
+        ),
+        pytest.param(
+            "state: unprocessed\nreader: rio\nyields: [c]\n",
+            ["state is 'unprocessed' but the source has reader, yields: advance"],
+            id="LC002",
+        ),
+        pytest.param(
+            "state: null-result\nreader: rio\nnotes: x\nyields: [c]\n",
+            ["state is 'null-result' but yields lists 1 claim(s)"],
+            id="LC003",
+        ),
+        pytest.param(
+            "state: enrichment\nreader: rio\nread_on: 2026-01-01\n",
+            ["state is 'enrichment' but enriches lists no claim"],
+            id="LC004",
+        ),
+    ],
+)
+def test_regression_messages_use_the_knowledge_bases_field_names(tmp_path, fields, expected):
+    """Messages named the default fields even where the knowledge base renamed them."""
+    write_kb(
+        tmp_path,
+        {
+            ".codex-hooks.yaml": RENAMED + "ignore: [BL]\n",
+            S: note("type: source\n" + fields),
+        },
+    )
+    found = [v[5] for v in check_kb(tmp_path)]
+    assert len(found) == len(expected)
+    for message, part in zip(found, expected, strict=True):
+        assert message.startswith(part)
+
+
 def _ids(cases) -> set[str]:
     return {str(p.id).split()[0] for p in cases}
 

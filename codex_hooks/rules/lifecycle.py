@@ -20,6 +20,11 @@ def _status(kb: KnowledgeBase, info: NoteInfo) -> str | None:
     return text(info.get(kb.config.field_name("status")))
 
 
+def _missing(kb: KnowledgeBase, status: str, canonical: str) -> str:
+    """``status is 'x' but <field> is missing``, in the knowledge base's own field names."""
+    return f"{kb.config.field_name('status')} is '{status}' but {kb.config.field_name(canonical)} is missing"
+
+
 def _fields(kb: KnowledgeBase, info: NoteInfo) -> tuple[str, str, list[str], list[str]]:
     f = kb.config.field_name
     enrich = as_list(info.get(f("enrichments_applied"))) + as_list(info.get("enrichments"))
@@ -45,16 +50,18 @@ def processed_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
     if _status(kb, info) != "processed":
         return
     by, when, claims, enrich = _fields(kb, info)
-    status_key = kb.config.field_name("status")
+    f = kb.config.field_name
+    status_key = f("status")
     if not by:
-        yield r.violation(info, "status is 'processed' but processed_by is missing", status_key)
+        yield r.violation(info, _missing(kb, "processed", "processed_by"), status_key)
     if not when:
-        yield r.violation(info, "status is 'processed' but processed_date is missing", status_key)
+        yield r.violation(info, _missing(kb, "processed", "processed_date"), status_key)
     if not claims and not enrich:
         yield r.violation(
             info,
-            "status is 'processed' but neither claims_extracted nor enrichments_applied lists "
-            "a claim (use status 'null-result' with a reason if it produced none)",
+            f"{f('status')} is 'processed' but neither {f('claims_extracted')} nor "
+            f"{f('enrichments_applied')} lists a claim (use status 'null-result' with a reason "
+            "if it produced none)",
             status_key,
         )
 
@@ -85,7 +92,7 @@ def unprocessed_with_results(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
     if present:
         yield r.violation(
             info,
-            f"status is 'unprocessed' but the source has {', '.join(present)}: "
+            f"{f('status')} is 'unprocessed' but the source has {', '.join(present)}: "
             "advance the status or remove them",
             f("status"),
         )
@@ -107,18 +114,19 @@ def null_result(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
     by, _, claims, _ = _fields(kb, info)
     status_key = kb.config.field_name("status")
     if not by:
-        yield r.violation(info, "status is 'null-result' but processed_by is missing", status_key)
+        yield r.violation(info, _missing(kb, "null-result", "processed_by"), status_key)
     if not any(text(info.get(k)) for k in REASONS):
         yield r.violation(
             info,
-            "status is 'null-result' but no reason is given (notes, extraction_notes or "
-            "null_result_reason)",
+            f"{status_key} is 'null-result' but no reason is given (notes, extraction_notes "
+            "or null_result_reason)",
             status_key,
         )
     if claims:
         yield r.violation(
             info,
-            f"status is 'null-result' but claims_extracted lists {len(claims)} claim(s)",
+            f"{status_key} is 'null-result' but {kb.config.field_name('claims_extracted')} "
+            f"lists {len(claims)} claim(s)",
             kb.config.field_name("claims_extracted"),
         )
 
@@ -138,12 +146,15 @@ def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterato
     by, when, _, enrich = _fields(kb, info)
     status_key = kb.config.field_name("status")
     if not by:
-        yield r.violation(info, "status is 'enrichment' but processed_by is missing", status_key)
+        yield r.violation(info, _missing(kb, "enrichment", "processed_by"), status_key)
     if not when:
-        yield r.violation(info, "status is 'enrichment' but processed_date is missing", status_key)
+        yield r.violation(info, _missing(kb, "enrichment", "processed_date"), status_key)
     if not enrich:
         yield r.violation(
-            info, "status is 'enrichment' but enrichments_applied lists no claim", status_key
+            info,
+            f"{status_key} is 'enrichment' but "
+            f"{kb.config.field_name('enrichments_applied')} lists no claim",
+            status_key,
         )
 
 
