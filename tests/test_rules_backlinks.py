@@ -355,7 +355,20 @@ FIX = [
         {C: "\ufeff" + with_sourced_from(S).replace("\n", "\r\n")},
         id="BL003 BOM and CRLF kept",
     ),
+    pytest.param(
+        {"inbox/archive/a: “b” — 😀.md": processed(["c"]), C: claim()},
+        {C: with_sourced_from('"inbox/archive/a: “b” — 😀.md"')},
+        id="BL003 a path YAML would misread is quoted",
+    ),
     # BL004
+    pytest.param(
+        {
+            S: source("processing", "claims_extracted: []\n"),
+            "domains/ai-alignment/AI: it's *“c”* 😀.md": cites(S),
+        },
+        {S: source("processing", 'claims_extracted: ["AI: it\'s *“c”* 😀"]\n')},
+        id="BL004 a title YAML would misread is quoted",
+    ),
     pytest.param(
         {S: source("processing"), C: cites(S)},
         {S: source("processing", 'claims_extracted:\n  - "c"\n')},

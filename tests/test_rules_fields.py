@@ -317,6 +317,11 @@ FIX = [
         id="FM007 new list indented like the note's lists",
     ),
     pytest.param(
+        {C: claim(extra="tags: a  # why\n")},
+        {C: claim(extra="tags:  # why\n  - a\n")},
+        id="FM007 the line's comment stays",
+    ),
+    pytest.param(
         {S: source("processing", "enrichments:\n  - c  # first\n")},
         {S: source("processing", "enrichments_applied:\n  - c  # first\n")},
         id="FM008 renamed in place",
