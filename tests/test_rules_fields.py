@@ -96,6 +96,11 @@ CHECK = [
         [],
         id="FM002 legacy partial is allowed",
     ),
+    pytest.param(
+        {S: source("[processed]")},
+        [(S, 6, 1, "FM002", "error", "status is a list; it takes one allowed value")],
+        id="regression: FM002 a list slipped through every rule",
+    ),
     # -- FM003 invalid-confidence
     pytest.param(
         {C: claim_with("confidence: likely", "confidence: likley")},
@@ -112,6 +117,11 @@ CHECK = [
         {CORE: claim("ai-alignement")},
         [(CORE, 3, 1, "FM004", "error", "(did you mean 'ai-alignment'?)")],
         id="FM004 typo",
+    ),
+    pytest.param(
+        {CORE: claim("{a: b}")},
+        [(CORE, 3, 1, "FM004", "error", "domain is a mapping; it takes one allowed value")],
+        id="regression: FM004 a mapping is reported",
     ),
     pytest.param(
         {S: source().replace("domain: ai-alignment", "domain: livingip")},
@@ -350,6 +360,7 @@ NOOP = [
         id="FM001 has no fix",
     ),
     pytest.param({S: source("done")}, id="FM002 nothing close"),
+    pytest.param({S: source("[processed]")}, id="FM002 a list is not unwrapped"),
     pytest.param({S: source("pro")}, id="FM002 two close values"),
     pytest.param(
         {C: claim_with("confidence: likely", "confidence: high")}, id="FM003 nothing close"

@@ -139,6 +139,11 @@ CHECK = [
         id="LC005 nobody close",
     ),
     pytest.param(
+        {S: source("processed", "processed_by: [rio, nobody]\n" + DATE + CLAIMS), C: CITING},
+        [(S, 7, 1, "LC005", "error", "processed_by 'nobody' is not an agent folder")],
+        id="regression: LC005 checks each agent of a list, LC001 counts the list",
+    ),
+    pytest.param(
         {S: source("processing", "processed_by: m3taversal\n"), "agents/m3taversal/x.md": "x\n"},
         [],
         id="LC005 every folder under agents/ is an agent",
@@ -163,6 +168,11 @@ CHECK = [
 ]
 
 FIX = [
+    pytest.param(
+        {S: source("processing", "processed_by:\n  - rio\n  - Theseus  # second\n")},
+        {S: source("processing", "processed_by:\n  - rio\n  - theseus  # second\n")},
+        id="LC005 an entry of a list fixed in place",
+    ),
     pytest.param(
         {S: source("processing", "processed_by: Theseus\n")},
         {S: source("processing", "processed_by: theseus\n")},

@@ -53,7 +53,12 @@ def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vio
 def _enum_rule(field_name: str, kinds: tuple[str, ...]):
     def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
         name = kb.config.field_name(field_name)
-        value = text(info.get(name))
+        raw = info.get(name)
+        if isinstance(raw, (list, dict)) and raw:
+            shape = "list" if isinstance(raw, list) else "mapping"
+            yield r.violation(info, f"{name} is a {shape}; it takes one allowed value", name)
+            return
+        value = text(raw)
         allowed: list[str] = getattr(kb.config, field_name)
         if value is None or value in allowed:
             return

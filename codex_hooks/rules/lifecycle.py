@@ -29,7 +29,7 @@ def _fields(kb: KnowledgeBase, info: NoteInfo) -> tuple[str, str, list[str], lis
     f = kb.config.field_name
     enrich = as_list(info.get(f("enrichments_applied"))) + as_list(info.get("enrichments"))
     return (
-        text(info.get(f("processed_by"))) or "",
+        ", ".join(as_list(info.get(f("processed_by")))).strip(),
         text(info.get(f("processed_date"))) or "",
         as_list(info.get(f("claims_extracted"))),
         enrich,
@@ -171,11 +171,21 @@ def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterato
 )
 def unknown_agent(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("processed_by")
-    value = text(info.get(key))
     agents = kb.agents
-    if value is None or not agents or value in agents:
+    if not agents:
         return
-    found = candidates(value, sorted(agents), threshold=75.0)
-    best = clear_match(found)
-    fix = Fix(info.path, f"set {key} to '{best}'", lambda ed: ed.set(key, best)) if best else None
-    yield r.violation(info, f"{key} '{value}' is not an agent folder{suggest(found)}", key, fix)
+    # One agent, or a list of them when several processed the source.
+    for raw in as_list(info.get(key)):
+        value = raw.strip()
+        if value in agents:
+            continue
+        found = candidates(value, sorted(agents), threshold=75.0)
+        best = clear_match(found)
+        fix = None
+        if best:
+            fix = Fix(
+                info.path,
+                f"set {key} to '{best}'",
+                lambda ed, old=raw, new=best: ed.replace_item(key, old, new),
+            )
+        yield r.violation(info, f"{key} '{value}' is not an agent folder{suggest(found)}", key, fix)
