@@ -1,0 +1,150 @@
+"""``codex-hooks link``: propose (and with ``--write``, write) missing claim↔source links.
+
+Exit codes: 0 nothing to link; 1 links proposed (or written, with ``--write``); 2 usage.
+Claims left for a person (abstained) are reported but do not change the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+HELP = "infer missing claim↔source links from the evidence; --write writes them"
+
+#: Reasons shown per proposal in text output.
+SHOWN_REASONS = 6
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="only these claims, and claims whose proposed source is one of these notes "
+        "(default: every note)",
+    )
+    parser.add_argument("--write", action="store_true", help="write the proposed links")
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="X",
+        default=None,
+        help="propose only links at least this confident, 0 < X <= 1 (default: 0.9)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the on-disk index"
+    )
+
+
+class Progress:
+    """A progress bar on stderr, drawn only on a terminal and once a run takes a while."""
+
+    DELAY = 2.0
+    WIDTH = 30
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.label = label
+        self.started = time.monotonic()
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.started < self.DELAY:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _reason_line(weight: float, text: str) -> str:
+    return f"      {'+' if weight > 0 else '-' if weight < 0 else ' '} {text} ({weight:+.1f})"
+
+
+def print_text(result, written=None, out=None) -> None:
+    out = out or sys.stdout
+    for p in result.proposals:
+        verb = "linked to" if written is not None else "came from"
+        out.write(f"{p.claim}\n  {verb} {p.source} (confidence {p.confidence:.2f})\n")
+        for r in p.evidence[:SHOWN_REASONS]:
+            out.write(_reason_line(r.weight, r.text) + "\n")
+    why = {
+        "close": "no candidate is clearly ahead; decide by hand",
+        "listed": "already listed by another source; this one would need overwhelming evidence",
+        "status": "the best candidate's status says it yielded no claims",
+    }
+    for a in result.abstained:
+        out.write(f"{a.claim}\n  not linked: {why.get(a.reason, a.reason)}\n")
+        for c in a.candidates:
+            out.write(f"    ? {c.source} (confidence {c.confidence:.2f})\n")
+            for r in c.evidence[:3]:
+                out.write("  " + _reason_line(r.weight, r.text) + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAIL, EXIT_OK, UsageError, _load, repo_paths
+    from ..infer import DEFAULT_THRESHOLD, Linker
+    from ..infer.apply import write
+
+    threshold = DEFAULT_THRESHOLD if args.min_confidence is None else args.min_confidence
+    if not 0 < threshold <= 1:
+        raise UsageError(f"--min-confidence {threshold}: must be above 0 and at most 1")
+    kb = _load(args)
+    paths = repo_paths(kb.root, args.paths) if args.paths else None
+    for p in paths or ():
+        if p not in kb.notes:
+            raise UsageError(f"{p}: no such note in the knowledge base at {kb.root}")
+    only = None
+    if paths is not None and all(kb.notes[p].kind != "source" for p in paths):
+        only = paths  # only claims asked about: weigh the evidence for them alone
+    progress = Progress("linking")
+    try:
+        linker = Linker(kb, progress=progress, claims=only)
+    finally:
+        progress.close()
+    result = linker.run(threshold, paths)
+    written = None
+    if args.write and result.proposals:
+        written = write(kb, result.proposals)
+    if args.format == "json":
+        import json
+
+        data = result.to_dict()
+        if written is not None:
+            data["written"] = sorted(written.changed)
+            data["failed"] = written.failed
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_text(result, written)
+        if written is not None:
+            for path, changes in written.changed.items():
+                print(f"Linking {path}: {'; '.join(changes)}")
+    if written is not None:
+        for problem in written.failed:
+            print(f"codex-hooks: {problem}", file=sys.stderr)
+    if args.format == "text":
+        n, k = len(result.proposals), len(result.abstained)
+        if args.write:
+            changed = len(written.changed) if written else 0
+            summary = f"Wrote {n} link(s) into {changed} note(s); {k} claim(s) left for a person."
+        elif n:
+            summary = f"Found {n} link(s) to write; {k} claim(s) left for a person. Run with --write to write them."
+        else:
+            summary = f"No link to write; {k} claim(s) left for a person."
+        print(summary, file=sys.stderr)
+    if written is not None:
+        return EXIT_FAIL if written.changed or written.failed else EXIT_OK
+    return EXIT_FAIL if result.proposals else EXIT_OK

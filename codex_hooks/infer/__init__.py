@@ -1,0 +1,206 @@
+"""Provenance inference: which source note each claim came from, with the evidence.
+
+    >>> from codex_hooks import KnowledgeBase                      # doctest: +SKIP
+    >>> from codex_hooks.infer import Linker
+    >>> result = Linker(KnowledgeBase.load("kb")).run(0.9)         # doctest: +SKIP
+    >>> for p in result.proposals: print(p.claim, "<-", p.source)  # doctest: +SKIP
+
+:class:`Linker` reads the knowledge base and its git history once; :meth:`Linker.run`
+decides at a confidence threshold and can be called again with another one. Claims that
+already name their sources in ``sourced_from`` are not inferred; for them only the missing
+direction (the source's ``claims_extracted``) is proposed. See docs/linking.md for the
+scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+    from .score import Match
+
+__all__ = ["DEFAULT_THRESHOLD", "Abstention", "Candidate", "Inference", "Linker", "Proposal"]
+
+#: The default minimum confidence of a proposal.
+DEFAULT_THRESHOLD = 0.9
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One piece of evidence and its weight in nats (negative: against the link)."""
+
+    text: str
+    weight: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"reason": self.text, "weight": round(self.weight, 2)}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source that may be the claim's origin, with its confidence and evidence."""
+
+    source: str
+    confidence: float
+    evidence: tuple[Reason, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "confidence": round(self.confidence, 4),
+            "evidence": [r.to_dict() for r in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Proposal(Candidate):
+    """A link to write: ``claim`` came from ``source``."""
+
+    claim: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"claim": self.claim, **super().to_dict()}
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """A claim whose best candidate is not clearly ahead: a person decides."""
+
+    claim: str
+    candidates: tuple[Candidate, ...]
+    #: Why nothing was written: ``"close"`` (no candidate clearly ahead of the others),
+    #: ``"listed"`` (another source already lists the claim in ``claims_extracted``) or
+    #: ``"status"`` (the best candidate's status says it yielded no claims).
+    reason: str = "close"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "claim": self.claim,
+            "reason": self.reason,
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
+
+
+@dataclass
+class Inference:
+    """Proposals to write and claims left to a person."""
+
+    proposals: list[Proposal] = field(default_factory=list)
+    abstained: list[Abstention] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "proposals": [p.to_dict() for p in self.proposals],
+            "abstained": [a.to_dict() for a in self.abstained],
+        }
+
+
+def _reasons(m: Match) -> tuple[Reason, ...]:
+    ordered = sorted(m.evidence, key=lambda e: -abs(e.llr))
+    return tuple(Reason(e.text, e.llr) for e in ordered)
+
+
+class Linker:
+    """The evidence of one knowledge base, ready to decide at any threshold."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        progress: Callable[[int, int], None] | None = None,
+        claims: Iterable[str] | None = None,
+    ) -> None:
+        """Read ``kb`` and weigh the evidence for every claim that lacks ``sourced_from``
+        (only those in ``claims`` when given). ``progress(done, total)`` is called after
+        each claim."""
+        from .copies import copies
+        from .history import History
+        from .profile import profiles
+        from .score import Scorer
+
+        self.kb = kb
+        self.claims, self.sources = profiles(kb)
+        self.scorer = Scorer(self.claims, self.sources, History.read(kb.root))
+        self.copies = copies(self.sources)
+        self.matches: dict[str, list[Match]] = {}
+        only = set(claims) if claims is not None else None
+        targets = [
+            p for p in self.claims if self._needs_inference(p) and (only is None or p in only)
+        ]
+        for i, path in enumerate(targets):
+            claim = self.claims[path]
+            found = [
+                self.scorer.match(claim, self.sources[s]) for s in self.scorer.candidates(claim)
+            ]
+            self.matches[path] = sorted(found, key=lambda m: (-m.llr, m.source))
+            if progress is not None:
+                progress(i + 1, len(targets))
+
+    def _needs_inference(self, path: str) -> bool:
+        """A claim without ``sourced_from`` (whether or not a source lists it)."""
+        key = self.kb.config.field_name("sourced_from")
+        return not self.kb.notes[path].get(key)
+
+    def run(
+        self, threshold: float = DEFAULT_THRESHOLD, paths: Iterable[str] | None = None
+    ) -> Inference:
+        """Decide every claim (or those at ``paths``, and those whose best source is at
+        ``paths``) at the given minimum confidence."""
+        from .select import decide
+
+        wanted = set(paths) if paths is not None else None
+        result = Inference()
+        for path in sorted(self.claims):
+            claim = self.claims[path]
+            if not self._needs_inference(path):
+                result.proposals.extend(self._declared_back(path))
+            elif path in self.matches:
+                by_source = {m.source: m for m in self.matches[path]}
+                declared = [by_source[s] for s in sorted(claim.declared) if s in by_source]
+                for m in declared:
+                    reason = Reason(f"{m.source} lists this claim in claims_extracted", 0.0)
+                    result.proposals.append(Proposal(m.source, 1.0, (reason, *_reasons(m)), path))
+                d = decide(
+                    [m for m in self.matches[path] if m.source not in claim.declared],
+                    self.scorer.n,
+                    threshold,
+                    declared,
+                    self.copies,
+                )
+                for m, p, copy_of in d.chosen:
+                    reasons = _reasons(m)
+                    if copy_of:
+                        reasons = (Reason(f"a copy of the same item as {copy_of}", 0.0), *reasons)
+                    result.proposals.append(Proposal(m.source, p, reasons, path))
+                if d.candidates:
+                    reason = "listed" if d.conflict else "status" if d.closed else "close"
+                    result.abstained.append(
+                        Abstention(
+                            path,
+                            tuple(Candidate(m.source, p, _reasons(m)) for m, p in d.candidates),
+                            reason,
+                        )
+                    )
+        if wanted is not None:
+            result.proposals = [
+                p for p in result.proposals if p.claim in wanted or p.source in wanted
+            ]
+            result.abstained = [
+                a
+                for a in result.abstained
+                if a.claim in wanted or any(c.source in wanted for c in a.candidates)
+            ]
+        return result
+
+    def _declared_back(self, path: str) -> list[Proposal]:
+        """A claim that names sources in ``sourced_from``: the sources that do not list it."""
+        out = []
+        for spath in sorted(self.claims[path].declared):
+            source = self.sources.get(spath)
+            if source is None or path in source.extracted or path in source.enriched:
+                continue
+            reason = Reason(f"the claim names {spath} in sourced_from", 0.0)
+            out.append(Proposal(spath, 1.0, (reason,), path))
+        return out

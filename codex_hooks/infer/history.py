@@ -1,0 +1,81 @@
+"""What git history says about notes, read in one ``git log --name-status`` pass.
+
+For every commit: the notes it touched, under the paths they have *now* (renames are
+followed, so a source note renamed after the commit is still recognised), and for every
+note the commit that added it. Reading is one subprocess for the whole history, never one
+per note; outside git, or when git fails, the history is empty and the signals that need it
+say nothing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class History:
+    """Commits as sets of current note paths, and the commit that added each note."""
+
+    #: commit hash → the current paths of the notes it added or modified.
+    touched: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: current note path → hash of the commit that added it (first appearance).
+    added: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: Path) -> History:
+        """Read the history of the repository at ``root`` (empty outside git)."""
+        if not (root / ".git").exists():
+            return cls()
+        command = ["git", "log", "-z", "--topo-order", "--name-status", "-M", "--format=%x1e%H"]
+        try:
+            out = subprocess.run(command, cwd=root, capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return cls()
+        return cls.parse(out.decode("utf-8", "surrogateescape"))
+
+    @classmethod
+    def parse(cls, log: str) -> History:
+        """Build the history from ``git log -z --name-status -M --format=%x1e%H`` output,
+        newest commit first."""
+        history = cls()
+        # A path as named just after the commit being read → the note's path now
+        # (None: a note that no longer exists). Unlisted paths are unchanged since.
+        now: dict[str, str | None] = {}
+        for record in log.split("\x1e"):
+            head, _, rest = record.partition("\0")
+            commit = head.strip()
+            if not commit:
+                continue
+            fields = rest.lstrip("\n").split("\0")
+            touched: set[str] = set()
+            i = 0
+            while i + 1 < len(fields):
+                status = fields[i].strip("\n")
+                if not status:
+                    i += 1
+                    continue
+                two = status[0] in "RC"
+                path = fields[i + 2] if two and i + 2 < len(fields) else fields[i + 1]
+                i += 3 if two else 2
+                final = now.get(path, path)
+                if status[0] == "D":
+                    now[path] = None  # before this commit the path held a deleted note
+                    continue
+                if final is None:
+                    continue
+                touched.add(final)
+                if status[0] in "AC":
+                    history.added[final] = commit
+                elif status[0] == "R":
+                    now[fields[i - 2]] = final  # older commits knew the note by its old name
+                if status[0] != "M":
+                    now[path] = None if status[0] != "R" or fields[i - 2] != path else final
+            history.touched[commit] = frozenset(touched)
+        return history
+
+    def added_with(self, path: str) -> frozenset[str]:
+        """The notes touched by the commit that added ``path`` (empty when unknown)."""
+        commit = self.added.get(path)
+        return self.touched.get(commit, frozenset()) if commit else frozenset()

@@ -1,0 +1,181 @@
+"""What each claim and each source note offers as evidence, read once per run.
+
+A :class:`SourceProfile` holds the names a source goes by (its title, first heading and
+file name), its authors and venue, its identifiers (from its URL fields, and separately
+from its body), dates, agent, domain and status. A :class:`ClaimProfile` holds the words
+and identifiers of the claim's ``source:`` text, the identifiers in its body, the source
+notes it links to, and the sources whose enrichment it records (never its origin).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from ..kb import CLAIM, SOURCE, as_list
+from ..titles import clean_path, stem
+from .text import identifiers, kind_of, words
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase, NoteInfo
+
+_DATE_PREFIX = re.compile(r"^\d{4}(?:-\d{2}){0,2}-?")
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&/]|\band\b|\(|\)|\bet al\b\.?)\s*", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+URL_FIELDS = ("url", "source", "link", "doi", "arxiv", "canonical_url")
+AUTHOR_FIELDS = ("author", "authors", "creator")
+DATE_FIELDS = ("date", "date_published", "published")
+AGENT_FIELDS = ("processed_by", "archived_by")
+ENRICHMENT_FIELDS = ("enrichments_applied", "enrichments")
+
+
+def text_of(value: object) -> str:
+    """A frontmatter value as one string (list items joined with ``; ``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(text_of(v) for v in value if v is not None)
+    return ""
+
+
+def day(value: object) -> str | None:
+    """``YYYY-MM-DD`` when the value is a real calendar day, else ``None``."""
+    m = _DATE.match(text_of(value).strip())
+    if not m or m.group(2) == "00" or m.group(3) == "00":
+        return None
+    return m.group(0)
+
+
+@dataclass
+class SourceProfile:
+    path: str
+    title: str
+    #: The names the source goes by (title, first heading, file name): text and words.
+    names: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: Author and venue names: text and words.
+    authors: list[tuple[str, list[str]]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    body_ids: set[str] = field(default_factory=set)
+    date: str | None = None
+    processed_date: str | None = None
+    agent: str = ""
+    domain: str = ""
+    status: str = ""
+    #: The note's title and body, for closeness of content.
+    body: str = ""
+    #: Claims this source lists as extracted, and as enriched.
+    extracted: set[str] = field(default_factory=set)
+    enriched: set[str] = field(default_factory=set)
+
+    @property
+    def title_stem(self) -> str:
+        """The note's file name without ``.md``: what a wiki link to it says."""
+        return stem(self.path)
+
+
+@dataclass
+class ClaimProfile:
+    path: str
+    text: str
+    words: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    body_ids: set[str] = field(default_factory=set)
+    #: Source notes the claim's body links to outside Additional Evidence blocks.
+    linked: set[str] = field(default_factory=set)
+    #: Source notes cited by the claim's Additional Evidence blocks (enrichments).
+    enriched_by: set[str] = field(default_factory=set)
+    #: Source notes already linked in either direction (``sourced_from`` or listed).
+    declared: set[str] = field(default_factory=set)
+    created: str | None = None
+    domain: str = ""
+    #: The claim's title, description and body, for closeness of content.
+    body: str = ""
+
+
+def _body(kb: KnowledgeBase, path: str) -> list[str]:
+    try:
+        note = kb.read_note(path)
+    except Exception:  # an unreadable note simply offers no body evidence
+        return []
+    return note.lines[note.body_start :]
+
+
+def source_profile(kb: KnowledgeBase, info: NoteInfo) -> SourceProfile:
+    """Everything a source note offers for matching."""
+    title = text_of(info.get("title")).strip()
+    body = _body(kb, info.path)
+    heading = next((m.group(1) for line in body if (m := _HEADING.match(line.strip()))), "")
+    slug = _DATE_PREFIX.sub("", stem(info.path)).replace("-", " ").replace("_", " ")
+    profile = SourceProfile(info.path, title or heading or slug)
+    author_text = " ; ".join(text_of(info.get(k)) for k in AUTHOR_FIELDS)
+    url_text = " ".join(text_of(info.get(k)) for k in URL_FIELDS)
+    for part in _AUTHOR_SPLIT.split(author_text):
+        part = part.strip(" @")
+        for variant in dict.fromkeys((part, _CAMEL.sub(" ", part))):
+            if ws := words(variant):
+                profile.authors.append((part, ws))
+    author_words = {w for _, ws in profile.authors for w in ws}
+    author_words |= {a + b for _, ws in profile.authors for a, b in pairwise(ws)}
+    for name in (title, heading, slug):
+        ws = list(dict.fromkeys(w for w in words(name) if w not in author_words))
+        if ws and all(ws != seen for _, seen in profile.names):
+            profile.names.append((name.strip(), ws))
+    profile.ids = identifiers(url_text) | {
+        i for i in identifiers(author_text + " " + title) if kind_of(i) != "host"
+    }
+    profile.body_ids = identifiers("".join(body), bare=False) - profile.ids
+    profile.body = title + "\n" + "".join(body)
+    profile.date = next((d for k in DATE_FIELDS if (d := day(info.get(k)))), None)
+    profile.processed_date = day(info.get(kb.config.field_name("processed_date")))
+    agent = next((text_of(info.get(k)) for k in AGENT_FIELDS if text_of(info.get(k))), "")
+    profile.agent = agent.strip().casefold()
+    profile.domain = text_of(info.get("domain")).strip().casefold()
+    profile.status = text_of(info.get(kb.config.field_name("status"))).strip().casefold()
+    return profile
+
+
+def claim_profile(kb: KnowledgeBase, info: NoteInfo) -> ClaimProfile:
+    """Everything a claim offers for matching."""
+    text = text_of(info.get("source"))
+    profile = ClaimProfile(info.path, text, set(words(text)), identifiers(text))
+    body = _body(kb, info.path)
+    profile.body_ids = identifiers("".join(body), bare=False) - profile.ids
+    description = text_of(info.get("description"))
+    profile.body = f"{info.title}\n{description}\n" + "".join(body)
+    for cited in info.evidence:
+        profile.enriched_by.update(p for p in kb.resolve(cited) if kb.notes[p].kind == SOURCE)
+    for link in info.links:
+        hits = [p for p in kb.resolve(link.target) if kb.notes[p].kind == SOURCE]
+        if len(hits) == 1 and hits[0] not in profile.enriched_by:
+            profile.linked.add(hits[0])
+    for ref in as_list(info.get(kb.config.field_name("sourced_from"))):
+        path = clean_path(ref)
+        if path in kb.notes and kb.notes[path].kind == SOURCE:
+            profile.declared.add(path)
+    profile.created = day(info.get("created"))
+    profile.domain = text_of(info.get("domain")).strip().casefold()
+    return profile
+
+
+def profiles(kb: KnowledgeBase) -> tuple[dict[str, ClaimProfile], dict[str, SourceProfile]]:
+    """Profiles of every claim and every source note of the knowledge base."""
+    sources = {p: source_profile(kb, i) for p, i in kb.notes.items() if i.kind == SOURCE and i.data}
+    claims = {p: claim_profile(kb, i) for p, i in kb.notes.items() if i.kind == CLAIM and i.data}
+    ce = kb.config.field_name("claims_extracted")
+    for spath, profile in sources.items():
+        info = kb.notes[spath]
+        for entry in as_list(info.get(ce)):
+            hits = [p for p in kb.resolve(entry) if p in claims]
+            profile.extracted.update(hits)
+            if len(hits) == 1:  # an entry naming two notes of one title declares neither
+                claims[hits[0]].declared.add(spath)
+        for key in ENRICHMENT_FIELDS:
+            for entry in as_list(info.get(key)):
+                profile.enriched.update(p for p in kb.resolve(entry) if p in claims)
+        for cpath in profile.enriched - profile.extracted:
+            claims[cpath].enriched_by.add(spath)
+    return claims, sources

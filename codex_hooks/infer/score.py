@@ -1,0 +1,277 @@
+"""How strongly each signal says "this claim came from that source".
+
+Every signal is a likelihood ratio, written as a log (natural log, "nats"): how much more
+often the signal is seen when the source is the claim's origin than when it is some other
+source note. Each ratio is built from one stated probability (the ``Q_`` constants: how
+often a true pair shows the signal) and one rate measured in the knowledge base itself
+(how often a wrong pair would show it by chance: how common a word is among claims, how
+many source notes share an identifier, how many sources a commit touched, ...). Nothing
+is fitted to labelled pairs.
+
+Signals come in kinds (:data:`DIRECT` and the others):
+
+``citation``
+    words and identifiers of the claim's ``source:`` text found in the source's names,
+    authors, venue or URL; recorded item by item so that two sources are never both
+    credited for the same word (see :mod:`.select`).
+``link``, ``git``
+    the claim's body links to the source; the commit that added the claim touched it.
+``content``, ``context``
+    how close the two notes' texts are; domain, status and dates. These check that a
+    candidate fits; they never nominate one (see :data:`DIRECT`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .history import History
+from .profile import ClaimProfile, SourceProfile
+from .text import describe, kind_of
+
+#: How often the true source shows each signal (the only hand-set numbers of the model).
+Q_TITLE = 0.6  # a word of the source's title (or file name) appears in the claim's citation
+Q_AUTHOR = 0.6  # the citation names one of the source's authors or its venue
+Q_YEAR = 0.6  # the citation has the year the source was published
+Q_ID = 0.9  # an identifier in the citation is the source's own (its URL, arXiv id, DOI)
+Q_BODY_ID = 0.3  # an identifier appears only in one note's body
+Q_GIT = 0.8  # the commit that added the claim, when it touched sources, touched this one
+Q_LINK = 0.5  # the claim's body links to the source note
+Q_CONTENT = 0.9  # the claim's text is close to its source's (rank r: odds 2^-(r+1))
+Q_DOMAIN = 0.8  # the source belongs to the claim's domain
+Q_DATE = 0.5  # the claim was created on the day the source was processed
+Q_OPEN = 0.95  # the source's status is not `unprocessed` or `null-result`
+#: An identifier of the citation contradicts the source's (another arXiv id or DOI).
+CONFLICT = math.log(0.001)
+#: The citation's URL and the source's URL are different pages of one site.
+URL_CONFLICT = math.log(0.05)
+#: The claim was created days before the source was published.
+EARLY = math.log(0.05)
+#: Statuses that say a source yielded no claims: links to them are never written.
+CLOSED = ("unprocessed", "null-result")
+#: Kinds of evidence that can nominate a source (the rest only check that it fits).
+DIRECT = ("citation", "link", "git")
+#: Kinds that belong to the session the claim was written in: once one source is chosen
+#: they are explained by it, so for a further source they only count against.
+SESSION = ("git", "content", "context")
+
+
+@dataclass
+class Evidence:
+    """One reason, as a curator reads it, and its weight in nats (negative: against)."""
+
+    text: str
+    llr: float
+    #: The part of ``llr`` earned item by item on the claim's citation (words, ids).
+    items: dict[str, float] = field(default_factory=dict)
+    kind: str = "citation"
+
+
+@dataclass
+class Match:
+    """The evidence that one claim came from one source note."""
+
+    source: str
+    evidence: list[Evidence] = field(default_factory=list)
+    #: The source's status (``unprocessed``, ``processed``, ...), case-folded.
+    status: str = ""
+
+    @property
+    def llr(self) -> float:
+        return sum(e.llr for e in self.evidence)
+
+    @property
+    def direct(self) -> float:
+        """The weight of the evidence that names this source (see :data:`DIRECT`)."""
+        return sum(e.llr for e in self.evidence if e.kind in DIRECT)
+
+    @property
+    def items(self) -> dict[str, float]:
+        """The best weight this source earns on each item of the citation."""
+        out: dict[str, float] = {}
+        for e in self.evidence:
+            for item, llr in e.items.items():
+                out[item] = max(out.get(item, 0.0), llr)
+        return out
+
+
+def _rate(count: float, total: float) -> float:
+    """A smoothed frequency, never 0 or 1."""
+    return (count + 0.5) / (total + 1.0)
+
+
+def _days_before(date: str, days: int) -> str:
+    try:
+        return (datetime.date.fromisoformat(date) - datetime.timedelta(days=days)).isoformat()
+    except ValueError:
+        return date
+
+
+class Scorer:
+    """The knowledge-base-wide rates, and the scoring of one claim against one source."""
+
+    def __init__(
+        self,
+        claims: dict[str, ClaimProfile],
+        sources: dict[str, SourceProfile],
+        history: History,
+    ) -> None:
+        from .content import Content
+        from .vocab import Vocabulary
+
+        self.claims, self.sources, self.history = claims, sources, history
+        self.n = max(len(sources), 1)
+        self.vocab = Vocabulary(claims, sources)
+        self.content = Content(
+            {p: c.body for p, c in claims.items()}, {p: s.body for p, s in sources.items()}
+        )
+        self.id_df: Counter[str] = Counter()
+        self.by_id: dict[str, set[str]] = defaultdict(set)
+        for path, s in sources.items():
+            for ident in s.ids | s.body_ids:
+                self.id_df[ident] += 1
+                self.by_id[ident].add(path)
+        seen: dict[str, Counter[str]] = defaultdict(Counter)
+        for s in sources.values():
+            if s.agent and s.domain:
+                seen[s.agent][s.domain] += 1
+        #: Each agent's most frequent domain among the sources it processed.
+        self.agent_domain = {a: c.most_common(1)[0][0] for a, c in seen.items()}
+        self.domain_count = Counter(self._domain(s) for s in sources.values())
+        self.processed_on = Counter(s.processed_date for s in sources.values())
+        self.closed = sum(s.status in CLOSED for s in sources.values())
+
+    def _domain(self, s: SourceProfile) -> str:
+        """The source's domain, or else the main domain of the agent that processed it."""
+        return s.domain or self.agent_domain.get(s.agent, "")
+
+    def candidates(self, claim: ClaimProfile) -> set[str]:
+        """Source notes that share a word, an identifier, a link or a commit with the claim."""
+        found = set(claim.linked) | set(claim.declared)
+        found |= self.vocab.sources_sharing(claim.path)
+        for ident in claim.ids | claim.body_ids:
+            found |= self.by_id.get(ident, set())
+        found |= self.history.added_with(claim.path) & self.sources.keys()
+        return found - claim.enriched_by
+
+    def match(self, claim: ClaimProfile, source: SourceProfile) -> Match:
+        """Every signal between ``claim`` and ``source``."""
+        m = Match(source.path, status=source.status)
+        m.evidence.extend(self.vocab.title_evidence(claim.path, source, Q_TITLE))
+        m.evidence.extend(self.vocab.author_evidence(claim.path, source, Q_AUTHOR))
+        m.evidence.extend(self.vocab.year_evidence(claim.path, source, Q_YEAR))
+        m.evidence.extend(self._identifiers(claim, source))
+        m.evidence.extend(self._conflicts(claim, source))
+        if source.path in claim.linked:
+            llr = math.log(Q_LINK * self.n / len(claim.linked))
+            text = f"the claim's body links to [[{source.title_stem}]]"
+            m.evidence.append(Evidence(text, llr, kind="link"))
+        m.evidence.extend(self._git(claim, source))
+        m.evidence.append(self._closeness(claim, source))
+        m.evidence.extend(self._context(claim, source))
+        return m
+
+    # -- citation -----------------------------------------------------------------------
+
+    def _identifiers(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        best: dict[str, Evidence] = {}
+        for ident in sorted((claim.ids | claim.body_ids) & (source.ids | source.body_ids)):
+            strong = ident in claim.ids and ident in source.ids
+            llr = math.log((Q_ID if strong else Q_BODY_ID) * self.n / self.id_df[ident])
+            if llr <= 0:
+                continue
+            where = "citation" if ident in claim.ids else "body"
+            side = "URL fields" if ident in source.ids else "text"
+            value = ident.split(":", 1)[-1]
+            # One site counts once, however many of its pages both notes mention.
+            item = "site:" + value.split("/")[0] if kind_of(ident) in ("url", "host") else ident
+            text = f"the claim's {where} and the source's {side} share {describe(ident)}"
+            if item not in best or llr > best[item].llr:
+                best[item] = Evidence(text, llr, {item: llr})
+        return list(best.values())
+
+    def _conflicts(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        out = []
+        for kind in ("arxiv", "doi"):
+            mine = sorted(i for i in claim.ids if kind_of(i) == kind)
+            theirs = sorted(i for i in source.ids if kind_of(i) == kind)
+            if mine and theirs and not set(mine) & set(theirs):
+                text = (
+                    f"the claim cites {', '.join(map(describe, mine))} but the source is "
+                    f"{', '.join(map(describe, theirs))}"
+                )
+                out.append(Evidence(text, CONFLICT))
+        mine = {i for i in claim.ids if kind_of(i) == "url"}
+        theirs = {i for i in source.ids if kind_of(i) == "url"}
+        if mine & theirs:
+            return out
+        for a in sorted(mine):
+            for b in sorted(theirs):
+                if a.split("/")[0] == b.split("/")[0] and not (a.startswith(b) or b.startswith(a)):
+                    text = f"the claim cites {describe(a)}, another page than the source's {describe(b)}"
+                    return [*out, Evidence(text, URL_CONFLICT)]
+        return out
+
+    # -- the commit -----------------------------------------------------------------------
+
+    def _git(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        touched = self.history.added_with(claim.path)
+        k = len(touched & self.sources.keys())
+        if not k:
+            return []
+        commit = self.history.added[claim.path][:10]
+        if source.path in touched:
+            text = f"commit {commit} added the claim and touched this source"
+            return [Evidence(text, math.log(Q_GIT * self.n / k), kind="git")]
+        text = f"commit {commit} added the claim but did not touch this source"
+        llr = math.log((1 - Q_GIT) / (1 - min(k, self.n - 1) / self.n))
+        return [Evidence(text, llr, kind="git")]
+
+    # -- fit ------------------------------------------------------------------------------
+
+    def _closeness(self, claim: ClaimProfile, source: SourceProfile) -> Evidence:
+        rank = self.content.rank(claim.path, source.path)
+        llr = math.log(Q_CONTENT * 0.5 ** (rank + 1) * self.n + (1 - Q_CONTENT))
+        if rank >= len(self.content.sources):
+            return Evidence(
+                "the claim's text shares no word with the source's", llr, kind="content"
+            )
+        place = "the closest" if rank == 0 else f"number {rank + 1} in closeness"
+        text = f"of {self.n} sources, this one's text is {place} to the claim's"
+        return Evidence(text, llr, kind="content")
+
+    def _context(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        out = []
+        domain = self._domain(source)
+        if domain and claim.domain:
+            f = _rate(self.domain_count[domain], self.n)
+            if domain == claim.domain:
+                out.append(Evidence(f"same domain ({domain})", math.log(Q_DOMAIN / f)))
+            else:
+                llr = math.log((1 - Q_DOMAIN) / (1 - f))
+                out.append(Evidence(f"other domain ({domain}, claim: {claim.domain})", llr))
+        f = _rate(self.closed, self.n)
+        if source.status in CLOSED:
+            out.append(Evidence(f"status is {source.status}", math.log((1 - Q_OPEN) / f)))
+        elif source.status:
+            out.append(Evidence(f"status is {source.status}", math.log(Q_OPEN / (1 - f))))
+        # The day is a weaker trace of the same event as the commit: used only when git
+        # says nothing about the claim.
+        git_spoke = bool(self.history.added_with(claim.path) & self.sources.keys())
+        if claim.created and source.processed_date and not git_spoke:
+            f = _rate(self.processed_on[source.processed_date], self.n)
+            if claim.created == source.processed_date:
+                text = "claim created the day the source was processed"
+                out.append(Evidence(text, math.log(Q_DATE / f)))
+            else:
+                text = f"claim created {claim.created}, source processed {source.processed_date}"
+                out.append(Evidence(text, math.log((1 - Q_DATE) / (1 - f))))
+        if claim.created and source.date and claim.created < _days_before(source.date, 2):
+            text = f"claim created {claim.created}, before the source's date {source.date}"
+            out.append(Evidence(text, EARLY))
+        for e in out:
+            e.kind = "context"
+        return out
