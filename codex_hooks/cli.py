@@ -146,7 +146,9 @@ def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
         return paths
     from .staged import staged_targets
 
-    return staged_targets(kb)
+    # A check reads what the commit will hold; a fix edits the work tree, keeping the
+    # user's unstaged changes in it (and never stages anything).
+    return staged_targets(kb, index=args.command == "check")
 
 
 def _load(args: argparse.Namespace) -> KnowledgeBase:

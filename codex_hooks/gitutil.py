@@ -83,3 +83,48 @@ def renames(root: Path) -> dict[str, str]:
     found = _name_status(cached)[2]
     found.update(_name_status(out)[2])
     return found
+
+
+def unstaged(root: Path) -> set[str]:
+    """Paths whose work-tree file differs from the index (edited or deleted, not staged)."""
+    out = _git(root, "diff", "--name-only", "-z", "--no-renames")
+    return {p for p in (out or "").split("\0") if p}
+
+
+def index_contents(root: Path, paths: set[str]) -> dict[str, bytes]:
+    """The staged bytes of the regular files at ``paths`` (symlinks and submodules are
+    skipped: they are never read through). One ``git cat-file --batch`` for all of them."""
+    if not paths:
+        return {}
+    listing = _git(root, "ls-files", "-s", "-z")
+    wanted: dict[str, str] = {}
+    for entry in (listing or "").split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        # Regular files at stage 0 only (a merge conflict's stages are not a commit).
+        regular = len(parts) == 3 and parts[0] in ("100644", "100755") and parts[2] == "0"
+        if regular and path in paths:
+            wanted[path] = parts[1]
+    if not wanted:
+        return {}
+    try:
+        result = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            input="".join(f"{sha}\n" for sha in wanted.values()).encode(),
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    blobs: dict[str, bytes] = {}
+    data, pos = result.stdout, 0
+    for path, sha in wanted.items():
+        end = data.find(b"\n", pos)
+        header = data[pos:end].split() if end >= 0 else []
+        if len(header) != 3 or header[1] != b"blob" or header[0].decode() != sha:
+            return blobs
+        size = int(header[2])
+        blobs[path] = data[end + 1 : end + 1 + size]
+        pos = end + 1 + size + 1
+    return blobs

@@ -31,13 +31,16 @@ def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
     return out
 
 
-def staged_targets(kb: KnowledgeBase) -> list[str]:
+def staged_targets(kb: KnowledgeBase, index: bool = False) -> list[str]:
     """Repo-relative paths to check for the next commit: staged notes, plus the notes that
-    staged deletions and renames leave dangling."""
+    staged deletions and renames leave dangling. With ``index``, notes that also have
+    unstaged changes are read as staged (see :func:`use_staged_content`)."""
     from .gitutil import staged
 
     changes = staged(kb.root)
     targets = [p for p in changes.changed if p.lower().endswith(".md")]
+    if index:
+        use_staged_content(kb, targets)
     targets += _referrers_of(kb, [*changes.deleted, *changes.renamed])
     return list(dict.fromkeys(t for t in targets if t in kb.notes))
 
@@ -59,3 +62,28 @@ def _referrers_of(kb: KnowledgeBase, gone: list[str]) -> list[str]:
         if path.lower().endswith(".md"):
             out.extend(referrers(kb, path))
     return out
+
+
+def use_staged_content(kb: KnowledgeBase, paths: list[str]) -> list[str]:
+    """Index the staged version of the notes at ``paths`` whose work-tree file differs
+    from the index, so that a check covers what the commit will hold, not unstaged work.
+    Returns the paths whose staged content was used."""
+    from .errors import NoteError
+    from .gitutil import index_contents, unstaged
+    from .kb import NoteInfo, Problem, build_info, classify
+    from .note import Note
+
+    if not paths or not (kb.root / ".git").exists():
+        return []
+    differ = unstaged(kb.root) & {p for p in paths if p.lower().endswith(".md")}
+    blobs = index_contents(kb.root, differ)
+    for path, data in blobs.items():
+        try:
+            info = build_info(Note.from_bytes(data, path), kb.config)
+        except NoteError as exc:
+            problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
+            info = NoteInfo(path, classify(path, None, kb.config), problem=problem)
+        kb.notes[path] = info
+    if blobs:
+        kb.invalidate()
+    return sorted(blobs)
