@@ -196,7 +196,7 @@ def rewrite_line_links(line: str, mapping: dict[str, str]) -> str:
 def _fold(text: str) -> str:
     """How Obsidian compares names: case-insensitively (NFC, so that a decomposed accent
     from a macOS file name equals the composed one typed in a link)."""
-    return unicodedata.normalize("NFC", text).lower()
+    return text.lower() if text.isascii() else unicodedata.normalize("NFC", text).lower()
 
 
 def _key(path: str) -> str:

@@ -1,8 +1,8 @@
 """Renaming notes without breaking what names them.
 
 A note is named by ``[[wiki links]]`` in bodies and frontmatter, by titles in
-``claims_extracted``, ``enrichments_applied`` (or the legacy ``enrichments``) and
-``depends_on``, and by paths in ``sourced_from``. When a note moves, each of these that
+``claims_extracted``, ``enrichments_applied`` (or the legacy ``enrichments``),
+``depends_on`` and ``challenged_by``, and by paths in ``sourced_from``. When a note moves, each of these that
 named it (as the knowledge base resolved it *before* the move) is rewritten to name it at
 its new place, in the reference's own form: a link keeps its ``|text``, ``#heading``,
 ``.md`` or not, and path or short form. A link that a new file name would capture (it
@@ -29,11 +29,18 @@ from .links import LinkIndex, link_key, links_in_text, parse_inner, retarget, sc
 from .titles import clean_path, normalize_title, stem
 
 if TYPE_CHECKING:
+    from .config import Config
     from .edit import FrontmatterEditor
     from .kb import KnowledgeBase, NoteInfo
 
 #: Fields whose entries are titles (or file names, or ``[[links]]``) of notes.
-TITLE_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "depends_on")
+TITLE_FIELDS = (
+    "claims_extracted",
+    "enrichments_applied",
+    "enrichments",
+    "depends_on",
+    "challenged_by",
+)
 #: Fields whose entries are repo-relative paths of notes.
 PATH_FIELDS = ("sourced_from",)
 
@@ -80,7 +87,11 @@ class Relinker:
     """
 
     def __init__(
-        self, moves: dict[str, str], before: Iterable[str], after: Iterable[str], config=None
+        self,
+        moves: dict[str, str],
+        before: Iterable[str],
+        after: Iterable[str],
+        config: Config | None = None,
     ) -> None:
         self.moves = dict(moves)
         self.back = {new: old for old, new in self.moves.items()}

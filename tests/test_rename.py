@@ -46,6 +46,8 @@ created: 2026-01-01
 depends_on:
   - "[[old title]]"
   - old title
+challenged_by:
+  - Old-Title
 ---
 Because [[old title|the old one]], [[Old Title#Old title]], [[old title#^b1]],
 [[domains/health/old title.md]], [[health/old title]], [[./old title]] and ![[old title]].
@@ -91,6 +93,7 @@ FILES = {
 OTHER_AFTER = (
     OTHER.replace('"[[old title]]"', '"[[new — title]]"')
     .replace("  - old title\n", "  - new — title\n")
+    .replace("  - Old-Title\n", "  - new — title\n")
     .replace("[[old title|the old one]]", "[[new — title|the old one]]")
     .replace("[[Old Title#Old title]]", "[[new — title#Old title]]")
     .replace("[[old title#^b1]]", "[[new — title#^b1]]")

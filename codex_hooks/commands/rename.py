@@ -1,6 +1,6 @@
 """``codex-hooks rename OLD NEW``: move a note (with git when git tracks it) and rewrite
-every link, claims_extracted, enrichments_applied, depends_on and sourced_from entry that
-named it."""
+every link, claims_extracted, enrichments_applied, depends_on, challenged_by and
+sourced_from entry that named it."""
 
 from __future__ import annotations
 

@@ -322,7 +322,8 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     "renamed-note-reference",
     "A note still names a note that git shows renamed, by its old name or path.",
     "Renaming a note (git mv) silently breaks every [[link]], claims_extracted, "
-    "enrichments_applied, depends_on and sourced_from entry that named it. The fix "
+    "enrichments_applied, depends_on, challenged_by and sourced_from entry that named it. "
+    "The fix "
     "rewrites each of them to the new name, in its own form (|text, #heading, .md or not, "
     "path or short name). Reported on the note that holds the reference and, when only "
     "the renamed note is checked (a commit that only renames), on the renamed note.",
