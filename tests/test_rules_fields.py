@@ -312,6 +312,11 @@ FIX = [
         id="FM004 and FM009 agree on the folder's domain",
     ),
     pytest.param(
+        {"domains/health/c.md": claim("ai-alignement")},
+        {"domains/health/c.md": claim("health")},
+        id="FM004 and FM009 disagree: the folder wins, and a second fix changes nothing",
+    ),
+    pytest.param(
         {S: source().replace("format: paper", "format: artcle")},
         {S: source().replace("format: paper", "format: article")},
         id="FM005 typo fixed",
