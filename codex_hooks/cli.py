@@ -144,8 +144,15 @@ def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
 
             paths = list(dict.fromkeys([*paths, *dangling_targets(kb)]))
         return paths
+    from .gitutil import toplevel
     from .staged import staged_targets
 
+    top = toplevel(kb.root)
+    if top is None or top.resolve() != kb.root.resolve():
+        where = "is not in a git repository" if top is None else f"is inside {top}, not its root"
+        raise UsageError(
+            f"{kb.root} {where}: staged notes cannot be found; pass PATHs or --all-files"
+        )
     # A check reads what the commit will hold; a fix edits the work tree, keeping the
     # user's unstaged changes in it (and never stages anything).
     return staged_targets(kb, index=args.command == "check")

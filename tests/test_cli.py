@@ -325,6 +325,30 @@ def test_staged_rename_of_a_source_is_repaired(tmp_path):
     assert read(tmp_path, C) == claim(extra=f"sourced_from: {new}\n")
 
 
+def test_regression_staged_mode_outside_git_is_a_usage_error(tmp_path):
+    """With no PATH and no --all-files outside a repository, GitPython's error escaped
+    as a traceback."""
+    kb(tmp_path, {C: claim()})
+    for command in ("check", "fix"):
+        code, out, err = cli(tmp_path, command)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"codex-hooks: {tmp_path.resolve()} is not in a git repository: staged notes "
+            "cannot be found; pass PATHs or --all-files\n"
+        )
+
+
+def test_regression_staged_mode_in_a_folder_of_a_repository(tmp_path):
+    """A knowledge base whose root (its .codex-hooks.yaml) is a folder inside a repository:
+    staged paths are the repository's, so staged mode says so instead of crashing."""
+    root = kb(tmp_path / "kb", {C: claim()})
+    run_git(tmp_path, "init", "-q")
+    code, out, err = cli(root, "check")
+    assert (code, out) == (2, "")
+    assert f"is inside {tmp_path.resolve()}, not its root" in err
+    assert cli(root, "check", "--all-files")[0] == 0
+
+
 def test_nothing_staged(tmp_path):
     kb(tmp_path, {S: source("done")}, git=True)
     assert cli(tmp_path, "check")[:2] == (0, "")
