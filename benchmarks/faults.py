@@ -259,7 +259,13 @@ def renamed_refs(data: bytes, old: str, new: str) -> bytes:
     ``[[wiki link]]``) naming ``new``, spelled as written on disk whatever case the reference
     used. Prose that mentions the old name is not a reference and stays."""
     text = data.decode("utf-8", "surrogateescape")
-    pattern = re.compile(re.escape(old), re.IGNORECASE)
+    # A title matches whatever case and separators (space, hyphen, underscore) it is
+    # written with, as references resolve; a path matches as written.
+    if "/" in old:
+        pattern = re.compile(re.escape(old))
+    else:
+        words = [re.escape(w) for w in re.split(r"[\s_\-]+", old) if w]
+        pattern = re.compile(r"[\s_\-]+".join(words), re.IGNORECASE)
     lines = text.split("\n")
     fence = [i for i, line in enumerate(lines) if line.lstrip("\ufeff").rstrip("\r") == "---"]
     fm_end = fence[1] if len(fence) > 1 and fence[0] == 0 else -1
@@ -421,10 +427,13 @@ class Injector:
             return None
         lines = list(note.lines)
         del lines[sl : sl + 1]
-        codes = ("BL004",)
-        return self._fixable(
-            "drop-claims-extracted", path, _join(note, lines), codes, "dropped the last entry"
+        fault = self._fixable(
+            "drop-claims-extracted", path, _join(note, lines), ("BL004",), "dropped the last entry"
         )
+        # The broken pair is reported once: on the claim when it is checked too.
+        claim = self.kb.resolve(as_list(self.kb.notes[path].get("claims_extracted"))[-1])
+        fault.report_paths = (path, *claim)
+        return fault
 
     def _typo(self, kind: str, key: str, path: str, note: Note) -> Fault | None:
         span = _scalar_span(note, key)
