@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -199,9 +199,11 @@ def _summary(violations: Sequence[Violation]) -> str:
     return text + ". Explain a code with 'codex-hooks rules CODE'."
 
 
-def print_violations(violations: Sequence[Violation], fmt: str, checked: int) -> None:
-    """Write violations to stdout in ``fmt`` (text, json or github)."""
-    out = sys.stdout
+def print_violations(
+    violations: Sequence[Violation], fmt: str, checked: int, out: TextIO | None = None
+) -> None:
+    """Write violations in ``fmt`` (text, json or github) to ``out`` (default stdout)."""
+    out = out or sys.stdout
     if fmt == "json":
         import json
 
@@ -260,7 +262,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             print(shown(f"Fixing {change.path}: {'; '.join(change.fixes)}"))
     for problem in dict.fromkeys(result.failed):
         print(f"codex-hooks: {shown(problem)}", file=sys.stderr)
-    print_violations(result.remaining, "text", len(kb.notes) if targets is None else len(targets))
+    checked = len(kb.notes) if targets is None else len(targets)
+    # With --diff, stdout carries only the patch, so that it can be piped to `git apply`.
+    print_violations(result.remaining, "text", checked, sys.stderr if args.diff else None)
     errors = any(v.severity == "error" for v in result.remaining)
     return EXIT_FAIL if result.changes or errors else EXIT_OK
 

@@ -418,7 +418,12 @@ MESSES = [
         claim().replace("2026-01-05", "2026-02-30"),
         "7:1: FM006",
     ),
-    ("inbox/archive/month zero.md", source("processing", "date: 2026-00-00\n"), "7:1: FM006"),
+    # A full date is required here, so the unknown parts cannot simply be dropped.
+    (
+        "inbox/archive/month zero.md",
+        source("processing", "processed_date: 2026-00-00\n"),
+        "7:1: FM006",
+    ),
     ("domains/ai-alignment/duplicate key.md", claim(extra="domain: health\n"), "8:1: FM904"),
     (
         "domains/ai-alignment/unclosed.md",

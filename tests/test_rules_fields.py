@@ -322,6 +322,11 @@ FIX = [
         id="FM005 typo fixed",
     ),
     pytest.param(
+        {S: source("processing", "date: 2015-03-00\ndate_published: '2015-00-00'\n")},
+        {S: source("processing", "date: 2015-03\ndate_published: '2015'\n")},
+        id="FM006 an unknown day or month is dropped from a publication date, quotes kept",
+    ),
+    pytest.param(
         {C: claim(extra="depends_on: another claim\nchallenged_by: 'x'\n")},
         {C: claim(extra="depends_on:\n  - another claim\nchallenged_by:\n  - 'x'\n")},
         id="FM007 lone values become one-item lists",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -124,8 +125,11 @@ rule(
     "A date field does not hold a real calendar date.",
     "created, processed_date and last_evaluated must be YYYY-MM-DD dates that exist; "
     "a publication date (date, date_published) may also be YYYY or YYYY-MM. Values like "
-    "2026-00-00 or 2026-02-30 break every tool that loads dates.",
-    "processed_date: 2026-02-30",
+    "2026-00-00 or 2026-02-30 break every tool that loads dates. A publication date whose "
+    "day or month is written 00 (unknown) is fixed by dropping the unknown part.",
+    "processed_date: 2026-02-30\ndate: 2015-03-00   # → 2015-03",
+    fix_safety="Only publication dates with 00 for an unknown day or month are rewritten "
+    "(2015-03-00 → 2015-03, 2015-00-00 → 2015); the known parts are kept as written.",
 )
 def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in (*FULL_DATES, *PARTIAL_DATES):
@@ -134,15 +138,41 @@ def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violati
         if value is None or (isinstance(value, str) and not value.strip()):
             continue  # no date given (FM001 says when one is required)
         if isinstance(value, str):
-            if not real_date(value, partial=canonical in PARTIAL_DATES):
+            partial = canonical in PARTIAL_DATES
+            if not real_date(value, partial=partial):
+                fix = None
+                shorter = _unknown_parts_dropped(value) if partial else None
+                if shorter is not None:
+                    fix = Fix(
+                        info.path,
+                        f"write {key} as '{shorter}'",
+                        lambda ed, k=key, v=shorter: ed.set(k, v, typed=True),
+                    )
                 yield r.violation(
-                    info, f"{key} '{value}' is not a real calendar date (YYYY-MM-DD)", key
+                    info, f"{key} '{value}' is not a real calendar date (YYYY-MM-DD)", key, fix
                 )
         else:
             shape = "list" if isinstance(value, list) else "mapping"
             yield r.violation(
                 info, f"{key} is a {shape}, not a real calendar date (YYYY-MM-DD)", key
             )
+
+
+_UNKNOWN_DAY = re.compile(r"(\d{4})-(\d{2})-00\Z")
+_UNKNOWN_MONTH = re.compile(r"(\d{4})-00-00\Z")
+
+
+def _unknown_parts_dropped(value: str) -> str | None:
+    """``2015-03-00`` → ``2015-03`` and ``2015-00-00`` → ``2015``: the zeros say "unknown",
+    and a publication date may be a month or a year. ``None`` for anything else."""
+    text = value.strip()
+    if m := _UNKNOWN_MONTH.match(text):
+        return m[1]
+    m = _UNKNOWN_DAY.match(text)
+    if m and 1 <= int(m[2]) <= 12:
+        candidate = f"{m[1]}-{m[2]}"
+        return candidate if real_date(candidate, partial=True) else None
+    return None
 
 
 @rule(
