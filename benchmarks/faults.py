@@ -515,7 +515,9 @@ class Injector:
         if new in self.base or (self.root / new).exists():
             return None
         names = self.neighbourhood(path, names=True) - {path}
-        expected: dict[str, bytes | None] = {path: None, new: self.base[path]}
+        # The note itself may link to itself: that link follows it too.
+        moved = renamed_refs(self.base[path], old_text, new_text)
+        expected: dict[str, bytes | None] = {path: None, new: moved}
         for other in names:
             if other in self.base:
                 expected[other] = renamed_refs(self.base[other], old_text, new_text)
