@@ -241,6 +241,7 @@ class LinkIndex:
         for found in self.by_name.values():
             found.sort(key=_order)
         self.by_name = dict(self.by_name)
+        self._resolved: dict[str, tuple[str, ...]] = {}
         #: Fuzzy suggestions already computed, by folded name.
         self.fuzzy_memo: dict[str, list[tuple[str, float]]] = {}
         self._pool: tuple[list[str], list[str], dict[str, list[int]]] | None = None
@@ -254,16 +255,19 @@ class LinkIndex:
         """
         if not target.strip():
             return [source] if source is not None else []
+        relative = target.lstrip().startswith(("./", "../"))
+        if not relative:
+            known = self._resolved.get(target)
+            if known is not None:
+                return list(known)
         key = link_key(target, source)
-        if not key:
-            return []
-        found = self.by_name.get(key.rsplit("/", 1)[-1], [])
-        if "/" not in key or not found:
-            return list(found)
-        exact = [p for p in found if _key(p) == key]
-        if exact:
-            return exact
-        return [p for p in found if _key(p).endswith("/" + key)]
+        found = self.by_name.get(key.rsplit("/", 1)[-1], []) if key else []
+        if "/" in key and found:
+            exact = [p for p in found if _key(p) == key]
+            found = exact or [p for p in found if _key(p).endswith("/" + key)]
+        if not relative:
+            self._resolved[target] = tuple(found)
+        return list(found)
 
     def first(self, target: str, source: str | None = None) -> str | None:
         """The note Obsidian opens for ``target`` (``None`` when it names none)."""
@@ -343,8 +347,12 @@ class LinkIndex:
         share = threshold / (200.0 - threshold) if threshold < 100 else 1.0
         lo, hi = len(name) * share, (len(name) / share if share > 0 else float("inf"))
         known = sorted((len(words[w]), w) for w in set(name.split()) if w in words)
-        # Words that most names share say nothing about which name is meant.
-        rare = [w for n, w in known if n <= MAX_POOL][:RARE_WORDS]
+        # Words that many names share say little about which name is meant: the rarest
+        # words are taken, common ones only when too few rare ones are left.
+        for cap in (RARE_CAP, MAX_POOL):
+            rare = [w for n, w in known if n <= cap][:RARE_WORDS]
+            if len(rare) >= 2:
+                break
         if len(rare) >= 2:
             # A name within a few edits keeps most of these words: it must share two.
             sets = [self._word_set(w) for w in rare]
@@ -371,7 +379,8 @@ class LinkIndex:
 
 #: How many of a broken target's rarest words pick the names it is compared with, and
 #: how many names at most: enough for a drifted title, bounded for a huge knowledge base.
-RARE_WORDS = 5
+RARE_WORDS = 4
+RARE_CAP = 1000
 MAX_POOL = 5000
 
 

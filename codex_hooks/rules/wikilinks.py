@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
-from ..links import LinkIndex, candidates, links_in_text, parse_inner, retarget, scan_links
+from ..links import (
+    LinkIndex,
+    WikiLink,
+    candidates,
+    links_in_text,
+    parse_inner,
+    retarget,
+    scan_links,
+)
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..rename import recorded_relinker, stale_referrers
 from ..titles import stem
@@ -32,6 +40,18 @@ def link_index(kb: KnowledgeBase) -> LinkIndex:
     if index is None:
         index = kb.memo["link-index"] = LinkIndex(kb.notes)
     return index  # type: ignore[return-value]
+
+
+def resolved(kb: KnowledgeBase, info: NoteInfo) -> list[tuple[WikiLink, list[str]]]:
+    """Each body link of a note with the notes it names (computed once per check)."""
+    key = ("resolved", info.path)
+    found = kb.memo.get(key)
+    if found is None:
+        index = link_index(kb)
+        found = kb.memo[key] = [
+            (link, index.resolve(link.target, info.path)) for link in info.links if link.target
+        ]
+    return found  # type: ignore[return-value]
 
 
 def _titles(kb: KnowledgeBase, paths: list[str]) -> list[tuple[str, float]]:
@@ -93,11 +113,9 @@ def _did_you_mean(kb: KnowledgeBase, target: str, raw: str, source: str) -> tupl
     "scoring at least fuzzy_threshold. |text and #heading are kept.",
 )
 def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    index = link_index(kb)
-    for link in info.links:
-        if not link.target or index.resolve(link.target, info.path):
+    for link, found in resolved(kb, info):
+        if found or _renamed(kb, link.raw, info.path):
             continue
-        if _renamed(kb, link.raw, info.path):
             continue
         hint, new = _did_you_mean(kb, link.target, link.raw, info.path)
         fix = None
@@ -123,11 +141,7 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
     severity=WARNING,
 )
 def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    index = link_index(kb)
-    for link in info.links:
-        if not link.target:
-            continue
-        found = index.resolve(link.target, info.path)
+    for link, found in resolved(kb, info):
         if len(found) > 1:
             others = ", ".join(found[1:4]) + (", …" if len(found) > 4 else "")
             yield r.violation(
@@ -244,8 +258,13 @@ def _frontmatter_links(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str,
             if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
                 yield key, f"[[{inner[0]}]]", False
                 return
+            titles = key in TITLE_LIST_FIELDS and top
             for item in value:
-                yield from walk(key, item, top and isinstance(item, str))
+                if isinstance(item, str):
+                    if "[[" in item or (titles and item.strip()):
+                        yield key, item, top
+                elif item is not None:
+                    yield from walk(key, item, False)
         elif isinstance(value, dict):
             for sub in value.values():
                 yield from walk(key, sub, False)
