@@ -12,6 +12,7 @@ emoji, CRLF, BOM, tabs, YAML tags, anchors.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -26,10 +27,13 @@ from codex_hooks.kb import KnowledgeBase, build_info
 from codex_hooks.links import scan_links
 from codex_hooks.note import Note
 
+#: ``CODEX_FUZZ_SCALE=20 pytest tests/test_fuzz_notes.py`` runs twenty times the examples.
+SCALE = int(os.environ.get("CODEX_FUZZ_SCALE", "1"))
+
 
 def fuzz(examples: int) -> settings:
     return settings(
-        max_examples=examples,
+        max_examples=examples * SCALE,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -185,7 +189,7 @@ def _parse(data: bytes, path: str = "domains/health/n.md"):
         return None, None
 
 
-@fuzz(400)
+@fuzz(250)
 @given(notes())
 def test_parsing_generated_notes_raises_only_note_errors(data: bytes) -> None:
     note, fm = _parse(data)
@@ -197,7 +201,7 @@ def test_parsing_generated_notes_raises_only_note_errors(data: bytes) -> None:
         build_info(note, Config())
 
 
-@fuzz(300)
+@fuzz(200)
 @given(st.binary(max_size=400) | st.text(max_size=300).map(lambda t: ("---\n" + t).encode()))
 def test_parsing_arbitrary_bytes_raises_only_note_errors(data: bytes) -> None:
     note, _ = _parse(data)
@@ -243,7 +247,7 @@ def _common(a: list[str], b: list[str]) -> tuple[int, int]:
     return prefix, suffix
 
 
-@fuzz(400)
+@fuzz(300)
 @given(notes(), OPERATIONS, st.sampled_from(KEYS), st.sampled_from(ITEMS))
 def test_an_edit_keeps_every_line_it_does_not_own(
     data: bytes, op: str, key: str, value: str
@@ -315,7 +319,7 @@ def knowledge_bases(draw) -> dict[str, bytes]:
     return files
 
 
-@fuzz(40)
+@fuzz(30)
 @given(knowledge_bases())
 def test_fix_is_idempotent_and_never_writes_unreadable_notes(files: dict[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
