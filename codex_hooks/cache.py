@@ -1,7 +1,49 @@
-"""On-disk index of parsed notes (placeholder until the incremental index lands)."""
+"""The on-disk index: each note's parsed :class:`~codex_hooks.kb.NoteInfo`, reused for as
+long as the note's file is unchanged, so that a run reads only the notes that changed.
+
+Where it lives: ``<git dir>/codex-hooks/index-v1.<id>`` (``git rev-parse --git-dir``, so
+each worktree has its own), never in the working tree; ``<id>`` names the knowledge base's
+folder inside the repository. Outside git there is no index.
+
+What says a note is unchanged: its ``os.lstat`` size, ``st_mtime_ns``, ``st_ctime_ns`` and
+inode, all equal to those recorded when it was read. A stat costs one system call per
+note, where hashing the file (or asking git for blob ids, which are only right for files
+whose stat git has checked anyway, and never for untracked notes) costs a read. Any write
+changes the change time (which, unlike the modification time, cannot be set back), and an
+atomic replace, as the fixer does, changes the inode too. A note whose change time is
+within :data:`RACY_NS` of the run's start is not recorded: a second write in the same
+clock tick could leave every field equal (git's "racy clean" problem).
+
+The file: :data:`MAGIC`, a header (format, package version, a hash of the code that
+builds a ``NoteInfo``, the Python and PyYAML versions, the configuration's fingerprint,
+the ``NoteInfo`` field names), every note's fields as :mod:`marshal` bytes one after
+another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length)}``, and a
+trailer with their lengths and Adler-32 checksum. marshal is the fastest serialiser of
+plain data in the standard library, and unlike pickle it cannot run code when loaded.
+Notes are decoded one by one straight from the file's bytes (their links only when a
+rule asks for them) and written one by one, so neither direction holds a second copy of
+the whole index in memory. A delta file beside the index holds the notes read since it
+was written, so that a commit that changed one note writes one note.
+
+A missing, truncated, garbled or mismatched file is not an error: it is ignored (a cold
+start) and rewritten. Writes go to a temporary file in the same folder, moved into place
+with :func:`os.replace`, so a reader sees the old file or the new one, never half of
+one; when two processes write at once, the last one wins, and an entry is only ever used
+when the note's stat still matches, whichever process wrote it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import marshal
+import os
+import struct
+import subprocess
+import sys
+import time
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,7 +51,423 @@ if TYPE_CHECKING:
     from .config import Config
     from .kb import NoteInfo
 
+FORMAT = 1
+MAGIC = b"codex-hooks index\n"
+#: How recent a change time must be for a note not to be recorded (see the module doc).
+RACY_NS = 100_000_000
+#: The same for file systems whose time stamps are whole seconds (FAT keeps two).
+RACY_COARSE_NS = 2_000_000_000
+#: Temporary files of writers that died are removed once they are this old.
+STALE_TMP_SECONDS = 3600
+#: Modules whose code decides what a NoteInfo holds: a change to any of them makes every
+#: recorded note stale (the package version alone does not change in a development tree).
+CODE = ("cache", "config", "errors", "frontmatter", "kb", "links", "note", "titles")
+
+Key = tuple[int, int, int, int]
+
+
+def git_dir(root: Path) -> tuple[Path, str] | None:
+    """The git directory of the repository holding ``root`` and ``root``'s path in its
+    work tree (``""`` at the top); ``None`` outside git."""
+    dot = root / ".git"
+    if "GIT_DIR" not in os.environ and dot.is_dir():
+        return dot, ""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--absolute-git-dir", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 2 or not lines[0]:
+        return None
+    return Path(lines[0]), lines[1]
+
+
+def index_file(root: Path) -> Path | None:
+    """Where the index of the knowledge base at ``root`` lives (``None`` outside git)."""
+    found = git_dir(root)
+    if found is None:
+        return None
+    folder, prefix = found
+    name = hashlib.sha1(prefix.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return folder / "codex-hooks" / f"index-v{FORMAT}.{name}"
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha1()
+    for name in CODE:
+        module = sys.modules.get(f"{__package__}.{name}")
+        file = getattr(module, "__file__", None)
+        try:
+            digest.update(Path(file).read_bytes() if file else name.encode())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def _fields() -> tuple[str, ...]:
+    from .kb import NoteInfo
+
+    return tuple(f.name for f in dataclasses.fields(NoteInfo))
+
+
+def header(config: Config) -> tuple:
+    """What an index must have been built under to be used now."""
+    import yaml
+
+    from . import __version__
+
+    return (
+        FORMAT,
+        __version__,
+        _code_hash(),
+        sys.version_info[:2],
+        marshal.version,
+        getattr(yaml, "__version__", ""),
+        bool(getattr(yaml, "__with_libyaml__", False)),
+        config.fingerprint(),
+        _fields(),
+    )
+
+
+# -- NoteInfo <-> plain tuples ---------------------------------------------------------------
+#
+# A note is the tuple of its NoteInfo fields in declaration order. Its links, the bulk of
+# it, are nested marshal bytes, decoded only when a rule first asks for them (most notes'
+# links are never looked at when only a few notes are checked). A link whose ``raw`` text
+# is just ``[[target]]`` is stored without it; trailing default fields are left off.
+
+
+class _LazyLinks:
+    """``info.links`` of a note read from the index: decoded on first use, then an
+    ordinary attribute (a non-data descriptor, so the instance's own value wins)."""
+
+    def __get__(self, info: object, owner: type | None = None) -> object:
+        if info is None:
+            return self
+        state = info.__dict__
+        links = state["links"] = _decode_links(state.pop("_links"))
+        return links
+
+
+def _equal(self: object, other: object) -> bool:
+    if not isinstance(other, _NoteInfo):
+        return NotImplemented
+    return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
+
+
+def encode(info: NoteInfo) -> bytes:
+    """One note's fields as marshal bytes."""
+    values = []
+    for name in _FIELDS:
+        if name == "links":
+            state = info.__dict__ if hasattr(info, "__dict__") else {}
+            blob = state.get("_links")  # never decoded: re-use its bytes
+            if blob is None or "links" in state:
+                links = info.links
+                blob = marshal.dumps(tuple(_encode_link(link) for link in links))
+            values.append(blob)
+            continue
+        value = getattr(info, name)
+        if name == "problem" and value is not None:
+            value = tuple(getattr(value, f) for f in _PROBLEM_FIELDS)
+        values.append(value)
+    return marshal.dumps(tuple(values))
+
+
+def _encode_link(link: object) -> tuple:
+    values = [getattr(link, f) for f in _LINK_FIELDS]
+    if _RAW >= 0 and values[_RAW] == f"[[{values[_TARGET]}]]":
+        values[_RAW] = None
+    while len(values) > _LINK_REQUIRED and values[-1] == _LINK_DEFAULTS[len(values) - 1]:
+        values.pop()
+    return tuple(values)
+
+
+def _decode_links(blob: bytes) -> list:
+    links = []
+    for link in marshal.loads(blob):
+        if _RAW >= 0 and link[_RAW] is None:
+            link = [*link]
+            link[_RAW] = f"[[{link[_TARGET]}]]"
+        links.append(_WikiLink(*link))
+    return links
+
+
+def decode(blob: bytes | memoryview) -> NoteInfo:
+    """The inverse of :func:`encode` (links are decoded on first use when NoteInfo
+    allows it, else at once)."""
+    values = marshal.loads(blob)
+    problem = values[_PROBLEM]
+    if problem is not None:
+        values = list(values)
+        values[_PROBLEM] = _Problem(*problem)
+    if _Lazy is None:
+        values = list(values)
+        values[_LINKS] = _decode_links(values[_LINKS])
+        return _NoteInfo(*values)
+    info = object.__new__(_Lazy)
+    state = dict(zip(_FIELDS, values, strict=True))
+    state["_links"] = state.pop("links")
+    info.__dict__ = state
+    return info
+
+
+def _setup() -> None:
+    """Field orders, read once from the classes themselves (the header records them, so an
+    index written by code with other fields is never decoded)."""
+    global _FIELDS, _LINK_FIELDS, _LINK_DEFAULTS, _LINK_REQUIRED, _PROBLEM_FIELDS
+    global _LINKS, _PROBLEM, _RAW, _TARGET, _NoteInfo, _Problem, _WikiLink, _Lazy
+    from .kb import NoteInfo, Problem
+    from .links import WikiLink
+
+    _NoteInfo, _Problem, _WikiLink = NoteInfo, Problem, WikiLink
+    _FIELDS = _fields()
+    link_fields = dataclasses.fields(WikiLink)
+    _LINK_FIELDS = tuple(f.name for f in link_fields)
+    _LINK_DEFAULTS = tuple(f.default for f in link_fields)
+    _LINK_REQUIRED = sum(f.default is dataclasses.MISSING for f in link_fields)
+    _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
+    _LINKS, _PROBLEM = _FIELDS.index("links"), _FIELDS.index("problem")
+    ok = {"raw", "target"} <= set(_LINK_FIELDS)
+    _RAW = _LINK_FIELDS.index("raw") if ok else -1
+    _TARGET = _LINK_FIELDS.index("target") if ok else -1
+    # Lazy links need instances with a __dict__ and no __init__ side effects to skip.
+    plain = "__slots__" not in vars(NoteInfo) and not hasattr(NoteInfo, "__post_init__")
+    _Lazy = (
+        type("NoteInfo", (NoteInfo,), {"links": _LazyLinks(), "__eq__": _equal, "__slots__": ()})
+        if plain
+        else None
+    )
+
+
+_FIELDS: tuple[str, ...] = ()
+_LINK_FIELDS: tuple[str, ...] = ()
+_LINK_DEFAULTS: tuple = ()
+_LINK_REQUIRED = 0
+_PROBLEM_FIELDS: tuple[str, ...] = ()
+_LINKS = _PROBLEM = _RAW = _TARGET = -1
+_NoteInfo: type = object
+_Problem: type = object
+_WikiLink: type = object
+_Lazy: type | None = None
+
+
+# -- reading and writing the files ---------------------------------------------------------
+#
+# MAGIC | u32 n | header (n bytes of marshal) | notes | table | trailer
+#
+# ``notes`` is every note's encode() bytes one after the other; ``table`` is the marshal of
+# {path: (size, mtime_ns, ctime_ns, inode, offset, length)} (length -1: not a note, such
+# as a symlink); the trailer holds the lengths of notes and table and their Adler-32.
+#
+# Beside the index, a delta file in the same format holds the notes that changed since
+# the index was written (its header names the index it extends), so that a commit which
+# changed one note writes one note, not all of them. When the delta or the index's stale
+# entries grow past :func:`_limit`, the index is rewritten whole and the delta removed.
+
+_TRAILER = struct.Struct("<QQI")
+DELTA = ".delta"
+
+
+class Index:
+    """An index file as read: its table, its notes' bytes and what identifies it."""
+
+    def __init__(self, table: dict[str, tuple], notes: memoryview, ident: bytes) -> None:
+        self.table = table
+        self.notes = notes
+        self.ident = ident
+
+    def blob(self, entry: tuple) -> memoryview:
+        return self.notes[entry[4] : entry[4] + entry[5]]
+
+
+def read_index(file: Path, expected: object) -> Index | None:
+    """The index at ``file``, or ``None`` when it is missing, unreadable, damaged or was
+    built under another header than ``expected``."""
+    try:
+        with open(file, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 4 + _TRAILER.size:
+        return None
+    try:
+        view = memoryview(raw)
+        start = len(MAGIC) + 4
+        head_len = int.from_bytes(view[len(MAGIC) : start], "little")
+        if marshal.loads(view[start : start + head_len]) != expected:
+            return None
+        body = start + head_len
+        trailer = view[len(view) - _TRAILER.size :]
+        notes_len, table_len, checksum = _TRAILER.unpack(trailer)
+        if body + notes_len + table_len + _TRAILER.size != len(view):
+            return None
+        if zlib.adler32(view[body : len(view) - _TRAILER.size]) != checksum:
+            return None
+        table = marshal.loads(view[body + notes_len : body + notes_len + table_len])
+    except Exception:  # any damage: truncated, garbage, wrong types
+        return None
+    if not isinstance(table, dict):
+        return None
+    return Index(table, view[body : body + notes_len], bytes(trailer))
+
+
+def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | None:
+    """Replace the index at ``file`` atomically and return what identifies it (``None``
+    when it could not be written: the old one, or none, is left).
+
+    ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note)`` where ``note``
+    is a NoteInfo to encode, the bytes of an already encoded one, or ``None``.
+    """
+    folder = file.parent
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale(folder)
+        tmp = folder / f"{file.name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(tmp, flags, 0o666), "wb") as fh:
+            head_bytes = marshal.dumps(head)
+            fh.write(MAGIC + len(head_bytes).to_bytes(4, "little") + head_bytes)
+            table: dict[str, tuple] = {}
+            offset, checksum = 0, zlib.adler32(b"")
+            for path, (size, mtime, ctime, ino, note) in entries.items():
+                if note is None:
+                    table[path] = (size, mtime, ctime, ino, 0, -1)
+                    continue
+                blob = note if isinstance(note, (bytes, memoryview)) else encode(note)
+                fh.write(blob)
+                checksum = zlib.adler32(blob, checksum)
+                table[path] = (size, mtime, ctime, ino, offset, len(blob))
+                offset += len(blob)
+            table_bytes = marshal.dumps(table)
+            checksum = zlib.adler32(table_bytes, checksum)
+            fh.write(table_bytes)
+            trailer = _TRAILER.pack(offset, len(table_bytes), checksum)
+            fh.write(trailer)
+        os.replace(tmp, file)
+        tmp = None
+        return trailer
+    except (OSError, ValueError):  # ValueError: a field that marshal cannot hold
+        return None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _remove_stale(folder: Path) -> None:
+    """Delete temporary files left by writers that were killed mid-write."""
+    cutoff = time.time() - STALE_TMP_SECONDS
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".tmp") and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def _limit(notes: int) -> int:
+    """How many changed notes a delta holds, and how many stale entries the index keeps,
+    before the index is rewritten whole."""
+    return max(200, notes // 20)
+
+
+# -- the incremental load ------------------------------------------------------------------
+
+
+def _racy(st: os.stat_result, started: int) -> bool:
+    """Whether a note changed too recently for its stat to prove a later change."""
+    coarse = st.st_mtime_ns % 1_000_000_000 == 0 and st.st_ctime_ns % 1_000_000_000 == 0
+    margin = RACY_COARSE_NS if coarse else RACY_NS
+    return max(st.st_mtime_ns, st.st_ctime_ns) >= started - margin
+
 
 def load_cached(root: Path, config: Config, paths: list[str]) -> dict[str, NoteInfo] | None:
-    """The cached index for ``paths``, or ``None`` to read every note."""
-    return None
+    """Every note at ``paths`` (repo-relative, under ``root``), from the index when its file
+    is unchanged and read otherwise; the index is then brought up to date. ``None`` when
+    there can be no index (outside git): the caller reads every note itself."""
+    from .kb import read_info_stat
+
+    file = index_file(root)
+    if file is None:
+        return None
+    if not _FIELDS:
+        _setup()
+    started = time.time_ns()
+    head = header(config)
+    main = read_index(file, head)
+    delta_file = file.with_name(file.name + DELTA)
+    delta = read_index(delta_file, (head, main.ident)) if main is not None else None
+    main_table = main.table if main is not None else {}
+    delta_table = delta.table if delta is not None else {}
+    entries: dict[str, tuple] = {}  # what the index will hold: path -> (key..., note)
+    notes: dict[str, NoteInfo] = {}
+    fresh: set[str] = set()  # paths read now and recorded
+    served: set[str] = set()  # paths served from the delta
+    base = os.path.join(root, "")
+    lstat = os.lstat
+    for rel in paths:
+        source, entry = delta, delta_table.get(rel)
+        if entry is None:
+            source, entry = main, main_table.get(rel)
+        if entry is not None:
+            try:
+                st = lstat(base + rel)
+            except OSError:
+                continue
+            if (
+                entry[0] == st.st_size
+                and entry[1] == st.st_mtime_ns
+                and entry[2] == st.st_ctime_ns
+                and entry[3] == st.st_ino
+            ):
+                blob = None
+                if entry[5] >= 0:  # else: recorded as not a note (a symlink, a folder)
+                    blob = source.blob(entry)  # type: ignore[union-attr]
+                    try:
+                        notes[rel] = decode(blob)
+                    except Exception:  # a damaged entry: read the note instead
+                        blob = False
+                if blob is not False:
+                    entries[rel] = (*entry[:4], blob)
+                    if source is delta:
+                        served.add(rel)
+                    continue
+        info, st = read_info_stat(root, rel, config)
+        if info is not None:
+            notes[rel] = info
+        if st is not None and not _racy(st, started):
+            entries[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, info)
+            fresh.add(rel)
+    _save(file, delta_file, head, main, entries, fresh, served)
+    return notes
+
+
+def _save(
+    file: Path,
+    delta_file: Path,
+    head: tuple,
+    main: Index | None,
+    entries: dict[str, tuple],
+    fresh: set[str],
+    served: set[str],
+) -> None:
+    """Bring the files up to date: nothing when no note was read, a delta when a few
+    were, the whole index when there is none or it has gone too stale."""
+    if main is not None:
+        changed = fresh | served
+        stale = len(main.table) - (len(entries) - len(changed))
+        limit = _limit(len(entries))
+        if len(changed) <= limit and stale <= limit:
+            if fresh:
+                write_index(delta_file, (head, main.ident), {p: entries[p] for p in changed})
+            return
+    if write_index(file, head, entries) is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(delta_file)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -321,19 +322,55 @@ class KnowledgeBase:
 
 def read_info(root: Path, rel: str, config: Config) -> NoteInfo | None:
     """Read and index one note (``None`` when it vanished or is not a regular file)."""
-    full = root / rel
+    return read_info_stat(root, rel, config)[0]
+
+
+#: Open without following a symbolic link that replaced the note since it was looked at,
+#: and without blocking on a named pipe.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_info_stat(
+    root: Path, rel: str, config: Config
+) -> tuple[NoteInfo | None, os.stat_result | None]:
+    """:func:`read_info`, with the ``lstat`` of the note taken before it was read (so that
+    a change while reading shows as a changed stat next time). The stat is also given for
+    a path that is not a regular file (a symlink is never opened), and is ``None`` when
+    there is none."""
+    full = os.path.join(root, rel)
     try:
-        if full.is_symlink() or not full.is_file():
-            return None
-        data = full.read_bytes()
+        st = os.lstat(full)
     except OSError:
-        return None
+        return None, None
+    if not stat.S_ISREG(st.st_mode):
+        return None, st
+    try:
+        fd = os.open(full, _OPEN_FLAGS)
+    except OSError:
+        return None, None
+    try:
+        data = os.read(fd, st.st_size + 1)
+        if len(data) > st.st_size:  # it grew since the stat
+            parts = [data]
+            while chunk := os.read(fd, 1 << 20):
+                parts.append(chunk)
+            data = b"".join(parts)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
     try:
         note = Note.from_bytes(data, rel)
     except NoteError as exc:
-        return NoteInfo(
+        info = NoteInfo(
             rel,
             classify(rel, None, config),
             problem=Problem(exc.code, exc.message, exc.line, exc.column, exc.hint),
         )
-    return build_info(note, config)
+        return info, st
+    return build_info(note, config), st
