@@ -59,9 +59,13 @@ def strip_extractions(root: Path) -> set[tuple[str, str]]:
     return truth
 
 
-def score(result, truth: set[tuple[str, str]]) -> dict[str, float]:
+def score(result, truth: set[tuple[str, str]], claims: set[str] | None = None) -> dict[str, float]:
+    """Precision and recall of ``result`` against ``truth``; with ``claims``, only the
+    proposals and abstentions on those claims count."""
     labelled = {c for c, _ in truth}
     pairs = {(p.claim, p.source) for p in result.proposals}
+    if claims is not None:
+        pairs = {(c, s) for c, s in pairs if c in claims}
     scored = {p for p in pairs if p[0] in labelled}
     correct = scored & truth
     return {
@@ -70,7 +74,7 @@ def score(result, truth: set[tuple[str, str]]) -> dict[str, float]:
         "precision": len(correct) / len(scored) if scored else 1.0,
         "recall": len(correct) / len(truth) if truth else 1.0,
         "abstained": sum(a.claim in labelled for a in result.abstained),
-        "abstained_all": len(result.abstained),
+        "abstained_all": sum(claims is None or a.claim in claims for a in result.abstained),
         "unlabelled_proposals": len(pairs - scored),
     }
 

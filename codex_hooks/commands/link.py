@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         metavar="X",
         default=None,
-        help="propose only links at least this confident, 0 < X <= 1 (default: 0.9)",
+        help="propose only links at least this confident, 0 < X <= 1 (default: 0.95)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
@@ -78,7 +78,7 @@ def print_text(result, written=None, out=None) -> None:
     for p in result.proposals:
         verb = "linked to" if written is not None else "came from"
         out.write(f"{p.claim}\n  {verb} {p.source} (confidence {p.confidence:.2f})\n")
-        for r in p.evidence[:SHOWN_REASONS]:
+        for r in [r for r in p.evidence if abs(r.weight) >= 0.05 or r.weight == 0][:SHOWN_REASONS]:
             out.write(_reason_line(r.weight, r.text) + "\n")
     why = {
         "close": "no candidate is clearly ahead; decide by hand",

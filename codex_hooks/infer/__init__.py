@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_THRESHOLD", "Abstention", "Candidate", "Inference", "Linker", "Proposal"]
 
 #: The default minimum confidence of a proposal.
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.95
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,9 @@ class Linker:
                     threshold,
                     declared,
                     self.copies,
+                    lambda source, others, c=path: (
+                        self.scorer.closeness_besides(c, source, others).llr
+                    ),
                 )
                 for m, p, copy_of in d.chosen:
                     reasons = _reasons(m)
@@ -175,14 +178,8 @@ class Linker:
                         reasons = (Reason(f"a copy of the same item as {copy_of}", 0.0), *reasons)
                     result.proposals.append(Proposal(m.source, p, reasons, path))
                 if d.candidates:
-                    reason = "listed" if d.conflict else "status" if d.closed else "close"
-                    result.abstained.append(
-                        Abstention(
-                            path,
-                            tuple(Candidate(m.source, p, _reasons(m)) for m, p in d.candidates),
-                            reason,
-                        )
-                    )
+                    candidates = tuple(Candidate(m.source, p, _reasons(m)) for m, p in d.candidates)
+                    result.abstained.append(Abstention(path, candidates, d.reason))
         if wanted is not None:
             result.proposals = [
                 p for p in result.proposals if p.claim in wanted or p.source in wanted

@@ -44,19 +44,29 @@ class Content:
             for w, x in _vector(counts, idf).items():
                 self.postings[w].append((path, x))
         self.sources = list(sources)
-        self._ranks: dict[str, dict[str, int]] = {}
+        self.terms: dict[str, set[str]] = defaultdict(set)
+        for w, posting in self.postings.items():
+            for path, _ in posting:
+                self.terms[path].add(w)
+        self._ranks: dict[tuple[str, tuple[str, ...]], dict[str, int]] = {}
 
-    def ranks(self, claim: str) -> dict[str, int]:
+    def ranks(self, claim: str, besides: tuple[str, ...] = ()) -> dict[str, int]:
         """Source path → its rank by closeness to the claim (0: the closest). Sources
-        sharing no word with the claim rank after every other one."""
-        if claim not in self._ranks:
+        sharing no word with the claim rank after every other one. With ``besides``, only
+        the claim's words that those sources do not have count: what the claim says beyond
+        them."""
+        key = (claim, besides)
+        if key not in self._ranks:
+            drop = set().union(*(self.terms.get(p, set()) for p in besides))
             scores: dict[str, float] = defaultdict(float)
             for w, x in self.claims.get(claim, {}).items():
+                if w in drop:
+                    continue
                 for path, y in self.postings.get(w, ()):
                     scores[path] += x * y
             ordered = sorted(scores, key=lambda p: -scores[p])
-            self._ranks[claim] = {p: i for i, p in enumerate(ordered)}
-        return self._ranks[claim]
+            self._ranks[key] = {p: i for i, p in enumerate(ordered)}
+        return self._ranks[key]
 
-    def rank(self, claim: str, source: str) -> int:
-        return self.ranks(claim).get(source, len(self.sources))
+    def rank(self, claim: str, source: str, besides: tuple[str, ...] = ()) -> int:
+        return self.ranks(claim, besides).get(source, len(self.sources))

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 _DATE_PREFIX = re.compile(r"^\d{4}(?:-\d{2}){0,2}-?")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&/]|\band\b|\(|\)|\bet al\b\.?)\s*", re.IGNORECASE)
+#: Words that make an author-field part a description (role, organisation) instead of a name.
+_ROLE = re.compile(
+    r"\b(?:co-?founder|founder|ceo|cto|editor|staff|team|department|research|lab|labs|"
+    r"institute|university|center|centre|community|company|group|generated)\b",
+    re.IGNORECASE,
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 URL_FIELDS = ("url", "source", "link", "doi", "arxiv", "canonical_url")
@@ -115,6 +121,8 @@ def source_profile(kb: KnowledgeBase, info: NoteInfo) -> SourceProfile:
     url_text = " ".join(text_of(info.get(k)) for k in URL_FIELDS)
     for part in _AUTHOR_SPLIT.split(author_text):
         part = part.strip(" @")
+        if _ROLE.search(part):
+            continue  # "MetaDAO co-founder", "Anthropic Research": who they are, not a name
         for variant in dict.fromkeys((part, _CAMEL.sub(" ", part))):
             if ws := words(variant):
                 profile.authors.append((part, ws))
@@ -161,6 +169,30 @@ def claim_profile(kb: KnowledgeBase, info: NoteInfo) -> ClaimProfile:
     return profile
 
 
+def _enrichment_entries(value: object) -> list[str]:
+    """Entries of an enrichments list: titles, or mappings with a ``target`` title."""
+    if isinstance(value, list):
+        return [
+            t
+            for v in value
+            if isinstance(t := (v.get("target") if isinstance(v, dict) else v), str) and t.strip()
+        ]
+    return as_list(value)  # type: ignore[arg-type]
+
+
+def _resolve_claim(kb: KnowledgeBase, entry: str) -> list[str]:
+    """The notes an entry names exactly, or else the one claim its title clearly drifted
+    from (the same fuzzy match as rule BL002)."""
+    from ..fuzzy import clear_match
+    from ..rules.backlinks import title_candidates
+
+    hits = kb.resolve(entry)
+    if hits:
+        return hits
+    best = clear_match(title_candidates(kb, entry, CLAIM))
+    return [best] if best else []
+
+
 def profiles(kb: KnowledgeBase) -> tuple[dict[str, ClaimProfile], dict[str, SourceProfile]]:
     """Profiles of every claim and every source note of the knowledge base."""
     sources = {p: source_profile(kb, i) for p, i in kb.notes.items() if i.kind == SOURCE and i.data}
@@ -174,8 +206,8 @@ def profiles(kb: KnowledgeBase) -> tuple[dict[str, ClaimProfile], dict[str, Sour
             if len(hits) == 1:  # an entry naming two notes of one title declares neither
                 claims[hits[0]].declared.add(spath)
         for key in ENRICHMENT_FIELDS:
-            for entry in as_list(info.get(key)):
-                profile.enriched.update(p for p in kb.resolve(entry) if p in claims)
+            for entry in _enrichment_entries(info.get(key)):
+                profile.enriched.update(p for p in _resolve_claim(kb, entry) if p in claims)
         for cpath in profile.enriched - profile.extracted:
             claims[cpath].enriched_by.add(spath)
     return claims, sources

@@ -16,9 +16,10 @@ Signals come in kinds (:data:`DIRECT` and the others):
     credited for the same word (see :mod:`.select`).
 ``link``, ``git``
     the claim's body links to the source; the commit that added the claim touched it.
-``content``, ``context``
-    how close the two notes' texts are; domain, status and dates. These check that a
-    candidate fits; they never nominate one (see :data:`DIRECT`).
+``content``, ``day``, ``context``
+    how close the two notes' texts are; the claim's day against the source's dates; domain
+    and status. These check that a candidate fits; they never nominate one (see
+    :data:`DIRECT`).
 """
 
 from __future__ import annotations
@@ -44,8 +45,15 @@ Q_CONTENT = 0.9  # the claim's text is close to its source's (rank r: odds 2^-(r
 Q_DOMAIN = 0.8  # the source belongs to the claim's domain
 Q_DATE = 0.5  # the claim was created on the day the source was processed
 Q_OPEN = 0.95  # the source's status is not `unprocessed` or `null-result`
+#: Rates measured in the knowledge base are smoothed towards a default rate as if this
+#: many more notes had been seen, so that a small knowledge base still gives sane rates.
+PSEUDO_NOTES = 20
+PRIOR_WORD_RATE = 0.02  # a word appears in 2% of citations
+PRIOR_ID_RATE = 0.001  # an identifier belongs to 0.1% of source notes
 #: An identifier of the citation contradicts the source's (another arXiv id or DOI).
 CONFLICT = math.log(0.001)
+#: ... and the cited paper is another note of the knowledge base: decisive.
+CITED_ELSEWHERE = math.log(1e-9)
 #: The citation's URL and the source's URL are different pages of one site.
 URL_CONFLICT = math.log(0.05)
 #: The claim was created days before the source was published.
@@ -54,9 +62,12 @@ EARLY = math.log(0.05)
 CLOSED = ("unprocessed", "null-result")
 #: Kinds of evidence that can nominate a source (the rest only check that it fits).
 DIRECT = ("citation", "link", "git")
-#: Kinds that belong to the session the claim was written in: once one source is chosen
-#: they are explained by it, so for a further source they only count against.
-SESSION = ("git", "content", "context")
+#: Kinds that speak of this source in particular, apart from the citation naming it: what
+#: tells a further source of the claim from a work its citation merely mentions. (The
+#: commit and the day are shared by every source handled in the same session.)
+SPECIFIC = ("link", "content")
+#: Kinds that can show that the citation names a further source.
+NAMING = ("citation", "link")
 
 
 @dataclass
@@ -96,6 +107,14 @@ class Match:
             for item, llr in e.items.items():
                 out[item] = max(out.get(item, 0.0), llr)
         return out
+
+
+def identifier_llr(shared_by: int, n: int, q: float = Q_ID) -> float:
+    """The weight of an identifier that ``shared_by`` of ``n`` source notes carry: how much
+    likelier the true source carries it than a wrong one (rate smoothed, see
+    :data:`PSEUDO_NOTES`)."""
+    rate = (shared_by + PSEUDO_NOTES * PRIOR_ID_RATE) / (n + PSEUDO_NOTES)
+    return math.log(q / rate)
 
 
 def _rate(count: float, total: float) -> float:
@@ -180,7 +199,7 @@ class Scorer:
         best: dict[str, Evidence] = {}
         for ident in sorted((claim.ids | claim.body_ids) & (source.ids | source.body_ids)):
             strong = ident in claim.ids and ident in source.ids
-            llr = math.log((Q_ID if strong else Q_BODY_ID) * self.n / self.id_df[ident])
+            llr = identifier_llr(self.id_df[ident], self.n, Q_ID if strong else Q_BODY_ID)
             if llr <= 0:
                 continue
             where = "citation" if ident in claim.ids else "body"
@@ -203,7 +222,12 @@ class Scorer:
                     f"the claim cites {', '.join(map(describe, mine))} but the source is "
                     f"{', '.join(map(describe, theirs))}"
                 )
-                out.append(Evidence(text, CONFLICT))
+                elsewhere = sorted({p for i in mine for p in self.by_id.get(i, ())})
+                if all(self.by_id.get(i) for i in mine):
+                    text += f", and the cited paper is {', '.join(elsewhere)}"
+                    out.append(Evidence(text, CITED_ELSEWHERE))
+                else:
+                    out.append(Evidence(text, CONFLICT))
         mine = {i for i in claim.ids if kind_of(i) == "url"}
         theirs = {i for i in source.ids if kind_of(i) == "url"}
         if mine & theirs:
@@ -232,16 +256,22 @@ class Scorer:
 
     # -- fit ------------------------------------------------------------------------------
 
-    def _closeness(self, claim: ClaimProfile, source: SourceProfile) -> Evidence:
-        rank = self.content.rank(claim.path, source.path)
+    def _closeness(
+        self, claim: ClaimProfile, source: SourceProfile, besides: tuple[str, ...] = ()
+    ) -> Evidence:
+        rank = self.content.rank(claim.path, source.path, besides)
         llr = math.log(Q_CONTENT * 0.5 ** (rank + 1) * self.n + (1 - Q_CONTENT))
+        beyond = " beyond what the other source says" if besides else ""
         if rank >= len(self.content.sources):
-            return Evidence(
-                "the claim's text shares no word with the source's", llr, kind="content"
-            )
+            text = f"the claim's text{beyond} shares no word with the source's"
+            return Evidence(text, llr, kind="content")
         place = "the closest" if rank == 0 else f"number {rank + 1} in closeness"
-        text = f"of {self.n} sources, this one's text is {place} to the claim's"
+        text = f"of {self.n} sources, this one's text is {place} to the claim's{beyond}"
         return Evidence(text, llr, kind="content")
+
+    def closeness_besides(self, claim: str, source: str, others: tuple[str, ...]) -> Evidence:
+        """How close the source's text is to what the claim says beyond ``others``."""
+        return self._closeness(self.claims[claim], self.sources[source], tuple(sorted(others)))
 
     def _context(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
         out = []
@@ -261,17 +291,17 @@ class Scorer:
         # The day is a weaker trace of the same event as the commit: used only when git
         # says nothing about the claim.
         git_spoke = bool(self.history.added_with(claim.path) & self.sources.keys())
+        for e in out:
+            e.kind = "context"
         if claim.created and source.processed_date and not git_spoke:
             f = _rate(self.processed_on[source.processed_date], self.n)
             if claim.created == source.processed_date:
                 text = "claim created the day the source was processed"
-                out.append(Evidence(text, math.log(Q_DATE / f)))
+                out.append(Evidence(text, math.log(Q_DATE / f), kind="day"))
             else:
                 text = f"claim created {claim.created}, source processed {source.processed_date}"
-                out.append(Evidence(text, math.log((1 - Q_DATE) / (1 - f))))
+                out.append(Evidence(text, math.log((1 - Q_DATE) / (1 - f)), kind="day"))
         if claim.created and source.date and claim.created < _days_before(source.date, 2):
             text = f"claim created {claim.created}, before the source's date {source.date}"
-            out.append(Evidence(text, EARLY))
-        for e in out:
-            e.kind = "context"
+            out.append(Evidence(text, EARLY, kind="day"))
         return out

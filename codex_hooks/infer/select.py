@@ -1,44 +1,55 @@
 """From evidence to decisions: which sources a claim came from, and when to abstain.
 
-**The set.** Sources are chosen one at a time, each time the candidate that *adds* the most:
-its own evidence plus, for each item of the citation (a word, an identifier), how much more
-it earns on that item than the sources already chosen. A source that only repeats what a
-chosen one explains (the same author, the same topic words) adds nothing. Once one source
-is chosen, the context signals (same domain, same commit, processed status) are explained by
-it, so a further source must be named by the citation itself. A candidate joins while its
-posterior odds are above even, against the prior that a claim has one more source
-(:data:`PRIOR_FIRST` for the first, :data:`PRIOR_MORE` for each further one,
-:data:`PRIOR_DECLARED` when a source already lists the claim).
+**Named candidates.** Only a source the claim *names* can be its origin: one whose direct
+evidence (the citation's words and identifiers, a link in the body, the commit that added
+the claim) alone favours it over a random source by at least the number of sources,
+``log n`` nats. Closeness of content, dates, domain and status check that a candidate fits;
+they never nominate one.
 
-**The confidence** of each chosen source is its probability given the *other* chosen ones:
-a softmax over it, every candidate that could replace it, and "no further source". A source
-clearly ahead of every alternative gets a confidence near 1; two candidates that explain the
-same words equally well share it and fall below the threshold. Sources below the threshold
-are dropped (and the others' confidences recomputed without them). When nothing is left and
-the candidates together hold at least half the probability, the claim is *abstained*: its
-candidates are reported for a person, and nothing is written.
+**The primary source** is the one the claim was extracted from. Every named candidate
+competes for it with all its evidence, against "no source in the knowledge base" (prior
+:data:`PRIOR_FIRST`; a given source has ``1/n`` of it): a softmax. Two candidates that
+explain the same words equally well share the probability.
 
-**Copies** of one item (an announcement and the full text archived the same day) would split
-the probability forever, so a group of copies competes as one candidate, and every copy with
-positive evidence is linked along with the best one, unless its status says it yielded no
-claims (``unprocessed``, ``null-result``).
+**Further sources.** A citation often names more than one work: further sources of the
+claim, or related work it mentions ("challenged by", "drawing on"). Given the primary, a
+candidate that the citation names *for something the primary does not explain* (again at
+least ``log n`` nats of evidence of its own) is a further source with prior odds
+:data:`FURTHER` (even: naming alone does not tell a source from a mention); what decides is
+the evidence that speaks of that source in particular (:data:`~.score.SPECIFIC`): the claim's
+text draws on it *beyond what the primary says* (the closeness of its text to the claim's
+words that the primary's text lacks), the body links to it. The commit and the day are
+shared by every source handled in one session, so for a further source they can only
+count against. When a source already lists the claim in
+``claims_extracted``, that source is the primary and a further one needs overwhelming
+evidence (prior odds :data:`PRIOR_DECLARED`); one that would have been linked otherwise is
+reported as a conflict instead.
+
+**Confidence** is the probability of being a source, primary or further, summed over the
+possible primaries. Sources at or above the threshold are proposed. When none is, but the
+candidates together hold at least half the probability of being the primary, the claim is
+**abstained**: its candidates are reported for a person; nothing is written.
+
+**Copies** of one item (an announcement and the full text archived the same day) would
+split the probability forever, so a group of copies is one candidate, and every copy with
+positive evidence is linked along with the best one, except a source whose status says it
+yielded no claims (``unprocessed``, ``null-result``): such a link is reported, not written.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .score import CLOSED, DIRECT, SESSION, Match
+from .score import CLOSED, DIRECT, NAMING, SPECIFIC, Match
 
 #: Prior probability that a claim came from some source note of the knowledge base.
 PRIOR_FIRST = 0.5
-#: ... that a claim with one source came from another one as well.
-PRIOR_MORE = 0.1
-#: ... that a claim that a source already lists came from another one as well.
+#: Prior probability that a further work the citation names is a source too.
+FURTHER = 0.5
+#: ... when a source already lists the claim in claims_extracted.
 PRIOR_DECLARED = 0.001
-#: At most this many sources per claim.
-MAX_SOURCES = 4
 #: A candidate with less confidence than this is not worth showing to a person.
 SHOW = 0.05
 
@@ -51,12 +62,83 @@ class Decision:
     chosen: list[tuple[Match, float, str | None]] = field(default_factory=list)
     #: Candidates with their confidence when the claim is abstained (else empty).
     candidates: list[tuple[Match, float]] = field(default_factory=list)
-    #: Set when the abstention is a conflict with a source that already lists the claim.
-    conflict: bool = False
-    #: Candidates that are probably a further source, but not clearly which one.
-    also: list[Match] = field(default_factory=list)
-    #: Chosen sources whose status says they yielded no claims: reported, not written.
-    closed: list[tuple[Match, float]] = field(default_factory=list)
+    #: Why the claim is abstained: "close", "listed" or "status" ("" when it is not).
+    reason: str = ""
+
+
+@dataclass
+class _Unit:
+    """A candidate: one source, or a group of copies of one item (best first)."""
+
+    members: list[Match]
+
+    @property
+    def best(self) -> Match:
+        return self.members[0]
+
+    @property
+    def direct(self) -> float:
+        return sum(e.llr for e in self.best.evidence if e.kind in DIRECT)
+
+    def residual(self, explained: dict[str, float]) -> float:
+        """How strongly the citation (or a link) names it for what ``explained`` does not
+        already explain."""
+        items = self.best.items
+        gain = sum(max(0.0, llr - explained.get(item, 0.0)) for item, llr in items.items())
+        rest = sum(e.llr - sum(e.items.values()) for e in self.best.evidence if e.kind in NAMING)
+        return gain + rest
+
+    def specific(self, closeness: float) -> float:
+        """What speaks for or against it apart from the citation naming it, with the
+        closeness of its content to what the claim says beyond the primary source."""
+        total = closeness
+        for e in self.best.evidence:
+            part = e.llr - sum(e.items.values())
+            if e.kind == "content":
+                continue
+            if e.kind in SPECIFIC or part < 0:
+                total += part
+        return total
+
+
+def _units(matches: list[Match], taken: set[str], copies: dict[str, set[str]]) -> list[_Unit]:
+    units = []
+    seen = set(taken)
+    for m in sorted(matches, key=lambda m: (-m.llr, m.source)):
+        if m.source in seen:
+            continue
+        group = [m] + [
+            o for o in matches if o.source in copies.get(m.source, ()) and o.source not in seen
+        ]
+        seen.update(o.source for o in group)
+        units.append(_Unit(group))
+    return units
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x > -50 else 0.0
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+#: How close a source's text is to what the claim says beyond other sources (nats).
+Closeness = Callable[[str, tuple[str, ...]], float]
+
+
+def _further(
+    unit: _Unit, primary: list[_Unit], n: int, prior: float, closeness: Closeness
+) -> float:
+    """The probability that ``unit`` is a further source, given the ``primary`` ones."""
+    explained: dict[str, float] = {}
+    for u in primary:
+        for item, llr in u.best.items.items():
+            explained[item] = max(explained.get(item, 0.0), llr)
+    if unit.residual(explained) < math.log(n):
+        return 0.0  # the citation names nothing the primary does not explain
+    close = closeness(unit.best.source, tuple(u.best.source for u in primary))
+    return _sigmoid(_logit(prior) + unit.specific(close))
 
 
 def _softmax(scores: list[float], null: float) -> list[float]:
@@ -66,83 +148,23 @@ def _softmax(scores: list[float], null: float) -> list[float]:
     return [e / total for e in exps]
 
 
-def _split(m: Match, explained: dict[str, float], first: bool) -> tuple[float, float]:
-    """What ``m`` adds to the sources already chosen, as (direct, fit): see the module's
-    description and :data:`~.score.DIRECT`."""
-    direct = sum(max(0.0, llr - explained.get(item, 0.0)) for item, llr in m.items.items())
-    fit = 0.0
-    for e in m.evidence:
-        part = e.llr - sum(e.items.values())
-        if e.kind in SESSION and not first:
-            part = min(0.0, part)  # explained by the chosen source: only counts against
-        if e.kind in DIRECT:
-            direct += part
-        else:
-            fit += part
-    return direct, fit
-
-
-class _Claim:
-    """The candidates of one claim, grouped into copies, and the set being built."""
-
-    def __init__(
-        self, matches: list[Match], declared: list[Match], copies: dict[str, set[str]], n: int
-    ) -> None:
-        self.n, self.declared = n, declared
-        taken = {m.source for m in declared}
-        self.units: list[list[Match]] = []  # each unit: copies, best first
-        seen: set[str] = set(taken)
-        for m in sorted(matches, key=lambda m: -m.llr):
-            if m.source in seen:
-                continue
-            unit = [m] + [
-                o for o in matches if o.source in copies.get(m.source, ()) and o.source not in seen
-            ]
-            seen.update(o.source for o in unit)
-            self.units.append(unit)
-
-    def scores(
-        self, others: list[list[Match]], declared_prior: float = PRIOR_DECLARED
-    ) -> tuple[list[list[Match]], list[float], list[float]]:
-        """Each unit not in ``others``, its probability given that ``others`` are sources,
-        and its direct evidence."""
-        explained: dict[str, float] = {}
-        for m in [*self.declared, *(u[0] for u in others)]:
-            for item, llr in m.items.items():
-                explained[item] = max(explained.get(item, 0.0), llr)
-        first = not others and not self.declared
-        prior = declared_prior if self.declared else PRIOR_MORE if others else PRIOR_FIRST
-        rest = [u for u in self.units if all(u is not o for o in others)]
-        each = math.log(prior / self.n)
-        split = [_split(u[0], explained, first) for u in rest]
-        probs = _softmax([d + f + each for d, f in split], math.log(1 - prior))
-        return rest, probs, [d for d, _ in split]
-
-    def build(self) -> list[list[Match]]:
-        """The most probable set of units, chosen greedily among the named ones."""
-        chosen: list[list[Match]] = []
-        while len(chosen) < MAX_SOURCES:
-            rest, probs, direct = self.scores(chosen)
-            named = [i for i in range(len(rest)) if direct[i] >= math.log(self.n)]
-            if not named:
-                break
-            best = max(named, key=lambda i: probs[i])
-            if probs[best] <= 1 - sum(probs):
-                break
-            chosen.append(rest[best])
-        return chosen
-
-    def confidence(self, unit: list[Match], chosen: list[list[Match]], prior: float) -> float:
-        """The probability of ``unit`` given the rest of ``chosen``."""
-        others = [u for u in chosen if u is not unit]
-        rest, probs, _ = self.scores(others, prior)
-        return next(p for u, p in zip(rest, probs, strict=True) if u is unit)
-
-    def explained(self, unit: list[Match], chosen: list[list[Match]]) -> float:
-        """The probability that some candidate, ``unit`` or an alternative, explains what
-        ``unit`` explains, given the rest of ``chosen``."""
-        others = [u for u in chosen if u is not unit]
-        return sum(self.scores(others)[1])
+def _confidences(
+    units: list[_Unit], declared: list[_Unit], n: int, prior: float, closeness: Closeness
+) -> tuple[list[float], float]:
+    """Each unit's probability of being a source, and the probability that the primary is
+    among the units (1 when a source already lists the claim)."""
+    if declared:
+        return [_further(u, declared, n, prior, closeness) for u in units], 1.0
+    each = math.log(PRIOR_FIRST / n)
+    primary = _softmax([u.best.llr + each for u in units], math.log(1 - PRIOR_FIRST))
+    out = []
+    for i, unit in enumerate(units):
+        p = primary[i]
+        for j, other in enumerate(units):
+            if j != i and primary[j] > 1e-6:
+                p += primary[j] * _further(unit, [other], n, prior, closeness)
+        out.append(min(p, 1.0))
+    return out, sum(primary)
 
 
 def decide(
@@ -151,55 +173,53 @@ def decide(
     threshold: float,
     declared: list[Match] | None = None,
     copies: dict[str, set[str]] | None = None,
+    closeness: Closeness | None = None,
 ) -> Decision:
-    """Choose sources for one claim among ``matches``; ``declared`` are already linked."""
-    claim = _Claim(matches, declared or [], copies or {}, n_sources)
+    """Choose sources for one claim among ``matches``; ``declared`` are already linked.
+    ``closeness(source, others)`` weighs how close a source's text is to what the claim
+    says beyond the ``others`` (default: no evidence either way)."""
+    closeness = closeness or (lambda source, others: 0.0)
+    declared = declared or []
     decision = Decision()
-    chosen = claim.build()
-    # Drop the chosen sources whose confidence is below the threshold, least confident
-    # first. One that is uncertain only because near-equal alternatives compete for the
-    # same words still tells the others that those words are explained: it stays as
-    # context; one that the evidence barely supports is removed.
-    context: list[list[Match]] = []
-    confs: list[float] = []
-    while chosen:
-        confs = [claim.confidence(u, chosen + context, PRIOR_DECLARED) for u in chosen]
-        low = [i for i, c in enumerate(confs) if c < threshold]
-        if not low:
-            break
-        unit = chosen.pop(min(low, key=lambda i: confs[i]))
-        if claim.explained(unit, chosen + context) >= 0.5:
-            context.append(unit)
-            decision.also.append(unit[0])
-    if not chosen:
-        confs = []
-    for unit, p in zip(chosen, confs, strict=True):
+    n = max(n_sources, 2)
+    units = [
+        u
+        for u in _units(matches, {m.source for m in declared}, copies or {})
+        if u.direct >= math.log(n)
+    ]
+    if not units:
+        return decision
+    fixed = [_Unit([m]) for m in declared]
+    prior = PRIOR_DECLARED if declared else FURTHER
+    confidence, named = _confidences(units, fixed, n, prior, closeness)
+    for unit, p in zip(units, confidence, strict=True):
+        if p < threshold:
+            continue
         # Every copy with evidence of its own is linked, except to a source whose status
         # says it yielded no claims: that link is reported, never written.
-        members = [m for m in unit if m is unit[0] or m.llr > 0]
+        members = [m for m in unit.members if m is unit.best or m.llr > 0]
         open_ = [m for m in members if m.status not in CLOSED]
         for m in open_:
             decision.chosen.append((m, p, None if m is open_[0] else open_[0].source))
         if not open_:
-            decision.closed.append((unit[0], p))
+            decision.candidates.append((unit.best, p))
+            decision.reason = "status"
     if decision.chosen:
+        decision.candidates, decision.reason = [], ""
+        return decision
+    if decision.candidates:
         return decision
     if declared:
-        # Would a candidate have been chosen if no source listed the claim? Then report the
+        # Would a candidate have been linked if no source listed the claim? Then report the
         # conflict instead of writing it.
-        rest, probs, direct = claim.scores([], PRIOR_MORE)
+        loose, _ = _confidences(units, fixed, n, FURTHER, closeness)
         decision.candidates = [
-            (u[0], p)
-            for u, p, d in zip(rest, probs, direct, strict=True)
-            if p >= threshold and d >= math.log(n_sources)
+            (u.best, p) for u, p in zip(units, loose, strict=True) if p >= threshold
         ]
-        decision.conflict = bool(decision.candidates)
+        decision.reason = "listed" if decision.candidates else ""
         return decision
-    if decision.closed:
-        decision.candidates = list(decision.closed)
-        return decision
-    rest, probs, _ = claim.scores([])
-    if sum(probs) >= 0.5:
-        ranked = sorted(zip(rest, probs, strict=True), key=lambda x: -x[1])
-        decision.candidates = [(u[0], p) for u, p in ranked if p >= SHOW]
+    if named >= 0.5:
+        ranked = sorted(zip(units, confidence, strict=True), key=lambda x: -x[1])
+        decision.candidates = [(u.best, p) for u, p in ranked if p >= SHOW]
+        decision.reason = "close" if decision.candidates else ""
     return decision

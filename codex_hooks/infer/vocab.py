@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from .text import words
+from .text import quoted, words
 
 if TYPE_CHECKING:
     from .profile import ClaimProfile, SourceProfile
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 FUZZY_MIN_LENGTH = 5
 FUZZY_SCORE = 88.0
+QUOTE_SCORE = 90.0
 #: A site whose source notes have this many different authors is a platform, not a venue.
 PLATFORM_AUTHORS = 3
 _PLAIN_LABELS = frozenset({"www", "m", "mobile", "blog", "docs", "en", "web", "news"})
@@ -47,6 +48,13 @@ class Vocabulary:
         self.df: Counter[str] = Counter(w for ws in self.claim_words.values() for w in ws)
         self.n_claims = max(len(claims), 1)
         self._found: dict[str, dict[str, str]] = {}
+        #: The titles each claim's citation quotes (two words or more).
+        self.quotes = {
+            p: [" ".join(ws) for q in quoted(c.text) if len(ws := words(q)) >= 2]
+            for p, c in claims.items()
+        }
+        self._sources = sources
+        self._quoting: dict[str, set[str]] = {}
         self._add_venues(sources)
         self.index: dict[str, set[str]] = defaultdict(set)
         for path, s in sources.items():
@@ -86,8 +94,13 @@ class Vocabulary:
                         break
 
     def p(self, word: str) -> float:
-        """How often ``word`` appears in a claim's citation by chance (smoothed)."""
-        return (self.df[word] + 0.5) / (self.n_claims + 1.0)
+        """How often ``word`` appears in a claim's citation by chance: its rate among the
+        claims' citations, smoothed towards :data:`~.score.PRIOR_WORD_RATE` as if
+        :data:`~.score.PSEUDO_NOTES` more claims had been seen (a small knowledge base
+        says little about how common a word is)."""
+        from .score import PRIOR_WORD_RATE, PSEUDO_NOTES
+
+        return (self.df[word] + PSEUDO_NOTES * PRIOR_WORD_RATE) / (self.n_claims + PSEUDO_NOTES)
 
     def sources_sharing(self, claim_path: str) -> set[str]:
         """Source notes with a name, author or venue word in the claim's citation."""
@@ -110,12 +123,34 @@ class Vocabulary:
                     found[target] = w
         return found
 
+    def quoted_by(self, quote: str) -> set[str]:
+        """The sources one of whose names is the quoted title (``rapidfuzz`` token-sort
+        ratio of :data:`QUOTE_SCORE` or more)."""
+        from rapidfuzz import fuzz
+
+        if quote not in self._quoting:
+            self._quoting[quote] = {
+                path
+                for path, s in self._sources.items()
+                if any(
+                    fuzz.token_sort_ratio(quote, " ".join(ws)) >= QUOTE_SCORE for _, ws in s.names
+                )
+            }
+        return self._quoting[quote]
+
     def title_evidence(self, claim_path: str, source: SourceProfile, q: float) -> list[Evidence]:
         """The best of the source's names, word by word (Bernoulli: each word of the true
-        source's name appears in the citation with probability ``q``)."""
-        from .score import Evidence
+        source's name appears in the citation with probability ``q``). A name quoted whole
+        in the citation is as good as an identifier: it weighs at least what a shared
+        identifier of as many notes would."""
+        from .score import Evidence, identifier_llr
 
         found = self._matches(claim_path)
+        quotes = [x for x in self.quotes.get(claim_path, ()) if source.path in self.quoted_by(x)]
+        exact = max(
+            (identifier_llr(len(self.quoted_by(x)), len(self._sources)) for x in quotes),
+            default=0.0,
+        )
         best: Evidence | None = None
         for display, ws in source.names:
             items: dict[str, float] = {}
@@ -131,6 +166,12 @@ class Vocabulary:
             llr = sum(items.values()) + penalty
             hits = sum(w in found for w in ws)
             text = f'the citation has {hits} of {len(ws)} words of the name "{display}"'
+            if exact > llr:
+                # Spread the identifier's weight over the words, for explaining away.
+                scale = exact / sum(items.values())
+                items = {k: v * scale for k, v in items.items()}
+                llr = exact
+                text = f'the citation quotes the name "{display}"'
             if best is None or llr > best.llr:
                 best = Evidence(text, llr, items)
         return [best] if best is not None and best.llr > 0 else []
