@@ -31,6 +31,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.BaseLoader
 
 NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
@@ -40,6 +43,13 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     be told from ``a: !!str null``; this subclass (its own resolver table, so no other
     loader changes) tags only the plain nulls.
     """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """What the resolver table below decides, without walking it: libyaml calls this
+        for every node, so it is on the path of every note."""
+        if kind is yaml.ScalarNode:
+            return NULL_TAG if implicit[0] and value in NULLS else _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
 
 _Loader.add_implicit_resolver(NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
@@ -55,6 +65,7 @@ MAX_NODES = 20_000
 #: composer recurses without limit and crashes the process on ``[[[[...`` 50,000 deep.
 _SAFE_NESTING = 200
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
+_INDENTS = re.compile(r"^ +", re.MULTILINE)
 
 
 Pos = tuple[int, int]
@@ -92,6 +103,8 @@ class Frontmatter:
     data: dict[str, Value] = field(default_factory=dict)
     spans: dict[str, KeySpan] = field(default_factory=dict)
     present: bool = False
+    #: The 0-based line of every top-level key (also when ``spans`` were not computed).
+    lines: dict[str, int] = field(default_factory=dict)
 
     def get(self, key: str, default: Value = None) -> Value:
         """The value of ``key`` (``default`` when absent)."""
@@ -99,8 +112,8 @@ class Frontmatter:
 
     def line_of(self, key: str) -> int:
         """1-based line of ``key`` in the file (1 when the key is absent)."""
-        span = self.spans.get(key)
-        return span.start + 1 if span else 1
+        line = self.lines.get(key)
+        return line + 1 if line is not None else 1
 
 
 class _Where:
@@ -153,18 +166,17 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
         if isinstance(n, yaml.SequenceNode):
             return [conv(item, depth + 1) for item in n.value]
         out: dict[str, Value] = {}
-        seen: dict[str, int] = {}
+        seen: dict[str, yaml.Node] = {}
         for knode, vnode in n.value:
             key = _key_text(knode, path, where)
-            line, column = where.human(knode.start_mark)
-            if key in seen:
+            if key in seen:  # positions are worked out only for the report
+                first = where.human(seen[key].start_mark)[0]
                 raise DuplicateKeyError(
-                    f"duplicate key '{key}' (first defined on line {seen[key]})",
+                    f"duplicate key '{key}' (first defined on line {first})",
                     path,
-                    line,
-                    column,
+                    *where.human(knode.start_mark),
                 )
-            seen[key] = line
+            seen[key] = knode
             out[key] = conv(vnode, depth + 1)
         return out
 
@@ -189,6 +201,11 @@ def _nesting_bound(text: str) -> int:
     block ancestors (a mapping and the sequence that is its value) share a column.
     """
     flow = text.count("[") + text.count("{")
+    # First a coarser bound in a few passes over the text: enough for nearly every note.
+    indent = max(map(len, _INDENTS.findall(text)), default=0)
+    coarse = 2 * indent + text.count("-") + text.count("?") + text.count(":")
+    if flow + coarse + 3 <= _SAFE_NESTING:
+        return flow + coarse + 3
     block = 0
     for line in text.split("\n"):
         indent = len(line) - len(line.lstrip(" "))
@@ -228,8 +245,12 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def parse_frontmatter(note: Note) -> Frontmatter:
-    """Parse ``note``'s frontmatter read-only; raise a :class:`NoteError` subclass if bad."""
+def parse_frontmatter(note: Note, *, spans: bool = True) -> Frontmatter:
+    """Parse ``note``'s frontmatter read-only; raise a :class:`NoteError` subclass if bad.
+
+    ``spans=False`` leaves :attr:`Frontmatter.spans` empty (only :attr:`~Frontmatter.lines`
+    is filled), which is all that indexing needs and a third of the cost.
+    """
     if not note.has_frontmatter:
         return Frontmatter()
     text = note.frontmatter_text
@@ -269,7 +290,8 @@ def parse_frontmatter(note: Note) -> Frontmatter:
         )
     data = _convert(node, note.path, where)
     assert isinstance(data, dict)
-    return Frontmatter(data, _spans(note, node, where), present=True)
+    lines = {k.value: where(k.start_mark)[0] for k, _ in node.value}
+    return Frontmatter(data, _spans(note, node, where) if spans else {}, True, lines)
 
 
 def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan]:

@@ -106,7 +106,7 @@ def classify(path: str, data: dict[str, Value] | None, config: Config) -> str:
 def build_info(note: Note, config: Config) -> NoteInfo:
     """Index one note: parse its frontmatter, classify it, scan its body."""
     try:
-        fm = parse_frontmatter(note)
+        fm = parse_frontmatter(note, spans=False)
     except NoteError as exc:
         problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
         info = NoteInfo(note.path, classify(note.path, None, config), problem=problem)
@@ -117,7 +117,7 @@ def build_info(note: Note, config: Config) -> NoteInfo:
         note.path,
         classify(note.path, data, config),
         data,
-        {k: s.start + 1 for k, s in fm.spans.items()},
+        {k: line + 1 for k, line in fm.lines.items()},
         has_frontmatter=fm.present,
     )
     body_lines = note.lines[note.body_start :]

@@ -131,10 +131,17 @@ def _links_in_line(line: str) -> Iterable[re.Match[str]]:
 
 def scan_links(lines: list[str], first_line: int = 1) -> list[WikiLink]:
     """Every wiki link in ``lines`` (numbered from ``first_line``), code excluded."""
+    text = "".join(lines)
+    if "[[" not in text:
+        return []
+    if "`" not in text and "~~~" not in text:
+        return _scan_plain(text, first_line)
     links: list[WikiLink] = []
     fence: str | None = None
     for offset, line in enumerate(lines):
-        match = _FENCE.match(line.rstrip("\r\n"))
+        # Only a line that starts with a space, ` or ~ can be a fence.
+        first = line[:1]
+        match = _FENCE.match(line.rstrip("\r\n")) if first in ("`", "~", " ") else None
         if fence is not None:
             # A closing fence: the same character, at least as long, nothing after it.
             if (
@@ -162,6 +169,23 @@ def scan_links(lines: list[str], first_line: int = 1) -> list[WikiLink]:
                     alias,
                 )
             )
+    return links
+
+
+def _scan_plain(text: str, first_line: int) -> list[WikiLink]:
+    """:func:`scan_links` for text without a backtick or ``~~~`` (so without code): one
+    pass over the whole text instead of one per line (a link never spans lines)."""
+    links: list[WikiLink] = []
+    line, line_start, last = first_line, 0, 0
+    for m in _LINK.finditer(text):
+        start = m.start()
+        breaks = text.count("\n", last, start)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", last, start) + 1
+        last = start
+        target, heading, alias = parse_inner(m.group(1))
+        links.append(WikiLink(target, line, start - line_start + 1, m.group(0), heading, alias))
     return links
 
 
