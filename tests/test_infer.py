@@ -187,7 +187,8 @@ def test_two_papers_on_one_topic_are_told_apart_by_the_arxiv_id(tmp_path: Path) 
     for p in result.proposals:
         assert p.confidence > 0.99
         assert any("arXiv 2601.06180" in r.text for r in p.evidence)
-    wrong = next(m for m in linker.matches[CLAIM_A] if m.source == PLURAL)
+    assert PLURAL not in {m.source for m in linker.matches[CLAIM_A]}  # never a candidate
+    wrong = linker.scorer.match(linker.claims[CLAIM_A], linker.sources[PLURAL])
     assert any(
         "cites arXiv 2601.06180 but the source is arXiv 2511.14476" in e.text and MIXDPO in e.text
         for e in wrong.evidence
@@ -368,8 +369,9 @@ def test_never_links_to_an_unprocessed_source_or_an_enrichment(tmp_path: Path) -
     )
     assert [c.source for c in abstained.candidates] == ["inbox/archive/widgets.md"]
     # The source that lists the claim as an enrichment is never a candidate for it.
-    gadgets = linker.matches["domains/ai-alignment/gadgets matter.md"]
-    assert "inbox/archive/gadgets.md" not in {m.source for m in gadgets}
+    gadgets = linker.claims["domains/ai-alignment/gadgets matter.md"]
+    assert gadgets.enriched_by == {"inbox/archive/gadgets.md"}
+    assert "inbox/archive/gadgets.md" not in linker.scorer.candidates(gadgets)
 
 
 def test_json_output_has_the_documented_structure(tmp_path: Path) -> None:

@@ -131,9 +131,14 @@ class Linker:
         ]
         for i, path in enumerate(targets):
             claim = self.claims[path]
-            found = [
-                self.scorer.match(claim, self.sources[s]) for s in self.scorer.candidates(claim)
-            ]
+            found = []
+            for source in self.scorer.candidates(claim):
+                # Only named sources can be chosen; a source with copies or one that lists
+                # the claim is weighed in full whatever its naming.
+                keep = source in self.copies or source in claim.declared
+                m = self.scorer.match(claim, self.sources[source], named_only=not keep)
+                if m is not None:
+                    found.append(m)
             self.matches[path] = sorted(found, key=lambda m: (-m.llr, m.source))
             if progress is not None:
                 progress(i + 1, len(targets))
@@ -172,8 +177,14 @@ class Linker:
                         self.scorer.closeness_besides(c, source, others).llr
                     ),
                 )
+                originals = [m.source for m, _, copy_of in d.chosen if not copy_of]
                 for m, p, copy_of in d.chosen:
                     reasons = _reasons(m)
+                    others = tuple(o for o in originals if o != m.source)
+                    if others and not copy_of:
+                        # One of several sources: what it adds to the others' text.
+                        e = self.scorer.closeness_besides(path, m.source, others)
+                        reasons = (Reason(e.text, e.llr), *reasons)
                     if copy_of:
                         reasons = (Reason(f"a copy of the same item as {copy_of}", 0.0), *reasons)
                     result.proposals.append(Proposal(m.source, p, reasons, path))

@@ -92,12 +92,13 @@ class Match:
 
     @property
     def llr(self) -> float:
-        return sum(e.llr for e in self.evidence)
+        """The weight of all the evidence, each item of the citation counted once."""
+        return sum(self.items.values()) + sum(_rest(e) for e in self.evidence)
 
     @property
     def direct(self) -> float:
         """The weight of the evidence that names this source (see :data:`DIRECT`)."""
-        return sum(e.llr for e in self.evidence if e.kind in DIRECT)
+        return sum(self.items.values()) + sum(_rest(e) for e in self.evidence if e.kind in DIRECT)
 
     @property
     def items(self) -> dict[str, float]:
@@ -107,6 +108,11 @@ class Match:
             for item, llr in e.items.items():
                 out[item] = max(out.get(item, 0.0), llr)
         return out
+
+
+def _rest(e: Evidence) -> float:
+    """The part of a piece of evidence not earned on items of the citation."""
+    return e.llr - sum(e.items.values())
 
 
 def identifier_llr(shared_by: int, n: int, q: float = Q_ID) -> float:
@@ -176,8 +182,12 @@ class Scorer:
         found |= self.history.added_with(claim.path) & self.sources.keys()
         return found - claim.enriched_by
 
-    def match(self, claim: ClaimProfile, source: SourceProfile) -> Match:
-        """Every signal between ``claim`` and ``source``."""
+    def match(
+        self, claim: ClaimProfile, source: SourceProfile, named_only: bool = False
+    ) -> Match | None:
+        """Every signal between ``claim`` and ``source``. With ``named_only``, ``None``
+        when the direct evidence does not name the source (see :mod:`.select`): the
+        other signals are then not worth weighing."""
         m = Match(source.path, status=source.status)
         m.evidence.extend(self.vocab.title_evidence(claim.path, source, Q_TITLE))
         m.evidence.extend(self.vocab.author_evidence(claim.path, source, Q_AUTHOR))
@@ -189,6 +199,8 @@ class Scorer:
             text = f"the claim's body links to [[{source.title_stem}]]"
             m.evidence.append(Evidence(text, llr, kind="link"))
         m.evidence.extend(self._git(claim, source))
+        if named_only and m.direct < math.log(max(self.n, 2)):
+            return None
         m.evidence.append(self._closeness(claim, source))
         m.evidence.extend(self._context(claim, source))
         return m

@@ -42,7 +42,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .score import CLOSED, DIRECT, NAMING, SPECIFIC, Match
+from .score import CLOSED, NAMING, SPECIFIC, Match
 
 #: Prior probability that a claim came from some source note of the knowledge base.
 PRIOR_FIRST = 0.5
@@ -78,7 +78,7 @@ class _Unit:
 
     @property
     def direct(self) -> float:
-        return sum(e.llr for e in self.best.evidence if e.kind in DIRECT)
+        return self.best.direct
 
     def residual(self, explained: dict[str, float]) -> float:
         """How strongly the citation (or a link) names it for what ``explained`` does not
