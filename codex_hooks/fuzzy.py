@@ -11,8 +11,14 @@ CLEAR_MARGIN = 5.0
 def candidates(
     value: str, choices: Iterable[str], threshold: float = 80.0, limit: int = 5
 ) -> list[tuple[str, float]]:
-    """Choices close to ``value`` (case-insensitive), best first, with their 0-100 score."""
-    from rapidfuzz import fuzz, process, utils
+    """Choices close to ``value`` (case-insensitive), best first, with their 0-100 score.
+
+    The score is an edit-distance similarity that counts swapping two neighbouring letters
+    as one edit (optimal string alignment): ``upnrocessed`` is one typo from
+    ``unprocessed``, but three from ``processed``.
+    """
+    from rapidfuzz import process, utils
+    from rapidfuzz.distance import OSA
 
     pool = list(dict.fromkeys(choices))
     folded = value.casefold().strip()
@@ -22,12 +28,12 @@ def candidates(
     found = process.extract(
         value,
         pool,
-        scorer=fuzz.ratio,
+        scorer=OSA.normalized_similarity,
         processor=utils.default_process,
         limit=limit,
-        score_cutoff=threshold,
+        score_cutoff=threshold / 100,
     )
-    return [(choice, float(score)) for choice, score, _ in found]
+    return [(choice, float(score) * 100) for choice, score, _ in found]
 
 
 def clear_match(found: list[tuple[str, float]]) -> str | None:
