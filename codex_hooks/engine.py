@@ -92,6 +92,7 @@ def check(
     overrides = kb.config.severity
     out: list[Violation] = []
     kb.checking = set(targets)
+    by_kind: dict[str, list] = {}  # the rules for each kind of note, in code order
     for path in targets:
         info = kb.notes[path]
         if info.problem is not None:
@@ -100,9 +101,12 @@ def check(
             continue
         if _opted_out(info):
             continue
-        for rule in rules:
-            if rule.kinds and info.kind not in rule.kinds:
-                continue
+        applicable = by_kind.get(info.kind)
+        if applicable is None:
+            applicable = by_kind[info.kind] = [
+                r for r in rules if not r.kinds or info.kind in r.kinds
+            ]
+        for rule in applicable:
             out.extend(rule.check(kb, info, rule))
     result = []
     for v in out:

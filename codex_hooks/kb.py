@@ -261,6 +261,13 @@ class KnowledgeBase:
         :class:`~codex_hooks.links.LinkIndex`. A reference to a note that git shows
         renamed since ``HEAD`` names the note at its new path (rule WL005 rewrites it).
         """
+        key = ("resolve", ref)  # several rules resolve the same entries: once per state
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._resolve(ref)
+        return found  # type: ignore[return-value]
+
+    def _resolve(self, ref: str) -> list[str]:
         ref = ref.strip()
         if not ref:
             return []

@@ -35,6 +35,14 @@ def unsafe_path(ref: str) -> bool:
 
 def title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
     """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first."""
+    done = ("title-candidates", entry, kind)  # BL001/BL002 and entry_targets ask alike
+    found = kb.memo.get(done)
+    if found is None:
+        found = kb.memo[done] = _title_candidates(kb, entry, kind)
+    return found  # type: ignore[return-value]
+
+
+def _title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
     from rapidfuzz import fuzz, process
 
     key = ("titles-of", kind)
