@@ -69,20 +69,92 @@ def list_keys(kb: KnowledgeBase, canonical: str) -> list[str]:
     return [key]
 
 
-def extracted_by(kb: KnowledgeBase) -> dict[str, list[str]]:
+def extracted_by(kb: KnowledgeBase) -> ExtractedBy:
     """Claim path → the sources whose claims_extracted has an entry naming that claim
     alone (resolved as :func:`entry_targets` resolves it, so both sides of a link agree)."""
     index = kb.memo.get("extracted-by")
     if index is None:
-        found: dict[str, list[str]] = defaultdict(list)
+        index = kb.memo["extracted-by"] = ExtractedBy(kb)
+    return index  # type: ignore[return-value]
+
+
+class ExtractedBy:
+    """The mapping :func:`extracted_by` returns. Entries that name a claim exactly are
+    indexed at once; an entry that names nothing can only name a claim by a clear fuzzy
+    match, which is worked out when that claim is looked up (and only when the entry is
+    close enough to that claim's title at all), not for every such entry of the
+    knowledge base: checking one claim then costs one fuzzy search per entry that could
+    name it, rather than one per unresolved entry anywhere."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.exact: dict[str, list[str]] = defaultdict(list)
+        #: ``(source, normalised entry, entry)`` for every entry that names no note.
+        self.pending: list[tuple[str, str, str]] = []
+        self.done: dict[str, list[str]] = {}
         for path, info in kb.notes.items():
             if info.kind != SOURCE or not info.data:
                 continue
-            for targets in entry_targets(kb, info, "claims_extracted").values():
-                if len(targets) == 1 and path not in found[targets[0]]:
-                    found[targets[0]].append(path)
-        index = kb.memo["extracted-by"] = dict(found)
-    return index  # type: ignore[return-value]
+            for entry in _entries(kb, info, "claims_extracted"):
+                targets = named_by(kb, entry)
+                if targets is None:
+                    self.pending.append((path, normalize_title(entry), entry))
+                elif len(targets) == 1 and path not in self.exact[targets[0]]:
+                    self.exact[targets[0]].append(path)
+
+    def get(self, claim: str, default: list[str] | None = None) -> list[str] | None:
+        found = self.done.get(claim)
+        if found is None:
+            found = self.done[claim] = self._lookup(claim)
+        return found or default
+
+    def _lookup(self, claim: str) -> list[str]:
+        kb = self.kb
+        sources = list(self.exact.get(claim, ()))
+        info = kb.notes.get(claim)
+        if self.pending and info is not None and info.kind == CLAIM:
+            from rapidfuzz import fuzz
+
+            title = normalize_title(info.title)
+            cutoff = kb.config.fuzzy_threshold
+            for path, folded, entry in self.pending:
+                if path in sources or fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
+                    continue  # too far from this claim to be its clear match
+                if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
+                    sources.append(path)
+            order = _note_order(kb)
+            sources.sort(key=order.__getitem__)
+        return sources
+
+    def __getitem__(self, claim: str) -> list[str]:
+        found = self.get(claim)
+        if not found:
+            raise KeyError(claim)
+        return found
+
+    def __contains__(self, claim: object) -> bool:
+        return isinstance(claim, str) and bool(self.get(claim))
+
+
+def _note_order(kb: KnowledgeBase) -> dict[str, int]:
+    order = kb.memo.get("note-order")
+    if order is None:
+        order = kb.memo["note-order"] = {p: i for i, p in enumerate(kb.notes)}
+    return order  # type: ignore[return-value]
+
+
+def _entries(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> list[str]:
+    return [e for k in list_keys(kb, canonical) for e in as_list(source.get(k))]
+
+
+def named_by(kb: KnowledgeBase, entry: str) -> list[str] | None:
+    """The notes a list entry names exactly (claims first: a claim and a source with one
+    title resolve to the claim); ``None`` when it names none."""
+    hits = kb.resolve(entry)
+    if not hits:
+        return None
+    claims = [h for h in hits if kb.notes[h].kind == CLAIM]
+    return claims or hits
 
 
 def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
@@ -93,15 +165,12 @@ def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[s
     if cached is not None:
         return cached  # type: ignore[return-value]
     out: dict[str, list[str]] = {}
-    entries = [e for k in list_keys(kb, canonical) for e in as_list(source.get(k))]
-    for entry in entries:
-        hits = kb.resolve(entry)
-        claims = [h for h in hits if kb.notes[h].kind == CLAIM]
-        if hits:
-            out[entry] = claims or hits
-        else:
+    for entry in _entries(kb, source, canonical):
+        targets = named_by(kb, entry)
+        if targets is None:
             best = clear_match(title_candidates(kb, entry, CLAIM))
-            out[entry] = [best] if best else []
+            targets = [best] if best else []
+        out[entry] = targets
     kb.memo[key] = out
     return out
 
