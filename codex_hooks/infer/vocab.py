@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 FUZZY_MIN_LENGTH = 5
 FUZZY_SCORE = 88.0
 QUOTE_SCORE = 90.0
-#: A site whose source notes have this many different authors is a platform, not a venue.
-PLATFORM_AUTHORS = 3
+#: A site whose source notes have this many different authors is a platform, not a venue:
+#: a venue (a blog, a newsletter, a personal site) is one author's.
+PLATFORM_AUTHORS = 2
 _PLAIN_LABELS = frozenset({"www", "m", "mobile", "blog", "docs", "en", "web", "news"})
 
 
