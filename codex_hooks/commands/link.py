@@ -70,7 +70,9 @@ class Progress:
 
 
 def _reason_line(weight: float, text: str) -> str:
-    return f"      {'+' if weight > 0 else '-' if weight < 0 else ' '} {text} ({weight:+.1f})"
+    if weight == 0:  # a fact, not a weighed signal ("S lists this claim", "a copy of …")
+        return f"      {text}"
+    return f"      {'+' if weight > 0 else '-'} {text} ({weight:+.1f})"
 
 
 def print_text(result, written=None, out=None) -> None:

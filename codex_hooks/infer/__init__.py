@@ -203,12 +203,20 @@ class Linker:
         return result
 
     def _declared_back(self, path: str) -> list[Proposal]:
-        """A claim that names sources in ``sourced_from``: the sources that do not list it."""
+        """A claim that names sources in ``sourced_from``: the missing direction of each of
+        its declared links (a source that does not list it, a listing source it does not
+        name)."""
+        claim = self.claims[path]
         out = []
-        for spath in sorted(self.claims[path].declared):
+        for spath in sorted(claim.declared):
             source = self.sources.get(spath)
-            if source is None or path in source.extracted or path in source.enriched:
+            if source is None:
                 continue
-            reason = Reason(f"the claim names {spath} in sourced_from", 0.0)
+            if spath in claim.cites:
+                if path in source.extracted or path in source.enriched:
+                    continue
+                reason = Reason(f"the claim names {spath} in sourced_from", 0.0)
+            else:
+                reason = Reason(f"{spath} lists this claim in claims_extracted", 0.0)
             out.append(Proposal(spath, 1.0, (reason,), path))
         return out

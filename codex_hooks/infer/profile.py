@@ -96,6 +96,9 @@ class ClaimProfile:
     enriched_by: set[str] = field(default_factory=set)
     #: Source notes already linked in either direction (``sourced_from`` or listed).
     declared: set[str] = field(default_factory=set)
+    #: ... of which those the claim names in ``sourced_from``, and those listing it.
+    cites: set[str] = field(default_factory=set)
+    listed_by: set[str] = field(default_factory=set)
     created: str | None = None
     domain: str = ""
     #: The claim's title, description and body, for closeness of content.
@@ -164,6 +167,7 @@ def claim_profile(kb: KnowledgeBase, info: NoteInfo) -> ClaimProfile:
         path = clean_path(ref)
         if path in kb.notes and kb.notes[path].kind == SOURCE:
             profile.declared.add(path)
+            profile.cites.add(path)
     profile.created = day(info.get("created"))
     profile.domain = text_of(info.get("domain")).strip().casefold()
     return profile
@@ -205,6 +209,7 @@ def profiles(kb: KnowledgeBase) -> tuple[dict[str, ClaimProfile], dict[str, Sour
             profile.extracted.update(hits)
             if len(hits) == 1:  # an entry naming two notes of one title declares neither
                 claims[hits[0]].declared.add(spath)
+                claims[hits[0]].listed_by.add(spath)
         for key in ENRICHMENT_FIELDS:
             for entry in _enrichment_entries(info.get(key)):
                 profile.enriched.update(p for p in _resolve_claim(kb, entry) if p in claims)
