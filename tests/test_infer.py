@@ -210,6 +210,27 @@ def test_the_wrong_paper_is_not_given_a_claim_another_source_lists(tmp_path: Pat
     assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
 
 
+def test_a_listing_that_the_claims_identifiers_contradict_is_reported(tmp_path: Path) -> None:
+    """The wrong paper lists a MixDPO claim (as a title+author script once wrote): the
+    listing is reported, never completed, and the claim is linked to the cited paper."""
+    files = dict(TWO_PAPERS)
+    files[PLURAL] = files[PLURAL].replace(
+        "processed_date: 2026-03-01\n",
+        "processed_date: 2026-03-01\nclaims_extracted:\n"
+        "  - a single reward model averages away minority preferences\n",
+    )
+    root = write_kb(tmp_path / "kb", files, git=True)
+    result = Linker(KnowledgeBase.load(root, cache=False)).run()
+    assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
+    [flagged] = result.abstained
+    assert (flagged.claim, flagged.reason) == (CLAIM_A, "contradicted")
+    assert [c.source for c in flagged.candidates] == [PLURAL]
+    assert any(
+        "cites arXiv 2601.06180 but the source is arXiv 2511.14476" in r.text
+        for r in flagged.candidates[0].evidence
+    )
+
+
 def shapiro(title: str, slug: str) -> str:
     return (
         "---\ntype: source\n"

@@ -166,35 +166,48 @@ def test_progress_is_off_when_stderr_is_not_a_terminal(tmp_path) -> None:
     assert "\r" not in run.stderr
 
 
+NOTES = "inbox/archive/2026-03-01-workshop-notes.md"
+WORKSHOP = """---
+type: source
+title: "Workshop notes on reward models"
+author: "Theseus"
+date: 2026-03-01
+domain: ai-alignment
+status: processed
+processed_by: theseus
+processed_date: 2026-03-01
+claims_extracted: [a single reward model averages away minority preferences]
+---
+
+Notes.
+"""
+
+
 def test_declared_links_get_their_missing_direction(tmp_path) -> None:
-    files = dict(TWO_PAPERS)
-    # Claim A names MixDPO but MixDPO does not list it; the other paper lists claim A too.
+    files = {**TWO_PAPERS, NOTES: WORKSHOP}
+    # Claim A names MixDPO, which does not list it; the workshop notes list claim A, which
+    # does not name them.
     files[CLAIM_A] = files[CLAIM_A].replace(
         "created: 2026-03-01\n", f"created: 2026-03-01\nsourced_from: {MIXDPO}\n"
-    )
-    files[PLURAL] = files[PLURAL].replace(
-        "processed_date: 2026-03-01\n",
-        "processed_date: 2026-03-01\nclaims_extracted: [a single reward model averages away "
-        "minority preferences]\n",
     )
     root = write_kb(tmp_path / "kb", files, git=True)
     run = run_cli(root, "link", "--write", "--no-cache", CLAIM_A)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith(
-        f"{CLAIM_A}\n  linked to {PLURAL} (confidence 1.00)\n"
-        f"      {PLURAL} lists this claim in claims_extracted\n"
         f"{CLAIM_A}\n  linked to {MIXDPO} (confidence 1.00)\n"
         f"      the claim names {MIXDPO} in sourced_from\n"
+        f"{CLAIM_A}\n  linked to {NOTES} (confidence 1.00)\n"
+        f"      {NOTES} lists this claim in claims_extracted\n"
     )
     assert read(root, CLAIM_A) == files[CLAIM_A].replace(
-        f"sourced_from: {MIXDPO}\n", f"sourced_from:\n  - {MIXDPO}\n  - {PLURAL}\n"
+        f"sourced_from: {MIXDPO}\n", f"sourced_from:\n  - {MIXDPO}\n  - {NOTES}\n"
     )
     assert read(root, MIXDPO) == files[MIXDPO].replace(
         "processed_date: 2026-03-01\n",
         'processed_date: 2026-03-01\nclaims_extracted:\n  - "a single reward model averages '
         'away minority preferences"\n',
     )
-    assert read(root, PLURAL) == files[PLURAL]
+    assert read(root, NOTES) == WORKSHOP
     check = run_cli(root, "check", "--all-files", "--no-cache")
     assert not re.search(r" BL00[34] ", check.stdout), check.stdout
     assert run_cli(root, "link", "--write", "--no-cache", CLAIM_A).returncode == 0

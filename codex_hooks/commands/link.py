@@ -86,6 +86,7 @@ def print_text(result, written=None, out=None) -> None:
         "close": "no candidate is clearly ahead; decide by hand",
         "listed": "already listed by another source; this one would need overwhelming evidence",
         "status": "the best candidate's status says it yielded no claims",
+        "contradicted": "this source lists it, but the claim cites an identifier of another note",
     }
     for a in result.abstained:
         out.write(f"{a.claim}\n  not linked: {why.get(a.reason, a.reason)}\n")

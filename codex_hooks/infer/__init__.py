@@ -72,8 +72,10 @@ class Abstention:
     claim: str
     candidates: tuple[Candidate, ...]
     #: Why nothing was written: ``"close"`` (no candidate clearly ahead of the others),
-    #: ``"listed"`` (another source already lists the claim in ``claims_extracted``) or
-    #: ``"status"`` (the best candidate's status says it yielded no claims).
+    #: ``"listed"`` (another source already lists the claim in ``claims_extracted``),
+    #: ``"status"`` (the best candidate's status says it yielded no claims) or
+    #: ``"contradicted"`` (a source lists the claim, but the claim cites an identifier
+    #: of another note: the listed link is probably wrong).
     reason: str = "close"
 
     def to_dict(self) -> dict[str, object]:
@@ -96,6 +98,13 @@ class Inference:
             "proposals": [p.to_dict() for p in self.proposals],
             "abstained": [a.to_dict() for a in self.abstained],
         }
+
+
+def _contradicted(m: Match) -> bool:
+    """Whether the claim cites an identifier that is another note's, not this source's."""
+    from .score import CITED_ELSEWHERE
+
+    return any(e.llr <= CITED_ELSEWHERE for e in m.evidence)
 
 
 def _reasons(m: Match) -> tuple[Reason, ...]:
@@ -164,6 +173,13 @@ class Linker:
             elif path in self.matches:
                 by_source = {m.source: m for m in self.matches[path]}
                 declared = [by_source[s] for s in sorted(claim.declared) if s in by_source]
+                wrong = [m for m in declared if _contradicted(m)]
+                if wrong:
+                    # A source lists the claim, but the claim's identifiers name another
+                    # note: report it, and infer as if it did not list the claim.
+                    candidates = tuple(Candidate(m.source, 0.0, _reasons(m)) for m in wrong)
+                    result.abstained.append(Abstention(path, candidates, "contradicted"))
+                    declared = [m for m in declared if m not in wrong]
                 for m in declared:
                     reason = Reason(f"{m.source} lists this claim in claims_extracted", 0.0)
                     result.proposals.append(Proposal(m.source, 1.0, (reason, *_reasons(m)), path))
@@ -212,6 +228,8 @@ class Linker:
             source = self.sources.get(spath)
             if source is None:
                 continue
+            if _contradicted(self.scorer.match(claim, source)):  # type: ignore[arg-type]
+                continue  # the declaration is wrong: never complete it
             if spath in claim.cites:
                 if path in source.extracted or path in source.enriched:
                     continue
