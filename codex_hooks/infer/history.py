@@ -56,22 +56,26 @@ class History:
                 if not status:
                     i += 1
                     continue
-                two = status[0] in "RC"
-                path = fields[i + 2] if two and i + 2 < len(fields) else fields[i + 1]
-                i += 3 if two else 2
+                kind = status[0]
+                if kind in "RC" and i + 2 < len(fields):
+                    old, path = fields[i + 1], fields[i + 2]
+                    i += 3
+                else:
+                    old, path = None, fields[i + 1]
+                    i += 2
                 final = now.get(path, path)
-                if status[0] == "D":
+                if kind == "D":
                     now[path] = None  # before this commit the path held a deleted note
                     continue
                 if final is None:
                     continue
                 touched.add(final)
-                if status[0] in "AC":
+                if kind in "AC":
                     history.added[final] = commit
-                elif status[0] == "R":
-                    now[fields[i - 2]] = final  # older commits knew the note by its old name
-                if status[0] != "M":
-                    now[path] = None if status[0] != "R" or fields[i - 2] != path else final
+                if kind == "R" and old is not None:
+                    now[old] = final  # older commits knew the note by its old name
+                if kind != "M":
+                    now[path] = None  # before this commit nothing (of today) was there
             history.touched[commit] = frozenset(touched)
         return history
 
