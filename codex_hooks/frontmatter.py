@@ -233,8 +233,31 @@ def _check_nesting(text: str, path: str, where: _Where) -> None:
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):
                 return
+    except yaml.MarkedYAMLError as exc:
+        # Newer libyaml builds stop at 1,000 levels in the scanner, which reads ahead of
+        # the events: the brackets were opened before any of them was reported.
+        if "nesting depth" not in str(exc.problem):
+            raise
+        mark = yaml.Mark("", _deep_bracket(text), 0, 0, None, None)
+        raise LimitExceededError(
+            f"frontmatter nests deeper than {MAX_DEPTH} levels", path, *where.human(mark)
+        ) from None
     finally:
         loader.dispose()
+
+
+def _deep_bracket(text: str) -> int:
+    """The index of the first flow bracket with more than MAX_DEPTH collections around it
+    (a block mapping or list at the root counts as one); 0 if there is none."""
+    depth = 0 if text.lstrip()[:1] in ("[", "{") else 1
+    for index, char in enumerate(text):
+        if char in "[{":
+            if depth > MAX_DEPTH:
+                return index
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return 0
 
 
 def _compose(text: str) -> yaml.Node | None:
