@@ -627,3 +627,54 @@ def test_every_link_rule_has_cases():
     assert codes <= _ids(CHECK) and codes <= reported
     assert fixable - {"BL006"} <= _ids(FIX)
     assert codes <= {code for p in NOOP for code in str(p.id).split() if code[:2] == "BL"}
+
+
+# -- BL003 never completes a listing that the claim's own citation contradicts
+
+
+def _mixdpo_kb() -> dict[str, str]:
+    """Two papers on one topic with similar titles; the pluralistic-values note wrongly
+    lists the MixDPO claim, whose source names MixDPO's arXiv id."""
+    mixdpo = "inbox/archive/2026-01-00-mixdpo-preference-strength.md"
+    plural = "inbox/archive/2025-11-00-pluralistic-values.md"
+    claim_text = claim().replace(
+        'source: "Someone, some paper"', 'source: "Theseus via arXiv 2601.06180 (MixDPO)"'
+    )
+    return {
+        mixdpo: source("unprocessed", "url: https://arxiv.org/abs/2601.06180\n"),
+        plural: source(
+            "processed",
+            "url: https://arxiv.org/abs/2511.14476\n" + DONE + "claims_extracted:\n  - c\n",
+        ),
+        C: claim_text,
+    }
+
+
+@pytest.mark.parametrize("checked", [None, [C], ["inbox/archive/2025-11-00-pluralistic-values.md"]])
+def test_bl003_reports_a_listing_the_claims_arxiv_id_contradicts(tmp_path, checked) -> None:
+    root = write_kb(tmp_path, _mixdpo_kb())
+    found = [f for f in check_kb(root, checked) if f[3] == "BL003"]
+    assert len(found) == 1, found
+    assert "cites arXiv 2601.06180" in found[0][5]
+    assert "not linked automatically" in found[0][5]
+    before = snapshot(root)
+    result = load_kb_fix(root, checked)
+    assert "domains/ai-alignment/c.md" not in result.changed_paths
+    assert snapshot(root)[C] == before[C]
+
+
+def test_bl003_still_fixes_when_the_listing_source_carries_the_cited_id(tmp_path) -> None:
+    files = _mixdpo_kb()
+    files["inbox/archive/2025-11-00-pluralistic-values.md"] = files[
+        "inbox/archive/2025-11-00-pluralistic-values.md"
+    ].replace("2511.14476", "2601.06180")
+    root = write_kb(tmp_path, files)
+    result = load_kb_fix(root, None)
+    assert C in result.changed_paths
+    assert "sourced_from: inbox/archive/2025-11-00-pluralistic-values.md\n" in read(root, C)
+
+
+def load_kb_fix(root, paths):
+    from kbutil import load_kb
+
+    return load_kb(root).fix(paths)

@@ -302,7 +302,9 @@ rule(
     "source's path to the claim, keeping any source it already names.",
     "# inbox/archive/s.md: claims_extracted: [c]\n# c.md lacks: sourced_from: inbox/archive/s.md",
     fix_safety="Safe: the path is added; existing entries are kept, so a claim listed by two "
-    "sources ends up naming both.",
+    "sources ends up naming both. When the claim's source text cites an arXiv id or DOI that "
+    "another source note records and the listing source does not, the listing is suspect "
+    "and only reported.",
     kinds=(CLAIM, SOURCE),
 )
 def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
@@ -315,6 +317,16 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
             claim = kb.notes[targets[0]]
             if claim.path in kb.checking or claim.kind != CLAIM or cites(kb, claim, info.path):
                 continue
+            wrong = contradicting_id(kb, claim, info.path)
+            if wrong is not None:
+                yield r.violation(
+                    info,
+                    f"claim '{claim.title}' does not name this source in {key}, and its "
+                    f"source cites {wrong}, which another source note records: check which "
+                    "paper it came from; not linked automatically",
+                    ce,
+                )
+                continue
             fix = Fix(claim.path, f"add {info.path} to {key}", add_sourced_from(key, info.path))
             yield r.violation(
                 info, f"claim '{claim.title}' does not name this source in {key}", ce, fix
@@ -323,10 +335,66 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
         for spath in extracted_by(kb).get(info.path, []):
             if cites(kb, info, spath):
                 continue
+            wrong = contradicting_id(kb, info, spath)
+            if wrong is not None:
+                yield r.violation(
+                    info,
+                    f"{spath} lists this claim in {ce}, but the claim's source cites {wrong}, "
+                    "which another source note records: check which paper it came from; not "
+                    "linked automatically",
+                    key,
+                )
+                continue
             fix = Fix(info.path, f"add {spath} to {key}", add_sourced_from(key, spath))
             yield r.violation(
                 info, f"{spath} lists this claim in {ce}, but {key} does not name it", key, fix
             )
+
+
+#: Frontmatter fields of a source note that name the work it records.
+_WORK_FIELDS = ("url", "source", "doi", "arxiv", "title")
+
+
+def _strong_ids(text: str) -> set[str]:
+    from ..infer.text import identifiers
+
+    return {i for i in identifiers(text, bare=False) if i.startswith(("arxiv:", "doi:"))}
+
+
+def _sources_by_id(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """arXiv id or DOI → the source notes whose own fields carry it."""
+    index = kb.memo.get("sources-by-id")
+    if index is None:
+        index = {}
+        for path, note in kb.notes.items():
+            if note.kind != SOURCE:
+                continue
+            text = " ".join(v for k in _WORK_FIELDS if isinstance(v := note.get(k), str))
+            for ident in _strong_ids(text):
+                index.setdefault(ident, set()).add(path)
+        kb.memo["sources-by-id"] = index
+    return index  # type: ignore[return-value]
+
+
+def contradicting_id(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> str | None:
+    """An arXiv id or DOI that the claim's ``source:`` cites and that another source note
+    carries while ``source_path`` does not: the listing then names the wrong paper (two
+    papers on one topic with similar titles). ``None`` when nothing contradicts it."""
+    cited = claim.get("source")
+    if not isinstance(cited, str) or not cited.strip():
+        return None
+    ids = _strong_ids(cited)
+    if not ids:
+        return None
+    index = _sources_by_id(kb)
+    if any(source_path in index.get(i, ()) for i in ids):
+        return None
+    for ident in sorted(ids):
+        if index.get(ident, set()) - {source_path}:
+            from ..infer.text import describe
+
+            return describe(ident)
+    return None
 
 
 def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str) -> bool:
