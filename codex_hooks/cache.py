@@ -176,6 +176,8 @@ def encode(info: NoteInfo) -> bytes:
         if name == "problem" and value is not None:
             value = tuple(getattr(value, f) for f in _PROBLEM_FIELDS)
         values.append(value)
+    # build_info interned the short strings: marshal writes them as interned, and loading
+    # shares one object between notes again.
     return marshal.dumps(tuple(values))
 
 
@@ -189,11 +191,15 @@ def _encode_link(link: object) -> tuple:
 
 
 def _decode_links(blob: bytes) -> list:
+    # Many notes link to the same note: one string for each target and raw text, not one
+    # per link (most of what a large knowledge base's links cost in memory).
+    intern = sys.intern
     links = []
     for link in marshal.loads(blob):
-        if _RAW >= 0 and link[_RAW] is None:
-            link = [*link]
-            link[_RAW] = f"[[{link[_TARGET]}]]"
+        link = [*link]
+        target = link[_TARGET] = intern(link[_TARGET])
+        if _RAW >= 0:
+            link[_RAW] = intern(f"[[{target}]]" if link[_RAW] is None else link[_RAW])
         links.append(_WikiLink(*link))
     return links
 

@@ -167,7 +167,13 @@ def _load(args: argparse.Namespace) -> KnowledgeBase:
             raise UsageError(f"--root {args.root}: no such folder")
     else:
         root = find_root(Path.cwd())
-    return KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
+    kb = KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
+    # The notes live until the command ends: keep the cyclic collector from rescanning
+    # them each time the rules allocate (a process-wide setting, so here, not in load).
+    import gc
+
+    gc.freeze()
+    return kb
 
 
 #: Characters that could fake or hide output lines on a terminal: C0/C1 controls (newline,

@@ -9,10 +9,12 @@ directory walk is used.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import re
 import stat
 import subprocess
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -112,18 +114,34 @@ def build_info(note: Note, config: Config) -> NoteInfo:
         info = NoteInfo(note.path, classify(note.path, None, config), problem=problem)
         info.has_frontmatter = note.has_frontmatter
         return info
-    data = fm.data if fm.present else None
+    data = _shared(fm.data) if fm.present else None
     info = NoteInfo(
         note.path,
         classify(note.path, data, config),
         data,
-        {k: line + 1 for k, line in fm.lines.items()},
+        {sys.intern(k): line + 1 for k, line in fm.lines.items()},
         has_frontmatter=fm.present,
     )
     body_lines = note.lines[note.body_start :]
     info.links = scan_links(body_lines, note.body_start + 1)
     info.evidence = _evidence_sources(body_lines)
     return info
+
+
+#: Strings up to this long are interned when a note is indexed: field names, types,
+#: statuses, domains, dates and tags then exist once for the whole knowledge base, not
+#: once per note (and the on-disk index keeps them shared, see cache.py).
+SHARED_CHARS = 40
+
+
+def _shared(value: Value) -> Value:
+    if isinstance(value, str):
+        return sys.intern(value) if len(value) <= SHARED_CHARS else value
+    if isinstance(value, dict):
+        return {sys.intern(k): _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    return value
 
 
 def _evidence_sources(lines: list[str]) -> list[str]:
@@ -196,17 +214,25 @@ class KnowledgeBase:
         base = Path(root).resolve()
         config = config or load_config(base)
         paths = list_markdown(base, config)
-        notes = None
-        if cache:
-            from .cache import load_cached
+        # Indexing builds millions of small containers and frees none (no cycles among
+        # them): the cyclic collector would only rescan them, a third of a large load.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            notes = None
+            if cache:
+                from .cache import load_cached
 
-            notes = load_cached(base, config, paths)
-        if notes is None:
-            notes = {}
-            for rel in paths:
-                info = read_info(base, rel, config)
-                if info is not None:
-                    notes[rel] = info
+                notes = load_cached(base, config, paths)
+            if notes is None:
+                notes = {}
+                for rel in paths:
+                    info = read_info(base, rel, config)
+                    if info is not None:
+                        notes[rel] = info
+        finally:
+            if collecting:
+                gc.enable()
         return cls(base, config, notes)
 
     # -- indexes ----------------------------------------------------------------------

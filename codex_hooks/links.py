@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
+from sys import intern
 
 _LINK = re.compile(r"\[\[([^\[\]\n]{1,1000})\]\]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -161,10 +162,10 @@ def scan_links(lines: list[str], first_line: int = 1) -> list[WikiLink]:
             target, heading, alias = parse_inner(m.group(1))
             links.append(
                 WikiLink(
-                    target,
+                    intern(target),
                     first_line + offset,
                     m.start() + 1,
-                    line[m.start() : m.end()],
+                    intern(line[m.start() : m.end()]),
                     heading,
                     alias,
                 )
@@ -185,7 +186,9 @@ def _scan_plain(text: str, first_line: int) -> list[WikiLink]:
             line_start = text.rfind("\n", last, start) + 1
         last = start
         target, heading, alias = parse_inner(m.group(1))
-        links.append(WikiLink(target, line, start - line_start + 1, m.group(0), heading, alias))
+        # Interned: many notes link to the same note (memory, on a large knowledge base).
+        raw = intern(m.group(0))
+        links.append(WikiLink(intern(target), line, start - line_start + 1, raw, heading, alias))
     return links
 
 
