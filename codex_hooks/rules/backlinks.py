@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..fuzzy import clear_match, suggest
 from ..kb import CLAIM, SOURCE, as_list
 from ..model import WARNING, Fix, Rule, Violation, rule
-from ..titles import clean_path, normalize_title
+from ..titles import clean_path, normalize_title, stem
 from .common import text
 
 if TYPE_CHECKING:
@@ -79,28 +79,38 @@ def extracted_by(kb: KnowledgeBase) -> ExtractedBy:
 
 
 class ExtractedBy:
-    """The mapping :func:`extracted_by` returns. Entries that name a claim exactly are
-    indexed at once; an entry that names nothing can only name a claim by a clear fuzzy
-    match, which is worked out when that claim is looked up (and only when the entry is
-    close enough to that claim's title at all), not for every such entry of the
-    knowledge base: checking one claim then costs one fuzzy search per entry that could
-    name it, rather than one per unresolved entry anywhere."""
+    """The mapping :func:`extracted_by` returns, worked out one claim at a time: checking
+    one staged claim in a large knowledge base must not resolve every entry of every
+    source. An entry can name a claim only (a) when its folded form is the claim's folded
+    title, (b) through a rename git recorded, or (c) by a clear fuzzy match when it names
+    nothing else; (a) is looked up by title, (b) is resolved up front for the few entries
+    that match no title, and (c) is tried only against the claim looked up and only when
+    the entry scores above the threshold against that claim's title (the same fuzz.ratio
+    that title_candidates uses). The answer is the one entry_targets gives."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.exact: dict[str, list[str]] = defaultdict(list)
-        #: ``(source, normalised entry, entry)`` for every entry that names no note.
+        #: Folded entry → ``(source, entry)`` for entries whose folded form is a title.
+        self.by_title: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        #: Claim → sources, for entries that name a claim through a recorded rename.
+        self.renamed: dict[str, list[str]] = defaultdict(list)
+        #: ``(source, folded entry, entry)`` for every entry that names no note.
         self.pending: list[tuple[str, str, str]] = []
         self.done: dict[str, list[str]] = {}
+        titles = kb.titles
         for path, info in kb.notes.items():
             if info.kind != SOURCE or not info.data:
                 continue
             for entry in _entries(kb, info, "claims_extracted"):
+                folded = normalize_title(entry)
+                if folded in titles:
+                    self.by_title[folded].append((path, entry))
+                    continue
                 targets = named_by(kb, entry)
                 if targets is None:
-                    self.pending.append((path, normalize_title(entry), entry))
-                elif len(targets) == 1 and path not in self.exact[targets[0]]:
-                    self.exact[targets[0]].append(path)
+                    self.pending.append((path, folded, entry))
+                elif len(targets) == 1:
+                    self.renamed[targets[0]].append(path)
 
     def get(self, claim: str, default: list[str] | None = None) -> list[str] | None:
         found = self.done.get(claim)
@@ -110,21 +120,23 @@ class ExtractedBy:
 
     def _lookup(self, claim: str) -> list[str]:
         kb = self.kb
-        sources = list(self.exact.get(claim, ()))
+        found = set(self.renamed.get(claim, ()))
+        title = normalize_title(stem(claim))
+        for path, entry in self.by_title.get(title, ()):
+            if path not in found and named_by(kb, entry) == [claim]:
+                found.add(path)
         info = kb.notes.get(claim)
         if self.pending and info is not None and info.kind == CLAIM:
             from rapidfuzz import fuzz
 
-            title = normalize_title(info.title)
             cutoff = kb.config.fuzzy_threshold
             for path, folded, entry in self.pending:
-                if path in sources or fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
+                if path in found or fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
                     continue  # too far from this claim to be its clear match
                 if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
-                    sources.append(path)
-            order = _note_order(kb)
-            sources.sort(key=order.__getitem__)
-        return sources
+                    found.add(path)
+        order = _note_order(kb)
+        return sorted(found, key=order.__getitem__)
 
     def __getitem__(self, claim: str) -> list[str]:
         found = self.get(claim)
