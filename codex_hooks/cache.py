@@ -136,22 +136,49 @@ def header(config: Config) -> tuple:
 
 # -- NoteInfo <-> plain tuples ---------------------------------------------------------------
 #
-# A note is the tuple of its NoteInfo fields in declaration order. Its links, the bulk of
-# it, are nested marshal bytes, decoded only when a rule first asks for them (most notes'
-# links are never looked at when only a few notes are checked). A link whose ``raw`` text
-# is just ``[[target]]`` is stored without it; trailing default fields are left off.
+# A note is the tuple of its NoteInfo fields in declaration order, its links as nested
+# marshal bytes. A note read from the index is decoded lazily: its path and kind (from the
+# table) at once, its other fields when a rule first reads one, its links when a rule
+# first reads them. Checking one note of a large knowledge base reads the frontmatter of
+# the notes its rules look at (every source's claims_extracted, say), not every field of
+# every note. A link whose ``raw`` text is just ``[[target]]`` is stored without it;
+# trailing default fields are left off.
 
 
-class _LazyLinks:
-    """``info.links`` of a note read from the index: decoded on first use, then an
-    ordinary attribute (a non-data descriptor, so the instance's own value wins)."""
+class _Deferred:
+    """A field of a note read from the index (a non-data descriptor: once decoded, the
+    instance's own value is found first and this is never called again)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __get__(self, info: object, owner: type | None = None) -> object:
         if info is None:
             return self
         state = info.__dict__
-        links = state["links"] = _decode_links(state.pop("_links"))
-        return links
+        if "_blob" in state:
+            _materialize(state)
+        if self.name == "links" and "links" not in state:
+            state["links"] = _decode_links(state.pop("_links"))
+        return state[self.name]
+
+
+def _materialize(state: dict) -> None:
+    blob = state.pop("_blob")
+    root, config = state.pop("_origin")
+    try:
+        values = marshal.loads(blob)
+        for name, value in zip(_FIELDS, values, strict=True):
+            state[name] = value
+        state["_links"] = state.pop("links")
+        if state["problem"] is not None:
+            state["problem"] = _Problem(*state["problem"])
+    except Exception:  # the checksum matched, yet the bytes do not decode: read the note
+        from .kb import read_info
+
+        fresh = read_info(root, state["path"], config)
+        state.pop("_links", None)
+        state.update(vars(fresh) if fresh is not None else vars(_NoteInfo(state["path"], "")))
 
 
 def _equal(self: object, other: object) -> bool:
@@ -162,10 +189,12 @@ def _equal(self: object, other: object) -> bool:
 
 def encode(info: NoteInfo) -> bytes:
     """One note's fields as marshal bytes."""
+    state = info.__dict__ if hasattr(info, "__dict__") else {}
+    if "_blob" in state:  # read from an index and never decoded
+        return bytes(state["_blob"])
     values = []
     for name in _FIELDS:
         if name == "links":
-            state = info.__dict__ if hasattr(info, "__dict__") else {}
             blob = state.get("_links")  # never decoded: re-use its bytes
             if blob is None or "links" in state:
                 links = info.links
@@ -204,23 +233,19 @@ def _decode_links(blob: bytes) -> list:
     return links
 
 
-def decode(blob: bytes | memoryview) -> NoteInfo:
-    """The inverse of :func:`encode` (links are decoded on first use when NoteInfo
-    allows it, else at once)."""
-    values = marshal.loads(blob)
-    problem = values[_PROBLEM]
-    if problem is not None:
-        values = list(values)
-        values[_PROBLEM] = _Problem(*problem)
-    if _Lazy is None:
-        values = list(values)
-        values[_LINKS] = _decode_links(values[_LINKS])
-        return _NoteInfo(*values)
-    info = object.__new__(_Lazy)
-    state = dict(zip(_FIELDS, values, strict=True))
-    state["_links"] = state.pop("links")
-    info.__dict__ = state
-    return info
+def decode(blob: bytes | memoryview, path: str, kind: str, origin: tuple[Path, Config]) -> NoteInfo:
+    """The inverse of :func:`encode`, deferred (see above) when NoteInfo allows it.
+    ``origin`` is the knowledge base's root and configuration: bytes that do not decode
+    (which the checksum makes all but impossible) mean the note is read from disk."""
+    if _Lazy is not None:
+        info = object.__new__(_Lazy)
+        info.__dict__ = {"path": path, "kind": kind, "_blob": bytes(blob), "_origin": origin}
+        return info
+    values = list(marshal.loads(blob))
+    values[_LINKS] = _decode_links(values[_LINKS])
+    if values[_PROBLEM] is not None:
+        values[_PROBLEM] = _Problem(*values[_PROBLEM])
+    return _NoteInfo(*values)
 
 
 def _setup() -> None:
@@ -242,13 +267,11 @@ def _setup() -> None:
     ok = {"raw", "target"} <= set(_LINK_FIELDS)
     _RAW = _LINK_FIELDS.index("raw") if ok else -1
     _TARGET = _LINK_FIELDS.index("target") if ok else -1
-    # Lazy links need instances with a __dict__ and no __init__ side effects to skip.
+    # Deferred fields need instances with a __dict__ and no __post_init__ to skip.
     plain = "__slots__" not in vars(NoteInfo) and not hasattr(NoteInfo, "__post_init__")
-    _Lazy = (
-        type("NoteInfo", (NoteInfo,), {"links": _LazyLinks(), "__eq__": _equal, "__slots__": ()})
-        if plain
-        else None
-    )
+    deferred = {f: _Deferred(f) for f in _FIELDS if f not in ("path", "kind")}
+    namespace = {**deferred, "__eq__": _equal, "__hash__": None, "__slots__": ()}
+    _Lazy = type("NoteInfo", (NoteInfo,), namespace) if plain else None
 
 
 _FIELDS: tuple[str, ...] = ()
@@ -268,8 +291,8 @@ _Lazy: type | None = None
 # MAGIC | u32 n | header (n bytes of marshal) | notes | table | trailer
 #
 # ``notes`` is every note's encode() bytes one after the other; ``table`` is the marshal of
-# {path: (size, mtime_ns, ctime_ns, inode, offset, length)} (length -1: not a note, such
-# as a symlink); the trailer holds the lengths of notes and table and their Adler-32.
+# {path: (size, mtime_ns, ctime_ns, inode, offset, length, kind)} (length -1: not a note,
+# such as a symlink); the trailer holds the lengths of notes and table and their Adler-32.
 #
 # Beside the index, a delta file in the same format holds the notes that changed since
 # the index was written (its header names the index it extends), so that a commit which
@@ -327,8 +350,8 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
     """Replace the index at ``file`` atomically and return what identifies it (``None``
     when it could not be written: the old one, or none, is left).
 
-    ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note)`` where ``note``
-    is a NoteInfo to encode, the bytes of an already encoded one, or ``None``.
+    ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note, kind)`` where
+    ``note`` is a NoteInfo to encode, the bytes of an already encoded one, or ``None``.
     """
     folder = file.parent
     tmp = None
@@ -342,14 +365,14 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
             fh.write(MAGIC + len(head_bytes).to_bytes(4, "little") + head_bytes)
             table: dict[str, tuple] = {}
             offset, checksum = 0, zlib.adler32(b"")
-            for path, (size, mtime, ctime, ino, note) in entries.items():
+            for path, (size, mtime, ctime, ino, note, kind) in entries.items():
                 if note is None:
-                    table[path] = (size, mtime, ctime, ino, 0, -1)
+                    table[path] = (size, mtime, ctime, ino, 0, -1, None)
                     continue
                 blob = note if isinstance(note, (bytes, memoryview)) else encode(note)
                 fh.write(blob)
                 checksum = zlib.adler32(blob, checksum)
-                table[path] = (size, mtime, ctime, ino, offset, len(blob))
+                table[path] = (size, mtime, ctime, ino, offset, len(blob), kind)
                 offset += len(blob)
             table_bytes = marshal.dumps(table)
             checksum = zlib.adler32(table_bytes, checksum)
@@ -406,6 +429,7 @@ def load_cached(root: Path, config: Config, paths: list[str]) -> dict[str, NoteI
     if not _FIELDS:
         _setup()
     started = time.time_ns()
+    origin = (root, config)
     head = header(config)
     main = read_index(file, head)
     delta_file = file.with_name(file.name + DELTA)
@@ -427,29 +451,29 @@ def load_cached(root: Path, config: Config, paths: list[str]) -> dict[str, NoteI
                 st = lstat(base + rel)
             except OSError:
                 continue
-            if (
-                entry[0] == st.st_size
-                and entry[1] == st.st_mtime_ns
-                and entry[2] == st.st_ctime_ns
-                and entry[3] == st.st_ino
-            ):
-                blob = None
-                if entry[5] >= 0:  # else: recorded as not a note (a symlink, a folder)
-                    blob = source.blob(entry)  # type: ignore[union-attr]
-                    try:
-                        notes[rel] = decode(blob)
-                    except Exception:  # a damaged entry: read the note instead
-                        blob = False
-                if blob is not False:
-                    entries[rel] = (*entry[:4], blob)
+            try:
+                if (
+                    entry[0] == st.st_size
+                    and entry[1] == st.st_mtime_ns
+                    and entry[2] == st.st_ctime_ns
+                    and entry[3] == st.st_ino
+                ):
+                    blob = None
+                    if entry[5] >= 0:  # else: recorded as not a note (a symlink, a folder)
+                        blob = source.blob(entry)  # type: ignore[union-attr]
+                        notes[rel] = decode(blob, rel, sys.intern(entry[6]), origin)
+                    entries[rel] = (*entry[:4], blob, entry[6])
                     if source is delta:
                         served.add(rel)
                     continue
+            except (IndexError, TypeError):  # an entry of another shape: read the note
+                notes.pop(rel, None)
         info, st = read_info_stat(root, rel, config)
         if info is not None:
             notes[rel] = info
         if st is not None and not _racy(st, started):
-            entries[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, info)
+            kind = info.kind if info is not None else None
+            entries[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, info, kind)
             fresh.add(rel)
     _save(file, delta_file, head, main, entries, fresh, served)
     return notes

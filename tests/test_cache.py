@@ -354,8 +354,19 @@ def test_a_symlinked_note_is_not_followed(kb_root: Path, reads: list[str]):
 
 def test_every_field_survives_the_round_trip(kb_root: Path):
     cache._setup()
-    for info in KnowledgeBase.load(kb_root, cache=False).notes.values():
-        again = cache.decode(cache.encode(info))
+    kb = KnowledgeBase.load(kb_root, cache=False)
+    origin = (kb.root, kb.config)
+    for info in kb.notes.values():
+        again = cache.decode(cache.encode(info), info.path, info.kind, origin)
         assert again == info and info == again
         assert again.links == info.links
-        assert cache.decode(cache.encode(again)) == info
+        assert cache.decode(cache.encode(again), info.path, info.kind, origin) == info
+
+
+def test_bytes_that_do_not_decode_mean_the_note_is_read(kb_root: Path):
+    cache._setup()
+    kb = KnowledgeBase.load(kb_root, cache=False)
+    path = "inbox/archive/2026-01-20-conditional-tokens-explainer.md"
+    broken = cache.decode(b"\x00garbage", path, kb.notes[path].kind, (kb.root, kb.config))
+    assert broken.data == kb.notes[path].data
+    assert broken == kb.notes[path]
