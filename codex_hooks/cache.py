@@ -164,7 +164,7 @@ class _Deferred:
 
 
 def _materialize(state: dict) -> None:
-    blob = state.pop("_blob")
+    blob = state.pop("_blob")  # a view into the index file's bytes, released here
     root, config = state.pop("_origin")
     try:
         values = marshal.loads(blob)
@@ -222,14 +222,18 @@ def _encode_link(link: object) -> tuple:
 def _decode_links(blob: bytes) -> list:
     # Many notes link to the same note: one string for each target and raw text, not one
     # per link (most of what a large knowledge base's links cost in memory).
-    intern = sys.intern
+    intern, make = sys.intern, _WikiLink
     links = []
     for link in marshal.loads(blob):
+        if _PLAIN_LINKS and len(link) == 4 and link[3] is None:  # [[target]], the usual
+            target = intern(link[0])
+            links.append(make(target, link[1], link[2], intern(f"[[{target}]]")))
+            continue
         link = [*link]
         target = link[_TARGET] = intern(link[_TARGET])
         if _RAW >= 0:
             link[_RAW] = intern(f"[[{target}]]" if link[_RAW] is None else link[_RAW])
-        links.append(_WikiLink(*link))
+        links.append(make(*link))
     return links
 
 
@@ -239,7 +243,7 @@ def decode(blob: bytes | memoryview, path: str, kind: str, origin: tuple[Path, C
     (which the checksum makes all but impossible) mean the note is read from disk."""
     if _Lazy is not None:
         info = object.__new__(_Lazy)
-        info.__dict__ = {"path": path, "kind": kind, "_blob": bytes(blob), "_origin": origin}
+        info.__dict__ = {"path": path, "kind": kind, "_blob": blob, "_origin": origin}
         return info
     values = list(marshal.loads(blob))
     values[_LINKS] = _decode_links(values[_LINKS])
@@ -253,6 +257,7 @@ def _setup() -> None:
     index written by code with other fields is never decoded)."""
     global _FIELDS, _LINK_FIELDS, _LINK_DEFAULTS, _LINK_REQUIRED, _PROBLEM_FIELDS
     global _LINKS, _PROBLEM, _RAW, _TARGET, _NoteInfo, _Problem, _WikiLink, _Lazy
+    global _PLAIN_LINKS
     from .kb import NoteInfo, Problem
     from .links import WikiLink
 
@@ -267,6 +272,7 @@ def _setup() -> None:
     ok = {"raw", "target"} <= set(_LINK_FIELDS)
     _RAW = _LINK_FIELDS.index("raw") if ok else -1
     _TARGET = _LINK_FIELDS.index("target") if ok else -1
+    _PLAIN_LINKS = _LINK_FIELDS[:4] == ("target", "line", "column", "raw")
     # Deferred fields need instances with a __dict__ and no __post_init__ to skip.
     plain = "__slots__" not in vars(NoteInfo) and not hasattr(NoteInfo, "__post_init__")
     deferred = {f: _Deferred(f) for f in _FIELDS if f not in ("path", "kind")}
@@ -280,6 +286,7 @@ _LINK_DEFAULTS: tuple = ()
 _LINK_REQUIRED = 0
 _PROBLEM_FIELDS: tuple[str, ...] = ()
 _LINKS = _PROBLEM = _RAW = _TARGET = -1
+_PLAIN_LINKS = False
 _NoteInfo: type = object
 _Problem: type = object
 _WikiLink: type = object

@@ -97,6 +97,8 @@ class ExtractedBy:
         #: ``(source, folded entry, entry)`` for every entry that names no note.
         self.pending: list[tuple[str, str, str]] = []
         self.done: dict[str, list[str]] = {}
+        #: Claim → sources by fuzzy match, once worked out for every pending entry.
+        self.matched: dict[str, set[str]] | None = None
         titles = kb.titles
         for path, info in kb.notes.items():
             if info.kind != SOURCE or not info.data:
@@ -127,16 +129,34 @@ class ExtractedBy:
                 found.add(path)
         info = kb.notes.get(claim)
         if self.pending and info is not None and info.kind == CLAIM:
-            from rapidfuzz import fuzz
-
-            cutoff = kb.config.fuzzy_threshold
-            for path, folded, entry in self.pending:
-                if path in found or fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
-                    continue  # too far from this claim to be its clear match
-                if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
-                    found.add(path)
+            found |= self._fuzzy(claim, title)
         order = _note_order(kb)
         return sorted(found, key=order.__getitem__)
+
+    def _fuzzy(self, claim: str, title: str) -> set[str]:
+        """Sources whose unresolved entry names ``claim`` by a clear fuzzy match. For a few
+        claims, each pending entry is first scored against this one title; when most
+        claims are looked up (a check of every note), each entry's one fuzzy search is
+        cheaper, and is done once for all of them."""
+        kb = self.kb
+        if self.matched is None and len(self.done) + len(kb.checking) > EAGER_LOOKUPS:
+            self.matched = defaultdict(set)
+            for path, _, entry in self.pending:
+                best = clear_match(title_candidates(kb, entry, CLAIM))
+                if best is not None:
+                    self.matched[best].add(path)
+        if self.matched is not None:
+            return self.matched.get(claim, set())
+        from rapidfuzz import fuzz
+
+        found = set()
+        cutoff = kb.config.fuzzy_threshold
+        for path, folded, entry in self.pending:
+            if fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
+                continue  # too far from this claim to be its clear match
+            if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
+                found.add(path)
+        return found
 
     def __getitem__(self, claim: str) -> list[str]:
         found = self.get(claim)
@@ -146,6 +166,11 @@ class ExtractedBy:
 
     def __contains__(self, claim: object) -> bool:
         return isinstance(claim, str) and bool(self.get(claim))
+
+
+#: Claims looked up (or being checked) beyond which the fuzzy matches of all unresolved
+#: entries are worked out at once rather than claim by claim.
+EAGER_LOOKUPS = 256
 
 
 def _note_order(kb: KnowledgeBase) -> dict[str, int]:
