@@ -424,23 +424,46 @@ def _racy(st: os.stat_result, started: int) -> bool:
     return max(st.st_mtime_ns, st.st_ctime_ns) >= started - margin
 
 
-def load_cached(root: Path, config: Config, paths: list[str]) -> dict[str, NoteInfo] | None:
-    """Every note at ``paths`` (repo-relative, under ``root``), from the index when its file
-    is unchanged and read otherwise; the index is then brought up to date. ``None`` when
-    there can be no index (outside git): the caller reads every note itself."""
-    from .kb import read_info_stat
+class Opened:
+    """An index as found on disk before the notes are listed (see :func:`open_index`)."""
 
+    def __init__(self, file: Path, head: tuple, main: Index | None, delta: Index | None):
+        self.file, self.head, self.main, self.delta = file, head, main, delta
+
+
+def open_index(root: Path, config: Config) -> Opened | None:
+    """Read the index of the knowledge base at ``root`` (``None`` outside git, where there
+    is none). Its stat information is only compared with the notes' afterwards, so this
+    can run while git lists the notes."""
     file = index_file(root)
     if file is None:
         return None
     if not _FIELDS:
         _setup()
-    started = time.time_ns()
-    origin = (root, config)
     head = header(config)
     main = read_index(file, head)
     delta_file = file.with_name(file.name + DELTA)
     delta = read_index(delta_file, (head, main.ident)) if main is not None else None
+    return Opened(file, head, main, delta)
+
+
+def load_cached(
+    root: Path, config: Config, paths: list[str], opened: Opened | None = None
+) -> dict[str, NoteInfo] | None:
+    """Every note at ``paths`` (repo-relative, under ``root``), from the index when its file
+    is unchanged and read otherwise; the index is then brought up to date. ``None`` when
+    there can be no index (outside git): the caller reads every note itself. ``opened``
+    is the index as :func:`open_index` read it (else it is read here)."""
+    from .kb import read_info_stat
+
+    if opened is None:
+        opened = open_index(root, config)
+        if opened is None:
+            return None
+    started = time.time_ns()
+    origin = (root, config)
+    file, head, main, delta = opened.file, opened.head, opened.main, opened.delta
+    delta_file = file.with_name(file.name + DELTA)
     main_table = main.table if main is not None else {}
     delta_table = delta.table if delta is not None else {}
     entries: dict[str, tuple] = {}  # what the index will hold: path -> (key..., note)
@@ -448,11 +471,17 @@ def load_cached(root: Path, config: Config, paths: list[str]) -> dict[str, NoteI
     fresh: set[str] = set()  # paths read now and recorded
     served: set[str] = set()  # paths served from the delta
     base = os.path.join(root, "")
-    lstat = os.lstat
+    lstat, lazy, new_object = os.lstat, _Lazy, object.__new__
+    main_view = main.notes if main is not None else None
+    delta_view = delta.notes if delta is not None else None
+    main_get, delta_get = main_table.get, delta_table.get
+    # The loop below runs once per note on every commit: kept lean on purpose.
     for rel in paths:
-        source, entry = delta, delta_table.get(rel)
+        entry = delta_get(rel) if delta_table else None
+        from_delta = entry is not None
+        view = delta_view if from_delta else main_view
         if entry is None:
-            source, entry = main, main_table.get(rel)
+            entry = main_get(rel)
         if entry is not None:
             try:
                 st = lstat(base + rel)
@@ -465,12 +494,24 @@ def load_cached(root: Path, config: Config, paths: list[str]) -> dict[str, NoteI
                     and entry[2] == st.st_ctime_ns
                     and entry[3] == st.st_ino
                 ):
+                    kind = entry[6]
                     blob = None
                     if entry[5] >= 0:  # else: recorded as not a note (a symlink, a folder)
-                        blob = source.blob(entry)  # type: ignore[union-attr]
-                        notes[rel] = decode(blob, rel, sys.intern(entry[6]), origin)
-                    entries[rel] = (*entry[:4], blob, entry[6])
-                    if source is delta:
+                        offset = entry[4]
+                        blob = view[offset : offset + entry[5]]  # type: ignore[index]
+                        if lazy is not None:  # decode(), inlined
+                            info = new_object(lazy)
+                            info.__dict__ = {
+                                "path": rel,
+                                "kind": kind,
+                                "_blob": blob,
+                                "_origin": origin,
+                            }
+                            notes[rel] = info
+                        else:
+                            notes[rel] = decode(blob, rel, kind, origin)
+                    entries[rel] = (entry[0], entry[1], entry[2], entry[3], blob, kind)
+                    if from_delta:
                         served.add(rel)
                     continue
             except (IndexError, TypeError):  # an entry of another shape: read the note

@@ -158,20 +158,43 @@ def _evidence_sources(lines: list[str]) -> list[str]:
     return out
 
 
-def list_markdown(root: Path, config: Config) -> list[str]:
-    """Repo-relative POSIX paths of every markdown note under ``root``."""
+def start_listing(root: Path) -> tuple[subprocess.Popen, object] | None:
+    """Start ``git ls-files`` for :func:`list_markdown` (``None`` outside git), so that the
+    caller can do other work while git walks the tree. Its output goes to a temporary
+    file: a pipe that nobody reads would stop git after 64 KiB."""
+    if not (root / ".git").exists():
+        return None
+    import tempfile
+
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by list_markdown)
+    try:
+        proc = subprocess.Popen(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        out.close()
+        return None
+    return proc, out
+
+
+def list_markdown(
+    root: Path, config: Config, listing: tuple[subprocess.Popen, object] | None = None
+) -> list[str]:
+    """Repo-relative POSIX paths of every markdown note under ``root`` (``listing``: what
+    :func:`start_listing` started, else it is started here)."""
     paths: list[str] | None = None
-    if (root / ".git").exists():
-        try:
-            out = subprocess.run(
-                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                cwd=root,
-                capture_output=True,
-                check=True,
-            ).stdout
-            paths = sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
-        except (OSError, subprocess.CalledProcessError):
-            paths = None
+    if listing is None:
+        listing = start_listing(root)
+    if listing is not None:
+        proc, out = listing
+        with out:  # type: ignore[attr-defined]
+            if proc.wait() == 0:
+                out.seek(0)  # type: ignore[attr-defined]
+                raw = out.read()  # type: ignore[attr-defined]
+                paths = sorted({p for p in raw.decode("utf-8", "surrogateescape").split("\0") if p})
     if paths is None:
         paths = []
         for dirpath, dirnames, filenames in os.walk(root):
@@ -213,17 +236,21 @@ class KnowledgeBase:
         knowledge base's own configuration). ``cache`` allows the on-disk index."""
         base = Path(root).resolve()
         config = config or load_config(base)
-        paths = list_markdown(base, config)
+        listing = start_listing(base)
+        opened = None
+        if cache:  # read the index while git lists the notes
+            from .cache import load_cached, open_index
+
+            opened = open_index(base, config)
+        paths = list_markdown(base, config, listing)
         # Indexing builds millions of small containers and frees none (no cycles among
         # them): the cyclic collector would only rescan them, a third of a large load.
         collecting = gc.isenabled()
         gc.disable()
         try:
             notes = None
-            if cache:
-                from .cache import load_cached
-
-                notes = load_cached(base, config, paths)
+            if opened is not None:
+                notes = load_cached(base, config, paths, opened)
             if notes is None:
                 notes = {}
                 for rel in paths:
