@@ -12,8 +12,8 @@ ten minutes on two cores:
 
 * floor: ``benchmarks/floor.py`` (list, read and libyaml-parse every note);
 * cold: ``codex-hooks check --all-files`` with no index (removed before each run);
-* no cache: the same with ``--no-cache`` (nothing read or written; one run suffices when
-  a run is slow);
+* no cache: the same with ``--no-cache`` (nothing read or written; one run when a run
+  takes more than half the budget);
 * warm: ``check --all-files`` again with the index in place, nothing changed;
 * hook: one claim's body changed, then ``check PATH`` on it, index otherwise warm;
 * hook, staged: the same through ``check --hook PATH``, as the pre-commit hook runs it
@@ -67,6 +67,7 @@ class Row:
     notes: int
     scenario: str
     runs: list[Run] = field(default_factory=list)
+    command: str = ""
     ratio: float = 0.0
     of_cold: float = 0.0
 
@@ -204,11 +205,13 @@ def bench_size(size: str, kb: Path, runs: int, budget: float, log) -> tuple[list
     problems: list[str] = []
     rows: dict[str, Row] = {}
 
-    def scenario(name: str, cmd: list[str], before=None, least: int = 2) -> Row:
-        """``runs`` runs, or fewer (but ``least``) once they took ``budget`` seconds."""
-        row = rows[name] = Row(size, notes, name)
+    def scenario(
+        name: str, cmd: list[str], before=None, least: int = 2, limit: float = budget
+    ) -> Row:
+        """``runs`` runs, or fewer (but ``least``) once they took ``limit`` seconds."""
+        row = rows[name] = Row(size, notes, name, command=" ".join(cmd))
         for i in range(runs):
-            if i >= least and sum(r.seconds for r in row.runs) > budget:
+            if i >= least and sum(r.seconds for r in row.runs) > limit:
                 break
             if before is not None:
                 before(i)
@@ -223,7 +226,7 @@ def bench_size(size: str, kb: Path, runs: int, budget: float, log) -> tuple[list
         [*ch, "check", "--all-files"],
         before=lambda i: shutil.rmtree(index_dir(kb), ignore_errors=True),
     )
-    scenario("no cache", [*ch, "check", "--all-files", "--no-cache"], least=1)
+    scenario("no cache", [*ch, "check", "--all-files", "--no-cache"], least=1, limit=budget / 2)
     # The last cold run left an index; the notes were written long enough ago to be in it.
     warm = scenario("warm", [*ch, "check", "--all-files"])
     for run in [*warm.runs, *rows["no cache"].runs]:
@@ -291,6 +294,13 @@ def machine() -> str:
     )
 
 
+def _targeted(r: Row) -> bool:
+    """Where the issue sets a target: cold on the corpus and at 100,000 notes, warm at
+    every size, the hook at 100,000 notes."""
+    large = r.notes >= 100_000
+    return {"cold": r.size == "corpus" or large, "warm": True, "hook": large}[r.scenario]
+
+
 def table(rows: list[Row], imports_ms: float) -> str:
     lines = [
         "| size | notes | scenario | median s | runs | ratio | target | met | peak RSS MiB |",
@@ -301,16 +311,19 @@ def table(rows: list[Row], imports_ms: float) -> str:
         target, met = "", ""
         if r.scenario.startswith("hook"):
             ratio = f"{r.of_cold:.1%} of cold"
-        if r.scenario in TARGETS and (r.scenario != "hook" or r.notes >= 100_000):
+        if r.scenario in TARGETS and _targeted(r):
             target, ok = TARGETS[r.scenario][0], TARGETS[r.scenario][1](r)
             met = "yes" if ok else "**no**"
-        if r.scenario == "cold" and r.notes >= 100_000:
-            mem_ok = r.rss <= 1024
-            target += ", ≤ 1024 MiB"
-            met = "yes" if met == "yes" and mem_ok else "**no**"
         lines.append(
             f"| {r.size} | {r.notes} | {r.scenario} | {r.median:.3f} | {len(r.runs)} | "
             f"{ratio} | {target} | {met} | {r.rss:.0f} |"
+        )
+    for size in dict.fromkeys(r.size for r in rows if r.notes >= 100_000):
+        peak = max(r.rss for r in rows if r.size == size and "--all-files" in r.command)
+        met = "yes" if peak <= 1024 else "**no**"
+        lines.append(
+            f"| {size} | | peak memory of check --all-files (cold, no cache, warm) | | | | "
+            f"≤ 1024 MiB | {met} | {peak:.0f} |"
         )
     met = "yes" if imports_ms <= 150 else "**no**"
     lines.append(

@@ -17,13 +17,14 @@ clock tick could leave every field equal (git's "racy clean" problem).
 The file: :data:`MAGIC`, a header (format, package version, a hash of the code that
 builds a ``NoteInfo``, the Python and PyYAML versions, the configuration's fingerprint,
 the ``NoteInfo`` field names), every note's fields as :mod:`marshal` bytes one after
-another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length)}``, and a
-trailer with their lengths and Adler-32 checksum. marshal is the fastest serialiser of
-plain data in the standard library, and unlike pickle it cannot run code when loaded.
-Notes are decoded one by one straight from the file's bytes (their links only when a
-rule asks for them) and written one by one, so neither direction holds a second copy of
-the whole index in memory. A delta file beside the index holds the notes read since it
-was written, so that a commit that changed one note writes one note.
+another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length, kind)}``,
+and a trailer with their lengths and Adler-32 checksum. marshal is the fastest
+serialiser of plain data in the standard library, and unlike pickle it cannot run code
+when loaded. A note read from the index is decoded when a rule first reads one of its
+fields (its links when a rule first reads them), straight from the file's bytes; notes
+are written one by one, so neither direction holds a second copy of the whole index in
+memory. A delta file beside the index holds the notes read since it was written, so
+that a commit that changed one note writes one note.
 
 A missing, truncated, garbled or mismatched file is not an error: it is ignored (a cold
 start) and rewritten. Writes go to a temporary file in the same folder, moved into place
@@ -63,8 +64,6 @@ STALE_TMP_SECONDS = 3600
 #: recorded note stale (the package version alone does not change in a development tree).
 CODE = ("cache", "config", "errors", "frontmatter", "kb", "links", "note", "titles")
 
-Key = tuple[int, int, int, int]
-
 
 def git_dir(root: Path) -> tuple[Path, str] | None:
     """The git directory of the repository holding ``root`` and ``root``'s path in its
@@ -98,13 +97,14 @@ def index_file(root: Path) -> Path | None:
 
 
 def _code_hash() -> str:
+    import importlib
+
     digest = hashlib.sha1()
     for name in CODE:
-        module = sys.modules.get(f"{__package__}.{name}")
-        file = getattr(module, "__file__", None)
+        file = getattr(importlib.import_module(f"{__package__}.{name}"), "__file__", None)
         try:
             digest.update(Path(file).read_bytes() if file else name.encode())
-        except OSError:
+        except OSError:  # no source to read (a frozen build): the version has to do
             digest.update(name.encode())
     return digest.hexdigest()
 
@@ -185,6 +185,12 @@ def _equal(self: object, other: object) -> bool:
     if not isinstance(other, _NoteInfo):
         return NotImplemented
     return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
+
+
+def _reduce(self: object) -> tuple:
+    """Copies and pickles of a note read from the index are plain, fully decoded
+    NoteInfo objects (the lazy one holds a view into the index file's bytes)."""
+    return (_NoteInfo, tuple(getattr(self, f) for f in _FIELDS))
 
 
 def encode(info: NoteInfo) -> bytes:
@@ -276,7 +282,13 @@ def _setup() -> None:
     # Deferred fields need instances with a __dict__ and no __post_init__ to skip.
     plain = "__slots__" not in vars(NoteInfo) and not hasattr(NoteInfo, "__post_init__")
     deferred = {f: _Deferred(f) for f in _FIELDS if f not in ("path", "kind")}
-    namespace = {**deferred, "__eq__": _equal, "__hash__": None, "__slots__": ()}
+    namespace = {
+        **deferred,
+        "__eq__": _equal,
+        "__hash__": None,
+        "__reduce__": _reduce,
+        "__slots__": (),
+    }
     _Lazy = type("NoteInfo", (NoteInfo,), namespace) if plain else None
 
 

@@ -370,3 +370,15 @@ def test_bytes_that_do_not_decode_mean_the_note_is_read(kb_root: Path):
     broken = cache.decode(b"\x00garbage", path, kb.notes[path].kind, (kb.root, kb.config))
     assert broken.data == kb.notes[path].data
     assert broken == kb.notes[path]
+
+
+def test_notes_from_the_index_copy_and_pickle_as_plain_notes(kb_root: Path):
+    import copy
+    import pickle
+
+    results(kb_root)
+    cold = KnowledgeBase.load(kb_root, cache=False).notes
+    for path, info in KnowledgeBase.load(kb_root).notes.items():
+        for again in (copy.copy(info), copy.deepcopy(info), pickle.loads(pickle.dumps(info))):
+            assert type(again) is type(cold[path])
+            assert again == cold[path]
