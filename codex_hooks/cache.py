@@ -36,12 +36,9 @@ when the note's stat still matches, whichever process wrote it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import hashlib
 import marshal
 import os
 import struct
-import subprocess
 import sys
 import time
 import zlib
@@ -71,6 +68,8 @@ def git_dir(root: Path) -> tuple[Path, str] | None:
     dot = root / ".git"
     if "GIT_DIR" not in os.environ and dot.is_dir():
         return dot, ""
+    import subprocess
+
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--absolute-git-dir", "--show-prefix"],
@@ -92,24 +91,29 @@ def index_file(root: Path) -> Path | None:
     if found is None:
         return None
     folder, prefix = found
+    import hashlib
+
     name = hashlib.sha1(prefix.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     return folder / "codex-hooks" / f"index-v{FORMAT}.{name}"
 
 
 def _code_hash() -> str:
-    import importlib
+    # The files are read, not imported: a run served from the index never parses.
+    import hashlib
 
     digest = hashlib.sha1()
+    folder = Path(__file__).parent
     for name in CODE:
-        file = getattr(importlib.import_module(f"{__package__}.{name}"), "__file__", None)
         try:
-            digest.update(Path(file).read_bytes() if file else name.encode())
+            digest.update((folder / f"{name}.py").read_bytes())
         except OSError:  # no source to read (a frozen build): the version has to do
             digest.update(name.encode())
     return digest.hexdigest()
 
 
 def _fields() -> tuple[str, ...]:
+    import dataclasses
+
     from .kb import NoteInfo
 
     return tuple(f.name for f in dataclasses.fields(NoteInfo))
@@ -117,8 +121,6 @@ def _fields() -> tuple[str, ...]:
 
 def header(config: Config) -> tuple:
     """What an index must have been built under to be used now."""
-    import yaml
-
     from . import __version__
 
     return (
@@ -127,11 +129,34 @@ def header(config: Config) -> tuple:
         _code_hash(),
         sys.version_info[:2],
         marshal.version,
-        getattr(yaml, "__version__", ""),
-        bool(getattr(yaml, "__with_libyaml__", False)),
+        _yaml_stamp(),
         config.fingerprint(),
         _fields(),
     )
+
+
+def _yaml_stamp() -> tuple:
+    """Which PyYAML parses the notes: the size and mtime of the files of its package (its
+    libyaml binding among them), found without importing it: a run served from the
+    index never parses, and importing PyYAML would cost more than the rest of its
+    start-up."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("yaml")
+    except (ImportError, ValueError):
+        spec = None
+    stamp = []
+    for folder in getattr(spec, "submodule_search_locations", None) or ():
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith((".py", ".so", ".pyd")):
+                        st = entry.stat()
+                        stamp.append((entry.name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(sorted(stamp))
 
 
 # -- NoteInfo <-> plain tuples ---------------------------------------------------------------
@@ -264,6 +289,8 @@ def _setup() -> None:
     global _FIELDS, _LINK_FIELDS, _LINK_DEFAULTS, _LINK_REQUIRED, _PROBLEM_FIELDS
     global _LINKS, _PROBLEM, _RAW, _TARGET, _NoteInfo, _Problem, _WikiLink, _Lazy
     global _PLAIN_LINKS
+    import dataclasses
+
     from .kb import NoteInfo, Problem
     from .links import WikiLink
 

@@ -89,13 +89,16 @@ def _extensions() -> dict[str, object]:
     return found
 
 
+#: ``config.CONFIG_FILE``, named here because a check served from stored results never
+#: needs the configuration module.
+ROOT_MARKER = ".codex-hooks.yaml"
+
+
 def find_root(start: Path) -> Path:
     """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml`` or a
     ``.git``, searching upwards from ``start``; ``start`` itself when there is neither."""
-    from .config import CONFIG_FILE
-
     for candidate in (start, *start.parents):
-        if (candidate / CONFIG_FILE).is_file() or (candidate / ".git").exists():
+        if (candidate / ROOT_MARKER).is_file() or (candidate / ".git").exists():
             return candidate
     return start
 
@@ -158,16 +161,19 @@ def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
     return staged_targets(kb, index=args.command == "check")
 
 
-def _load(args: argparse.Namespace) -> KnowledgeBase:
-    from .kb import KnowledgeBase
-
+def _root(args: argparse.Namespace) -> Path:
     if args.root:
         root = Path(args.root).resolve()
         if not root.is_dir():
             raise UsageError(f"--root {args.root}: no such folder")
-    else:
-        root = find_root(Path.cwd())
-    kb = KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
+        return root
+    return find_root(Path.cwd())
+
+
+def _load(args: argparse.Namespace, root: Path | None = None) -> KnowledgeBase:
+    from .kb import KnowledgeBase
+
+    kb = KnowledgeBase.load(root or _root(args), cache=not getattr(args, "no_cache", False))
     # The notes live until the command ends: keep the cyclic collector from rescanning
     # them each time the rules allocate (a process-wide setting, so here, not in load).
     import gc
@@ -193,11 +199,8 @@ def shown(text: str) -> str:
     return "".join(c.encode("unicode_escape").decode("ascii") if c in _UNSAFE else c for c in text)
 
 
-def _summary(violations: Sequence[Violation]) -> str:
-    errors = sum(v.severity == "error" for v in violations)
-    warnings = len(violations) - errors
-    fixable = sum(v.fixable for v in violations)
-    if not violations:
+def _summary(errors: int, warnings: int, fixable: int) -> str:
+    if not errors + warnings:
         return "All checked notes are consistent."
     text = f"Found {errors} error(s) and {warnings} warning(s)"
     if fixable:
@@ -224,8 +227,8 @@ def print_violations(
         )
         out.write("\n")
         return
-    for v in violations:
-        if fmt == "github":
+    if fmt == "github":
+        for v in violations:
             level = "error" if v.severity == "error" else "warning"
             message = shown(v.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             # A property value escapes '%' first, or a name holding '%2C' would be decoded.
@@ -233,17 +236,43 @@ def print_violations(
             out.write(
                 f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
             )
-        else:
-            out.write(f"{shown(v.path)}:{v.line}:{v.column}: {v.code} {shown(v.message)}\n")
-    if fmt == "text":
-        sys.stderr.write(_summary(violations) + "\n")
+    else:
+        rows = [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in violations]
+        fixable = sum(v.fixable for v in violations)
+        print_rows(rows, fixable, out)
+
+
+def print_rows(rows: Sequence[Sequence], fixable: int, out: TextIO | None = None) -> None:
+    """Write ``(path, line, column, code, severity, message, ...)`` rows as text to
+    ``out`` (default stdout), and the summary to stderr."""
+    out = out or sys.stdout
+    out.write("".join(f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} {shown(r[5])}\n" for r in rows))
+    errors = sum(r[4] == "error" for r in rows)
+    sys.stderr.write(_summary(errors, len(rows) - errors, fixable) + "\n")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    kb = _load(args)
+    root = _root(args)
+    store = None
+    if args.all_files and not args.no_cache:
+        # Nothing changed since the last whole check: print what it found.
+        from .results import as_violations, stored
+
+        store = stored(root)
+        found = store.read() if store is not None else None
+        if found is not None:
+            rows, checked = found
+            if args.format == "text":
+                print_rows(rows, sum(r[6] is not None for r in rows))
+            else:
+                print_violations(as_violations(rows), args.format, checked)
+            return EXIT_FAIL if any(r[4] == "error" for r in rows) else EXIT_OK
+    kb = _load(args, root)
     targets = _targets(kb, args)
     violations = kb.check(targets)
     checked = len(kb.notes) if targets is None else len(targets)
+    if store is not None:
+        store.write(violations, checked)
     print_violations(violations, args.format, checked)
     return EXIT_FAIL if any(v.severity == "error" for v in violations) else EXIT_OK
 
@@ -313,8 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from .config import ConfigError
-    from .errors import CodexError
+    from .errors import CodexError, ConfigError
 
     handlers = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules}
     handler = handlers.get(args.command) or getattr(args, "handler", None)

@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CodexError
+from .errors import ConfigError
 
 CONFIG_FILE = ".codex-hooks.yaml"
-
-
-class ConfigError(CodexError):
-    """A configuration that cannot be used; the message names the file and the key."""
 
 
 def _list(*items: str) -> list[str]:

@@ -12,6 +12,10 @@ class CodexError(Exception):
     """Base class of every error codex_hooks raises on purpose."""
 
 
+class ConfigError(CodexError):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
 class NoteError(CodexError):
     """A note that cannot be parsed (or edited) safely; it is reported and never written.
 

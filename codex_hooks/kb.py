@@ -19,13 +19,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .config import Config, load_config
-from .errors import NoteError
-from .frontmatter import Value, parse_frontmatter
-from .links import WikiLink, scan_links
-from .note import Note
 from .titles import clean_path, normalize_title, stem
+
+if TYPE_CHECKING:
+    from .frontmatter import Value
+    from .links import WikiLink
+    from .note import Note
+
+# The parser, the link scanner and the note reader are imported by the functions that
+# index notes: a run served wholly from the on-disk index never needs them.
 
 SOURCE, CLAIM, ENTITY, MAP, AGENT, OTHER = "source", "claim", "entity", "map", "agent", "other"
 _EVIDENCE = re.compile(r"^#{2,4}\s*Additional Evidence\b", re.IGNORECASE)
@@ -107,6 +112,10 @@ def classify(path: str, data: dict[str, Value] | None, config: Config) -> str:
 
 def build_info(note: Note, config: Config) -> NoteInfo:
     """Index one note: parse its frontmatter, classify it, scan its body."""
+    from .errors import NoteError
+    from .frontmatter import parse_frontmatter
+    from .links import scan_links
+
     try:
         fm = parse_frontmatter(note, spans=False)
     except NoteError as exc:
@@ -147,6 +156,8 @@ def _shared(value: Value) -> Value:
 def _evidence_sources(lines: list[str]) -> list[str]:
     """Titles cited as ``*Source: [[x]]`` within ``### Additional Evidence`` sections."""
     out: list[str] = []
+    from .links import scan_links
+
     inside = False
     for line in lines:
         if line.startswith("#"):
@@ -355,6 +366,7 @@ class KnowledgeBase:
         """The current text of a note: the in-memory edit when there is one, else disk."""
         if path in self.pending:
             return self.pending[path]
+        from .note import Note
         from .write import resolve_inside
 
         return Note.read(resolve_inside(self.root, path), path)
@@ -424,6 +436,9 @@ def read_info_stat(
         return None, None
     finally:
         os.close(fd)
+    from .errors import NoteError
+    from .note import Note
+
     try:
         note = Note.from_bytes(data, rel)
     except NoteError as exc:

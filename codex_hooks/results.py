@@ -1,0 +1,239 @@
+"""The violations of the last whole check, reused while nothing they depend on changed.
+
+``check --all-files`` on an unchanged knowledge base gives what it gave last time. The
+on-disk index (:mod:`codex_hooks.cache`) spares reading and parsing the notes; this
+spares the rest, running the rules, which costs more than reading. A whole check
+depends on, and its stored result is keyed by:
+
+* every markdown file git lists (tracked, or untracked and not ignored): its path and
+  ``lstat`` (size, modification and change times, inode), as the index compares them.
+  A file whose change time is too recent to prove a later change gives no key, and then
+  nothing is stored or reused (see :data:`codex_hooks.cache.RACY_NS`);
+* the configuration files' bytes, the package's version and the bytes of every one of its
+  modules (a rule edited in a development tree changes its results), the Python version
+  and the PyYAML installed;
+* git: ``HEAD``, the ref it names, ``packed-refs`` and the index, by the ``stat`` of the
+  files that hold them (a reference to a note renamed since ``HEAD`` resolves through
+  git), so that a commit, a checkout or ``git add`` makes the result stale;
+* the folders under the agents folder (legal ``processed_by`` values).
+
+The key is computed from stats taken *before* the notes are read, so a note that changes
+while the rules run is seen as changed by the next run. The result lives beside the
+index, ``<git dir>/codex-hooks/results-v1.<id>``, as :mod:`marshal` data written
+atomically; a missing, damaged or stale file is ignored and replaced. Only the command
+line's ``check --all-files`` uses it (``--no-cache`` turns it off): it imports nothing
+it does not need, so that a reused result costs little more than starting Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Violation
+
+FORMAT = 1
+#: A stored violation: path, line, column, code, severity, message, and the path and
+#: title of its fix (``None`` when it has none).
+Row = tuple[str, int, int, str, str, str, "str | None", "str | None"]
+#: The configuration files a knowledge base may have (see :mod:`codex_hooks.config`).
+CONFIG_FILES = (".codex-hooks.yaml", "pyproject.toml")
+#: ``Config().agents_dir``, named here so that an unconfigured run need not import it.
+DEFAULT_AGENTS_DIR = "agents"
+
+
+class Stored:
+    """Where the result of a whole check lives and the key it must be stored under."""
+
+    def __init__(self, file: Path, key: bytes) -> None:
+        self.file = file
+        self.key = key
+
+    def read(self) -> tuple[list[Row], int] | None:
+        """The stored rows and the number of notes they cover, or ``None`` when there are
+        none for this key (missing, damaged, or stored under another key)."""
+        try:
+            stored = marshal.loads(self.file.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key):
+            return None
+        _, rows, checked = stored
+        if not isinstance(rows, list) or not isinstance(checked, int):
+            return None
+        if not all(_valid(row) for row in rows):
+            return None
+        return rows, checked
+
+    def write(self, violations: list[Violation], checked: int) -> None:
+        """Store ``violations`` of ``checked`` notes under the key, atomically; a failure
+        leaves nothing behind."""
+        rows = [
+            (
+                v.path,
+                v.line,
+                v.column,
+                v.code,
+                v.severity,
+                v.message,
+                None if v.fix is None else v.fix.path,
+                None if v.fix is None else v.fix.title,
+            )
+            for v in violations
+        ]
+        file = self.file
+        tmp = file.with_name(f"{file.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            with os.fdopen(os.open(tmp, flags, 0o666), "wb") as fh:
+                fh.write(marshal.dumps((self.key, rows, checked)))
+            os.replace(tmp, file)
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _valid(row: object) -> bool:
+    return (
+        isinstance(row, tuple)
+        and len(row) == 8
+        and all(isinstance(x, str) for x in (row[0], row[3], row[4], row[5]))
+        and isinstance(row[1], int)
+        and isinstance(row[2], int)
+    )
+
+
+def as_violations(rows: list[Row]) -> list[Violation]:
+    """Stored rows as :class:`~codex_hooks.model.Violation` objects. Their fixes keep
+    their path and title but cannot be applied (``fix`` always checks afresh)."""
+    from .model import Fix, Violation
+
+    return [
+        Violation(p, line, col, code, sev, msg, None if fp is None else Fix(fp, ft, _stale))
+        for p, line, col, code, sev, msg, fp, ft in rows
+    ]
+
+
+def _stale(editor: object) -> object:
+    raise RuntimeError("a reused check result cannot apply fixes: run fix() to check afresh")
+
+
+def stored(root: Path) -> Stored | None:
+    """The stored result of a whole check of the knowledge base at ``root`` and the key
+    it must have now; ``None`` outside git, or when a note changed too recently to tell.
+    Call it before the notes are loaded."""
+    from . import cache
+
+    found = cache.git_dir(root)
+    if found is None:
+        return None
+    folder, prefix = found
+    started = time.time_ns()
+    listing = _git_lines(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listing is None:
+        return None
+    keys = []
+    lstat, racy = os.lstat, cache._racy
+    base = os.path.join(root, "")
+    for rel in sorted({p for p in listing if p.lower().endswith(".md")}):
+        try:
+            st = lstat(base + rel)
+        except OSError:
+            continue
+        if racy(st, started):
+            return None
+        keys.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    from _blake2 import blake2b
+
+    from . import __version__
+
+    digest = blake2b(digest_size=20)
+    for part in (
+        (FORMAT, __version__, _package_hash(), sys.version_info[:2], cache._yaml_stamp()),
+        [_read(root / name) for name in CONFIG_FILES],
+        _folders(root / _agents_dir(root)),
+        _git_state(folder),
+        keys,
+    ):
+        digest.update(marshal.dumps(part))
+    name = blake2b(prefix.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+    return Stored(folder / "codex-hooks" / f"results-v{FORMAT}.{name}", digest.digest())
+
+
+def _agents_dir(root: Path) -> str:
+    if not any((root / name).is_file() for name in CONFIG_FILES):
+        return DEFAULT_AGENTS_DIR
+    from .config import load_config
+
+    return load_config(root).agents_dir
+
+
+def _git_lines(root: Path, *args: str) -> list[str] | None:
+    """The NUL-separated output of a git command, ``None`` when it fails."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.decode("utf-8", "surrogateescape").split("\0")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+_PACKAGE_HASH: list[bytes] = []
+
+
+def _package_hash() -> bytes:
+    """A hash of every module of the package (rules included), once per process."""
+    if not _PACKAGE_HASH:
+        from _blake2 import blake2b
+
+        digest = blake2b(digest_size=20)
+        package = Path(__file__).parent
+        for file in sorted(package.rglob("*.py")):
+            digest.update(file.relative_to(package).as_posix().encode())
+            digest.update(_read(file) or b"")
+        _PACKAGE_HASH.append(digest.digest())
+    return _PACKAGE_HASH[0]
+
+
+def _stat(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _git_state(git_dir: Path) -> tuple:
+    """The stat of the files holding ``HEAD``, the ref it names, the packed refs and
+    git's index, in the git directory and, for a linked worktree, the common one."""
+    common = git_dir
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        common = git_dir / (git_dir / "commondir").read_text().strip()
+    head = _read(git_dir / "HEAD") or b""
+    files = [git_dir / "HEAD", git_dir / "index", common / "packed-refs"]
+    if head.startswith(b"ref:"):
+        ref = head[4:].strip().decode("utf-8", "surrogateescape")
+        files += [git_dir / ref, common / ref]
+    return (head, [(str(f), _stat(f)) for f in files])
+
+
+def _folders(path: Path) -> list[str]:
+    try:
+        return sorted(e.name for e in os.scandir(path) if e.is_dir())
+    except OSError:
+        return []

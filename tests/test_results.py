@@ -1,0 +1,186 @@
+"""``check --all-files`` reuses the last whole check only while nothing it depends on
+changed: every note, the configuration, the code, git's HEAD and index, the agents."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from test_cache import MESSY, SAMPLE, git
+
+from codex_hooks import cache, cli, results
+from codex_hooks.kb import KnowledgeBase
+
+
+@pytest.fixture
+def kb_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample knowledge base plus messy notes, committed; notes just written count as
+    settled (see ``test_a_note_written_just_now_is_never_reused``)."""
+    root = tmp_path / "kb"
+    shutil.copytree(SAMPLE, root)
+    for rel, data in MESSY.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "kb")
+    monkeypatch.setattr(cache, "_racy", lambda st, started: False)
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], *args: str, expect_reuse: bool | None = None
+) -> tuple[int, str, str]:
+    """The real command line in this process: exit code, stdout, stderr. With
+    ``expect_reuse``, assert whether the notes were loaded (a reused result loads none)."""
+    loads = []
+    original = KnowledgeBase.load.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type, *a: object, **k: object) -> KnowledgeBase:
+        loads.append(1)
+        return original(cls, *a, **k)
+
+    KnowledgeBase.load = classmethod(spy)  # type: ignore[method-assign]
+    try:
+        code = cli.main(list(args))
+    finally:
+        KnowledgeBase.load = classmethod(original)  # type: ignore[method-assign]
+    out, err = capsys.readouterr()
+    if expect_reuse is not None:
+        assert (not loads) == expect_reuse, "reused" if not loads else "loaded the notes"
+    return code, out, err
+
+
+def fresh(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    return run(capsys, "check", "--all-files", "--no-cache", *args)
+
+
+def test_an_unchanged_knowledge_base_reuses_the_last_check(
+    kb_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = run(capsys, "check", "--all-files", expect_reuse=False)
+    assert first[0] == 1 and "FM" in first[1]  # the sample has errors: a real result
+    second = run(capsys, "check", "--all-files", expect_reuse=True)
+    assert second == first == fresh(capsys)
+    stored = list((kb_root / ".git" / "codex-hooks").glob("results-v*"))
+    assert len(stored) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "github"])
+def test_every_format_of_a_reused_result_matches_a_fresh_one(
+    kb_root: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    run(capsys, "check", "--all-files", expect_reuse=False)
+    reused = run(capsys, "check", "--all-files", "--format", fmt, expect_reuse=True)
+    assert reused == fresh(capsys, "--format", fmt)
+    if fmt == "json":
+        data = json.loads(reused[1])
+        assert data["summary"]["fixable"] > 0
+        assert data["summary"]["notes_checked"] == len(KnowledgeBase.load(kb_root).notes)
+
+
+def edit_keeping_size_and_mtime(path: Path) -> None:
+    st = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"processed", b"PROCESSED", 1))
+    assert path.stat().st_size == st.st_size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+CHANGES = {
+    "a note edited (same size, mtime put back)": lambda root: edit_keeping_size_and_mtime(
+        next(p for p in (root / "inbox").rglob("*.md") if b"processed" in p.read_bytes())
+    ),
+    "a note added": lambda root: (root / "domains" / "health" / "new.md").write_text(
+        "---\ntype: claim\n---\n[[nowhere at all]]\n"
+    ),
+    "a note deleted": lambda root: (root / "domains" / "health" / "duplicate.md").unlink(),
+    "the configuration changed": lambda root: (root / ".codex-hooks.yaml").write_text(
+        (root / ".codex-hooks.yaml").read_text() + "\nignore: [WL]\n"
+    ),
+    "an agent's folder added": lambda root: (root / "agents" / "nobody").mkdir(),
+    "a change staged": lambda root: (
+        (root / "notes.txt").write_text("x"),
+        git(root, "add", "notes.txt"),
+    ),
+    "a commit": lambda root: git(root, "commit", "-q", "--allow-empty", "-m", "empty"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_any_change_it_depends_on_makes_the_stored_result_stale(
+    kb_root: Path, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    run(capsys, "check", "--all-files", expect_reuse=False)
+    CHANGES[change](kb_root)
+    after = run(capsys, "check", "--all-files", expect_reuse=False)
+    assert after == fresh(capsys)
+    assert run(capsys, "check", "--all-files", expect_reuse=True) == after
+
+
+def test_changed_code_makes_the_stored_result_stale(
+    kb_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "check", "--all-files", expect_reuse=False)
+    monkeypatch.setattr(results, "_PACKAGE_HASH", [b"another version of the rules"])
+    run(capsys, "check", "--all-files", expect_reuse=False)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"garbage", b"\xe9\x00\x01", "truncate"],
+    ids=["empty", "garbage", "bytes", "truncated"],
+)
+def test_a_damaged_result_is_recomputed(
+    kb_root: Path, capsys: pytest.CaptureFixture[str], damage: bytes | str
+) -> None:
+    first = run(capsys, "check", "--all-files")
+    [file] = (kb_root / ".git" / "codex-hooks").glob("results-v*")
+    data = file.read_bytes()
+    file.write_bytes(data[: len(data) // 2] if damage == "truncate" else damage)
+    assert run(capsys, "check", "--all-files", expect_reuse=False) == first
+    assert run(capsys, "check", "--all-files", expect_reuse=True) == first
+
+
+def test_a_note_written_just_now_is_never_reused(
+    kb_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_racy", lambda st, started: True)
+    run(capsys, "check", "--all-files", expect_reuse=False)
+    run(capsys, "check", "--all-files", expect_reuse=False)
+    assert not list((kb_root / ".git" / "codex-hooks").glob("results-v*"))
+
+
+def test_no_cache_and_other_targets_never_store_or_reuse(
+    kb_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh(capsys)
+    run(capsys, "check", "domains", expect_reuse=False)
+    assert not list((kb_root / ".git" / "codex-hooks").glob("results-v*"))
+
+
+def test_a_reused_fix_cannot_be_applied(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "check", "--all-files")
+    stored = results.stored(kb_root)
+    assert stored is not None
+    rows, _ = stored.read()  # type: ignore[misc]
+    fixable = [v for v in results.as_violations(rows) if v.fix is not None]
+    assert fixable
+    with pytest.raises(RuntimeError, match="cannot apply fixes"):
+        fixable[0].fix.apply(None)  # type: ignore[union-attr]
+
+
+def test_the_constants_named_to_keep_start_up_light_match_their_sources() -> None:
+    from codex_hooks.config import CONFIG_FILE, Config
+
+    assert cli.ROOT_MARKER == CONFIG_FILE == results.CONFIG_FILES[0]
+    assert Config().agents_dir == results.DEFAULT_AGENTS_DIR
+
+
+def test_outside_git_nothing_is_stored(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "kb")
+    assert results.stored(tmp_path / "kb") is None
