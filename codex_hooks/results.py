@@ -12,9 +12,10 @@ depends on, and its stored result is keyed by:
 * the configuration files' bytes, the package's version and the bytes of every one of its
   modules (a rule edited in a development tree changes its results), the Python version
   and the PyYAML installed;
-* git: ``HEAD``, the ref it names, ``packed-refs`` and the index, by the ``stat`` of the
-  files that hold them (a reference to a note renamed since ``HEAD`` resolves through
-  git), so that a commit, a checkout or ``git add`` makes the result stale;
+* git: the commit ``HEAD`` names and what is staged (the mode and blob id of every
+  file in git's index), since a reference to a note renamed since ``HEAD`` resolves
+  through git: a commit, a checkout or ``git add`` makes the result stale, while git
+  refreshing its own stat cache does not;
 * the folders under the agents folder (legal ``processed_by`` values).
 
 The key is computed from stats taken *before* the notes are read, so a note that changes
@@ -136,13 +137,21 @@ def stored(root: Path) -> Stored | None:
         return None
     folder, prefix = found
     started = time.time_ns()
-    listing = _git_lines(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    # With -s, staged files come with their mode and blob id: the key then covers what is
+    # staged (a rename resolves through it) without the index file's own stat, which git
+    # changes whenever it refreshes its stat cache.
+    listing = _git(root, "ls-files", "-z", "-s", "--cached", "--others", "--exclude-standard")
     if listing is None:
         return None
+    paths = set()
+    for entry in listing.split(b"\0"):
+        path = entry.partition(b"\t")[2] or entry
+        if path[-3:].lower() == b".md":
+            paths.add(path.decode("utf-8", "surrogateescape"))
     keys = []
     lstat, racy = os.lstat, cache._racy
     base = os.path.join(root, "")
-    for rel in sorted({p for p in listing if p.lower().endswith(".md")}):
+    for rel in sorted(paths):
         try:
             st = lstat(base + rel)
         except OSError:
@@ -159,7 +168,8 @@ def stored(root: Path) -> Stored | None:
         (FORMAT, __version__, _package_hash(), sys.version_info[:2], cache._yaml_stamp()),
         [_read(root / name) for name in CONFIG_FILES],
         _folders(root / _agents_dir(root)),
-        _git_state(folder),
+        _head(folder),
+        listing,
         keys,
     ):
         digest.update(marshal.dumps(part))
@@ -175,15 +185,14 @@ def _agents_dir(root: Path) -> str:
     return load_config(root).agents_dir
 
 
-def _git_lines(root: Path, *args: str) -> list[str] | None:
-    """The NUL-separated output of a git command, ``None`` when it fails."""
+def _git(root: Path, *args: str) -> bytes | None:
+    """The output of a git command, ``None`` when it fails."""
     import subprocess
 
     try:
-        out = subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    return out.decode("utf-8", "surrogateescape").split("\0")
 
 
 def _read(path: Path) -> bytes | None:
@@ -210,26 +219,18 @@ def _package_hash() -> bytes:
     return _PACKAGE_HASH[0]
 
 
-def _stat(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _git_state(git_dir: Path) -> tuple:
-    """The stat of the files holding ``HEAD``, the ref it names, the packed refs and
-    git's index, in the git directory and, for a linked worktree, the common one."""
+def _head(git_dir: Path) -> tuple[bytes | None, ...]:
+    """What ``HEAD`` is: its file and the ref it names (loose, else the packed refs), in
+    the git directory and, for a linked worktree, the common one."""
     common = git_dir
     with contextlib.suppress(OSError, UnicodeDecodeError):
         common = git_dir / (git_dir / "commondir").read_text().strip()
     head = _read(git_dir / "HEAD") or b""
-    files = [git_dir / "HEAD", git_dir / "index", common / "packed-refs"]
-    if head.startswith(b"ref:"):
-        ref = head[4:].strip().decode("utf-8", "surrogateescape")
-        files += [git_dir / ref, common / ref]
-    return (head, [(str(f), _stat(f)) for f in files])
+    if not head.startswith(b"ref:"):
+        return (head,)
+    ref = head[4:].strip().decode("utf-8", "surrogateescape")
+    loose = _read(git_dir / ref) or _read(common / ref)
+    return (head, loose if loose is not None else _read(common / "packed-refs"))
 
 
 def _folders(path: Path) -> list[str]:

@@ -184,3 +184,17 @@ def test_the_constants_named_to_keep_start_up_light_match_their_sources() -> Non
 def test_outside_git_nothing_is_stored(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE, tmp_path / "kb")
     assert results.stored(tmp_path / "kb") is None
+
+
+def test_git_refreshing_its_own_index_does_not_make_the_result_stale(
+    kb_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (kb_root / "notes.txt").write_text("x")
+    git(kb_root, "add", "notes.txt")
+    first = run(capsys, "check", "--all-files", expect_reuse=False)
+    index = kb_root / ".git" / "index"
+    before = index.stat().st_mtime_ns
+    os.utime(kb_root / "notes.txt", ns=(1_000_000_000, 1_000_000_000))
+    git(kb_root, "update-index", "--refresh")
+    assert index.stat().st_mtime_ns != before  # git rewrote its index
+    assert run(capsys, "check", "--all-files", expect_reuse=True) == first
