@@ -17,8 +17,10 @@ clock tick could leave every field equal (git's "racy clean" problem).
 The file: :data:`MAGIC`, a header (format, package version, a hash of the code that
 builds a ``NoteInfo``, the Python and PyYAML versions, the configuration's fingerprint,
 the ``NoteInfo`` field names), every note's fields as :mod:`marshal` bytes one after
-another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length, kind)}``,
-and a trailer with their lengths and Adler-32 checksum. marshal is the fastest
+another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length, kind, facts...)}``
+(the facts: see :func:`~codex_hooks.kb.folded_title`; the last is the Adler-32 checksum
+of the note's bytes, checked when they are decoded), and a trailer with their lengths and
+the table's Adler-32 checksum. The file is mapped into memory, not read. marshal is the fastest
 serialiser of plain data in the standard library, and unlike pickle it cannot run code
 when loaded. A note read from the index is decoded when a rule first reads one of its
 fields (its links when a rule first reads them), straight from the file's bytes; notes
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .kb import NoteInfo
 
-FORMAT = 1
+FORMAT = 3
 MAGIC = b"codex-hooks index\n"
 #: How recent a change time must be for a note not to be recorded (see the module doc).
 RACY_NS = 100_000_000
@@ -190,17 +192,21 @@ class _Deferred:
 
 def _materialize(state: dict) -> None:
     blob = state.pop("_blob")  # a view into the index file's bytes, released here
-    root, config = state.pop("_origin")
+    root, config, where = state.pop("_origin")
+    check = state.pop("_check", None)
     try:
+        if check is not None and zlib.adler32(blob) != check:
+            raise ValueError("damaged")
         values = marshal.loads(blob)
         for name, value in zip(_FIELDS, values, strict=True):
             state[name] = value
         state["_links"] = state.pop("links")
         if state["problem"] is not None:
             state["problem"] = _Problem(*state["problem"])
-    except Exception:  # the checksum matched, yet the bytes do not decode: read the note
+    except Exception:  # damaged bytes, or bytes that do not decode: read the note
         from .kb import read_info
 
+        _discard(where)
         fresh = read_info(root, state["path"], config)
         state.pop("_links", None)
         state.update(vars(fresh) if fresh is not None else vars(_NoteInfo(state["path"], "")))
@@ -222,7 +228,9 @@ def encode(info: NoteInfo) -> bytes:
     """One note's fields as marshal bytes."""
     state = info.__dict__ if hasattr(info, "__dict__") else {}
     if "_blob" in state:  # read from an index and never decoded
-        return bytes(state["_blob"])
+        if zlib.adler32(state["_blob"]) == state.get("_check"):
+            return bytes(state["_blob"])
+        _materialize(state)
     values = []
     for name in _FIELDS:
         if name == "links":
@@ -268,14 +276,33 @@ def _decode_links(blob: bytes) -> list:
     return links
 
 
-def decode(blob: bytes | memoryview, path: str, kind: str, origin: tuple[Path, Config]) -> NoteInfo:
+def decode(
+    blob: bytes | memoryview,
+    path: str,
+    kind: str,
+    origin: tuple[Path, Config, tuple | None],
+    check: int | None = None,
+) -> NoteInfo:
     """The inverse of :func:`encode`, deferred (see above) when NoteInfo allows it.
-    ``origin`` is the knowledge base's root and configuration: bytes that do not decode
-    (which the checksum makes all but impossible) mean the note is read from disk."""
+    ``origin`` is the knowledge base's root and configuration and the index file's
+    :attr:`Index.where`: bytes that do not match their checksum ``check`` (when given) or
+    do not decode mean the note is read from disk, and the index file is removed."""
     if _Lazy is not None:
         info = object.__new__(_Lazy)
-        info.__dict__ = {"path": path, "kind": kind, "_blob": blob, "_origin": origin}
+        info.__dict__ = {
+            "path": path,
+            "kind": kind,
+            "_blob": blob,
+            "_origin": origin,
+            "_check": check,
+        }
         return info
+    if check is not None and zlib.adler32(blob) != check:
+        from .kb import read_info
+
+        root, config, where = origin
+        _discard(where)
+        return read_info(root, path, config) or _NoteInfo(path, "")
     values = list(marshal.loads(blob))
     values[_LINKS] = _decode_links(values[_LINKS])
     if values[_PROBLEM] is not None:
@@ -337,8 +364,10 @@ _Lazy: type | None = None
 # MAGIC | u32 n | header (n bytes of marshal) | notes | table | trailer
 #
 # ``notes`` is every note's encode() bytes one after the other; ``table`` is the marshal of
-# {path: (size, mtime_ns, ctime_ns, inode, offset, length, kind)} (length -1: not a note,
-# such as a symlink); the trailer holds the lengths of notes and table and their Adler-32.
+# {path: (size, mtime_ns, ctime_ns, inode, offset, length, kind, folded title, folded
+# claims)} (the facts of kb.folded_title and kb.folded_claims; length -1: not a note,
+# such as a symlink; last, the note's Adler-32); the trailer holds the lengths of notes
+# and table and the table's Adler-32.
 #
 # Beside the index, a delta file in the same format holds the notes that changed since
 # the index was written (its header names the index it extends), so that a commit which
@@ -352,10 +381,14 @@ DELTA = ".delta"
 class Index:
     """An index file as read: its table, its notes' bytes and what identifies it."""
 
-    def __init__(self, table: dict[str, tuple], notes: memoryview, ident: bytes) -> None:
+    def __init__(
+        self, table: dict[str, tuple], notes: memoryview, ident: bytes, where: tuple
+    ) -> None:
         self.table = table
         self.notes = notes
         self.ident = ident
+        #: The file and its inode: a note found damaged when decoded removes it.
+        self.where = where
 
     def blob(self, entry: tuple) -> memoryview:
         return self.notes[entry[4] : entry[4] + entry[5]]
@@ -363,16 +396,19 @@ class Index:
 
 def read_index(file: Path, expected: object) -> Index | None:
     """The index at ``file``, or ``None`` when it is missing, unreadable, damaged or was
-    built under another header than ``expected``."""
-    try:
-        with open(file, "rb") as fh:
-            raw = fh.read()
-    except OSError:
+    built under another header than ``expected``.
+
+    The file is mapped, not read: a run that checks one note touches the table and the
+    few notes its rules decode, not the whole file. Each note's bytes are checked against
+    their checksum when they are decoded (or copied into a new index); the table is
+    checked here."""
+    mapped = _map(file)
+    if mapped is None:
         return None
-    if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 4 + _TRAILER.size:
+    view, inode = mapped
+    if view[: len(MAGIC)] != MAGIC or len(view) < len(MAGIC) + 4 + _TRAILER.size:
         return None
     try:
-        view = memoryview(raw)
         start = len(MAGIC) + 4
         head_len = int.from_bytes(view[len(MAGIC) : start], "little")
         if marshal.loads(view[start : start + head_len]) != expected:
@@ -382,22 +418,52 @@ def read_index(file: Path, expected: object) -> Index | None:
         notes_len, table_len, checksum = _TRAILER.unpack(trailer)
         if body + notes_len + table_len + _TRAILER.size != len(view):
             return None
-        if zlib.adler32(view[body : len(view) - _TRAILER.size]) != checksum:
+        table_view = view[body + notes_len : body + notes_len + table_len]
+        if zlib.adler32(table_view) != checksum:
             return None
-        table = marshal.loads(view[body + notes_len : body + notes_len + table_len])
+        table = marshal.loads(table_view)
     except Exception:  # any damage: truncated, garbage, wrong types
         return None
     if not isinstance(table, dict):
         return None
-    return Index(table, view[body : body + notes_len], bytes(trailer))
+    return Index(table, view[body : body + notes_len], bytes(trailer), (file, inode))
+
+
+def _map(file: Path) -> tuple[memoryview, int] | None:
+    """The bytes of ``file`` and its inode, mapped into memory where that is safe (on
+    Windows a mapped file could not be replaced by another process: it is read)."""
+    try:
+        with open(file, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if os.name == "nt" or st.st_size == 0:
+                return memoryview(fh.read()), st.st_ino
+            import mmap
+
+            return memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)), st.st_ino
+    except (OSError, ValueError):
+        return None
+
+
+def _discard(where: tuple | None) -> None:
+    """Remove an index file found damaged (unless another process replaced it since), so
+    that the next run rebuilds it; this run reads the damaged note from disk."""
+    if where is None:
+        return
+    file, inode = where
+    with contextlib.suppress(OSError):
+        if os.stat(file).st_ino == inode:
+            os.unlink(file)
 
 
 def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | None:
     """Replace the index at ``file`` atomically and return what identifies it (``None``
     when it could not be written: the old one, or none, is left).
 
-    ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note, kind)`` where
-    ``note`` is a NoteInfo to encode, the bytes of an already encoded one, or ``None``.
+    ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note, kind, facts,
+    check)`` where ``note`` is a NoteInfo to encode, the bytes of an already encoded one
+    (``check``: their recorded checksum; bytes that no longer match it are left out), or
+    ``None``, and ``facts`` what :func:`~codex_hooks.kb.folded_title` and
+    :func:`~codex_hooks.kb.folded_claims` give for it.
     """
     folder = file.parent
     tmp = None
@@ -410,18 +476,20 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
             head_bytes = marshal.dumps(head)
             fh.write(MAGIC + len(head_bytes).to_bytes(4, "little") + head_bytes)
             table: dict[str, tuple] = {}
-            offset, checksum = 0, zlib.adler32(b"")
-            for path, (size, mtime, ctime, ino, note, kind) in entries.items():
+            offset = 0
+            for path, (size, mtime, ctime, ino, note, kind, facts, check) in entries.items():
                 if note is None:
-                    table[path] = (size, mtime, ctime, ino, 0, -1, None)
+                    table[path] = (size, mtime, ctime, ino, 0, -1, None, None, None, 0)
                     continue
                 blob = note if isinstance(note, (bytes, memoryview)) else encode(note)
+                actual = zlib.adler32(blob)
+                if check is not None and actual != check:
+                    continue  # damaged bytes of an earlier index: the note is read next time
                 fh.write(blob)
-                checksum = zlib.adler32(blob, checksum)
-                table[path] = (size, mtime, ctime, ino, offset, len(blob), kind)
+                table[path] = (size, mtime, ctime, ino, offset, len(blob), kind, *facts, actual)
                 offset += len(blob)
             table_bytes = marshal.dumps(table)
-            checksum = zlib.adler32(table_bytes, checksum)
+            checksum = zlib.adler32(table_bytes)
             fh.write(table_bytes)
             trailer = _TRAILER.pack(offset, len(table_bytes), checksum)
             fh.write(trailer)
@@ -493,14 +561,13 @@ def load_cached(
     is unchanged and read otherwise; the index is then brought up to date. ``None`` when
     there can be no index (outside git): the caller reads every note itself. ``opened``
     is the index as :func:`open_index` read it (else it is read here)."""
-    from .kb import read_info_stat
+    from .kb import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
 
     if opened is None:
         opened = open_index(root, config)
         if opened is None:
             return None
     started = time.time_ns()
-    origin = (root, config)
     file, head, main, delta = opened.file, opened.head, opened.main, opened.delta
     delta_file = file.with_name(file.name + DELTA)
     main_table = main.table if main is not None else {}
@@ -513,12 +580,14 @@ def load_cached(
     lstat, lazy, new_object = os.lstat, _Lazy, object.__new__
     main_view = main.notes if main is not None else None
     delta_view = delta.notes if delta is not None else None
+    main_origin = (root, config, main.where if main is not None else None)
+    delta_origin = (root, config, delta.where if delta is not None else None)
     main_get, delta_get = main_table.get, delta_table.get
     # The loop below runs once per note on every commit: kept lean on purpose.
     for rel in paths:
         entry = delta_get(rel) if delta_table else None
         from_delta = entry is not None
-        view = delta_view if from_delta else main_view
+        view, origin = (delta_view, delta_origin) if from_delta else (main_view, main_origin)
         if entry is None:
             entry = main_get(rel)
         if entry is not None:
@@ -545,11 +614,18 @@ def load_cached(
                                 "kind": kind,
                                 "_blob": blob,
                                 "_origin": origin,
+                                "_check": entry[9],
+                                FOLDED_TITLE: entry[7],
+                                FOLDED_CLAIMS: entry[8],
                             }
-                            notes[rel] = info
                         else:
-                            notes[rel] = decode(blob, rel, kind, origin)
-                    entries[rel] = (entry[0], entry[1], entry[2], entry[3], blob, kind)
+                            info = decode(blob, rel, kind, origin, entry[9])
+                            info.__dict__[FOLDED_TITLE] = entry[7]
+                            info.__dict__[FOLDED_CLAIMS] = entry[8]
+                        notes[rel] = info
+                    facts = (entry[7], entry[8])
+                    key = (entry[0], entry[1], entry[2], entry[3])
+                    entries[rel] = (*key, blob, kind, facts, entry[9])
                     if from_delta:
                         served.add(rel)
                     continue
@@ -559,8 +635,11 @@ def load_cached(
         if info is not None:
             notes[rel] = info
         if st is not None and not _racy(st, started):
-            kind = info.kind if info is not None else None
-            entries[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, info, kind)
+            kind = facts = None
+            if info is not None:
+                kind, facts = info.kind, (folded_title(info), folded_claims(info, config))
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            entries[rel] = (*key, info, kind, facts, None)
             fresh.add(rel)
     _save(file, delta_file, head, main, entries, fresh, served)
     return notes

@@ -86,6 +86,39 @@ def as_list(value: Value) -> list[str]:
     return []
 
 
+# -- facts derived from one note --------------------------------------------------------
+#
+# Lookups over the whole knowledge base (notes by title, sources by the claims they list)
+# need a fact or two from every note. Each is worked out once per note and kept on it; the
+# on-disk index stores them beside the note, so that checking one note of a large
+# knowledge base neither decodes every source's frontmatter nor folds every title.
+
+
+def folded_title(info: NoteInfo) -> str:
+    """The note's title as list entries name it (see :func:`normalize_title`)."""
+    found = info.__dict__.get(FOLDED_TITLE)
+    if found is None:
+        found = info.__dict__[FOLDED_TITLE] = normalize_title(stem(info.path))
+    return found
+
+
+def folded_claims(info: NoteInfo, config: Config) -> tuple[tuple[str, str], ...]:
+    """A source's ``claims_extracted`` entries, each with its folded form (``()`` for any
+    other note)."""
+    found = info.__dict__.get(FOLDED_CLAIMS)
+    if found is None:
+        entries = []
+        if info.kind == SOURCE and info.data:
+            entries = as_list(info.get(config.field_name("claims_extracted")))
+        found = tuple((entry, normalize_title(entry)) for entry in entries)
+        info.__dict__[FOLDED_CLAIMS] = found
+    return found
+
+
+#: Where :func:`folded_title` and :func:`folded_claims` keep their answer on a note.
+FOLDED_TITLE, FOLDED_CLAIMS = "_folded_title", "_folded_claims"
+
+
 def classify(path: str, data: dict[str, Value] | None, config: Config) -> str:
     """A note's kind from its folder and ``type`` (legacy types understood)."""
     kind = data.get("type") if data else None
@@ -279,8 +312,8 @@ class KnowledgeBase:
     def titles(self) -> dict[str, list[str]]:
         """Normalised title → paths of the notes with that title."""
         index: dict[str, list[str]] = defaultdict(list)
-        for path in self.notes:
-            index[normalize_title(stem(path))].append(path)
+        for path, info in self.notes.items():
+            index[folded_title(info)].append(path)
         return dict(index)
 
     @cached_property

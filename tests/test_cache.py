@@ -156,7 +156,10 @@ def test_a_damaged_index_is_rebuilt(kb_root: Path, reads: list[str], damage):
     assert results(kb_root) == expected
     assert reads  # the damaged index was not trusted
     reads.clear()
-    assert results(kb_root) == expected  # and it was rebuilt
+    assert results(kb_root) == expected  # and it was rebuilt (or removed, when the
+    results(kb_root)  # damage was in a note's bytes: found only when they were decoded)
+    reads.clear()
+    assert results(kb_root) == expected
     assert reads == []
 
 
@@ -355,7 +358,7 @@ def test_a_symlinked_note_is_not_followed(kb_root: Path, reads: list[str]):
 def test_every_field_survives_the_round_trip(kb_root: Path):
     cache._setup()
     kb = KnowledgeBase.load(kb_root, cache=False)
-    origin = (kb.root, kb.config)
+    origin = (kb.root, kb.config, None)
     for info in kb.notes.values():
         again = cache.decode(cache.encode(info), info.path, info.kind, origin)
         assert again == info and info == again
@@ -367,9 +370,31 @@ def test_bytes_that_do_not_decode_mean_the_note_is_read(kb_root: Path):
     cache._setup()
     kb = KnowledgeBase.load(kb_root, cache=False)
     path = "inbox/archive/2026-01-20-conditional-tokens-explainer.md"
-    broken = cache.decode(b"\x00garbage", path, kb.notes[path].kind, (kb.root, kb.config))
+    broken = cache.decode(b"\x00garbage", path, kb.notes[path].kind, (kb.root, kb.config, None))
     assert broken.data == kb.notes[path].data
     assert broken == kb.notes[path]
+
+
+def test_a_note_whose_bytes_fail_their_checksum_is_read_and_the_index_removed(
+    kb_root: Path, reads: list[str]
+):
+    results(kb_root)
+    file = main_index(kb_root)
+    path = "inbox/archive/2026-01-20-conditional-tokens-explainer.md"
+    expected = KnowledgeBase.load(kb_root, cache=False).notes[path]
+    data = file.read_bytes()
+    index = cache.read_index(file, cache.header(KnowledgeBase.load(kb_root).config))
+    assert index is not None
+    entry = index.table[path]
+    del index  # the file is mapped while the index is alive
+    head = len(cache.MAGIC) + 4 + int.from_bytes(data[len(cache.MAGIC) :][:4], "little")
+    at = head + entry[4] + entry[5] // 2  # inside the note's bytes
+    file.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])
+    reads.clear()
+    loaded = KnowledgeBase.load(kb_root)
+    assert loaded.notes[path] == expected  # decoded: damaged, so read from disk
+    assert reads == [path]
+    assert not file.exists()  # the next run rebuilds the index
 
 
 def test_notes_from_the_index_copy_and_pickle_as_plain_notes(kb_root: Path):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import clear_match, suggest
-from ..kb import CLAIM, SOURCE, as_list
+from ..kb import CLAIM, SOURCE, as_list, folded_claims
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path, normalize_title, stem
 from .common import text
@@ -99,12 +99,11 @@ class ExtractedBy:
         self.done: dict[str, list[str]] = {}
         #: Claim → sources by fuzzy match, once worked out for every pending entry.
         self.matched: dict[str, set[str]] | None = None
-        titles = kb.titles
+        titles, config = kb.titles, kb.config
         for path, info in kb.notes.items():
-            if info.kind != SOURCE or not info.data:
+            if info.kind != SOURCE:
                 continue
-            for entry in _entries(kb, info, "claims_extracted"):
-                folded = normalize_title(entry)
+            for entry, folded in folded_claims(info, config):
                 if folded in titles:
                     self.by_title[folded].append((path, entry))
                     continue
