@@ -7,6 +7,7 @@ real corpus is used by one evaluation test, skipped when it is absent.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -307,11 +308,175 @@ def test_two_works_named_in_one_citation_are_both_linked(tmp_path: Path) -> None
     # is not linked.
     mention = dict(files)
     mention[claim_path] = files[claim_path].replace(
-        "(The Mediator, 2025)", "(The Mediator, 2025); compare 'Power Laws in Culture'"
+        "(The Mediator, 2025)", "(The Mediator, 2025); also 'Power Laws in Culture'"
     )
     root = write_kb(tmp_path / "kb2", mention, git=True)
     result = Linker(KnowledgeBase.load(root, cache=False)).run()
     assert "inbox/archive/shapiro-c.md" not in {p.source for p in result.proposals}
+
+
+@pytest.mark.parametrize(
+    ("citation", "kept"),
+    [
+        (
+            "Citrus Lab 'Crisis Report' (2026); challenged by Bean 'Boom Report' and Loom",
+            "Citrus Lab 'Crisis Report' (2026);",
+        ),
+        ("A (2026; in response to B's essay), C's data", "A (2026; ), C's data"),
+        ("A, 'Compare and Contrast' (2020); see also B", "A, 'Compare and Contrast' (2020);"),
+        ("A; Contra B (2021); B vs C", "A; Contra B (2021); B vs C"),
+    ],
+)
+def test_works_a_citation_only_mentions_are_cut_from_it(citation: str, kept: str) -> None:
+    from codex_hooks.infer.text import without_mentions
+
+    assert " ".join(without_mentions(citation).split()) == kept
+
+
+def essay(title: str, author: str, slug: str, body: str) -> str:
+    return (
+        "---\ntype: source\n"
+        f'title: "{title}"\nauthor: "{author}"\n'
+        f"url: https://example.org/{slug}\ndate: 2026-02-20\n"
+        "domain: ai-alignment\nformat: article\nstatus: processed\n"
+        f"---\n\n# {title}\n\n{body}\n"
+    )
+
+
+#: A report and a rebuttal of it, each with a text of its own, among the filler notes.
+DEBATE = {
+    **FILLER,
+    "inbox/archive/crisis.md": essay(
+        "The Lantern Crisis",
+        "Orla Vance",
+        "lantern-crisis",
+        "Lantern makers lay off glassblowers and spend the savings on automated kilns.",
+    ),
+    "inbox/archive/boom.md": essay(
+        "The Lantern Boom",
+        "Piet Quarles",
+        "lantern-boom",
+        "Cheaper lanterns free household budgets; displaced glassblowers open repair shops "
+        "and the redeployed capital funds new workshops.",
+    ),
+}
+DEBATE_CLAIM = "domains/ai-alignment/automation in lantern making funds itself.md"
+
+
+def test_a_work_the_citation_says_challenges_the_claim_is_not_a_source(tmp_path: Path) -> None:
+    """A citation's "challenged by X" names a work the claim argues with, not one it came
+    from: X is not linked, even though the claim's text draws on it beyond the primary
+    source (which alone would make it a further source), and the primary is still linked."""
+    body = (
+        "Lantern makers lay off glassblowers and spend the savings on automated kilns. "
+        "Against the view that displaced glassblowers open repair shops and that redeployed "
+        "capital funds new workshops, the kilns keep coming."
+    )
+    files = {
+        **DEBATE,
+        DEBATE_CLAIM: claim(
+            "automation in lantern making funds itself",
+            "Vance 'The Lantern Crisis' (2026); challenged by Quarles 'The Lantern Boom'",
+            body,
+        ),
+    }
+    root = write_kb(tmp_path / "kb", files, git=True)
+    result = Linker(KnowledgeBase.load(root, cache=False)).run()
+    assert pairs(result) == {(DEBATE_CLAIM, "inbox/archive/crisis.md")}
+    # The same citation naming both works as sources links both.
+    files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("; challenged by", "; and")
+    root = write_kb(tmp_path / "kb2", files, git=True)
+    result = Linker(KnowledgeBase.load(root, cache=False)).run()
+    assert pairs(result) == {
+        (DEBATE_CLAIM, "inbox/archive/crisis.md"),
+        (DEBATE_CLAIM, "inbox/archive/boom.md"),
+    }
+
+
+def test_a_further_work_named_only_by_its_authors_handle_is_not_linked(tmp_path: Path) -> None:
+    """A citation "based on A (@a), 'Title', and B (@b)" names a work of A but only the
+    person B: B's note is not linked as a further source, not even at a threshold of 0.8,
+    however close its text; naming a word of its title does link it."""
+    files = {
+        **DEBATE,
+        DEBATE_CLAIM: claim(
+            "automation in lantern making funds itself",
+            "based on Orla Vance (@orlavance), 'The Lantern Crisis', and Piet Quarles "
+            "(@pietquarles, Feb 2026)",
+            "Lantern makers lay off glassblowers and spend the savings on automated kilns; "
+            "displaced glassblowers open repair shops and redeployed capital funds new "
+            "workshops.",
+        ),
+    }
+    # The date in a title ("(Feb 2026)") says when, not which work: it names nothing.
+    boom = files["inbox/archive/boom.md"]
+    files["inbox/archive/boom.md"] = boom.replace(
+        '"The Lantern Boom"', '"The Lantern Boom (Feb 2026)"'
+    )
+    for path, handle in (("crisis", "orlavance"), ("boom", "pietquarles")):
+        note = files[f"inbox/archive/{path}.md"]
+        files[f"inbox/archive/{path}.md"] = re.sub(
+            r'author: "(.*)"', rf'author: "\1 (@{handle})"', note
+        )
+    root = write_kb(tmp_path / "kb", files, git=True)
+    linker = Linker(KnowledgeBase.load(root, cache=False))
+    assert "inbox/archive/boom.md" in {m.source for m in linker.matches[DEBATE_CLAIM]}
+    assert pairs(linker.run(0.8)) == {(DEBATE_CLAIM, "inbox/archive/crisis.md")}
+    files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("Quarles (", "Quarles, 'The Boom' (")
+    root = write_kb(tmp_path / "kb2", files, git=True)
+    assert pairs(Linker(KnowledgeBase.load(root, cache=False)).run(0.8)) == {
+        (DEBATE_CLAIM, "inbox/archive/crisis.md"),
+        (DEBATE_CLAIM, "inbox/archive/boom.md"),
+    }
+
+
+def test_a_free_text_enrichment_entry_names_the_claim_by_its_opening_words(
+    tmp_path: Path,
+) -> None:
+    """A source that records "lantern automation claim enriched with ..." enriched the
+    claim titled "lantern automation funds itself ...": it is never a candidate for it,
+    so the work the claim was extracted from is linked instead. One common opening word,
+    or opening words two titles share, name no claim."""
+    title = "lantern automation funds itself because kilns are bought from labour savings"
+    path = f"domains/ai-alignment/{title}.md"
+    enricher = essay(
+        "Formalising The Lantern Crisis in Lean",
+        "Vera Lind",
+        "lantern-crisis-lean",
+        "A machine-checked model of the lantern crisis: layoffs pay for automated kilns.",
+    ).replace(
+        "status: processed\n",
+        "status: processed\nenrichments:\n"
+        '  - "lantern automation claim enriched with the machine-checked model"\n',
+    )
+    files = {
+        **DEBATE,
+        "inbox/archive/lean.md": enricher,
+        path: claim(
+            title,
+            "Vance 'The Lantern Crisis' (2026); Lind, Formalising the Lantern Crisis in Lean "
+            "(example.org/lantern-crisis-lean)",
+            "A machine-checked model in Lean: lantern layoffs pay for automated kilns.",
+        ),
+    }
+    root = write_kb(tmp_path / "kb", files, git=True)
+    linker = Linker(KnowledgeBase.load(root, cache=False))
+    assert linker.claims[path].enriched_by == {"inbox/archive/lean.md"}
+    assert pairs(linker.run()) == {(path, "inbox/archive/crisis.md")}
+    # Opening words that do not single out one claim name none: the entry is ignored.
+    for entry, other in [
+        ("lantern claim enriched", None),  # one word: too common to name a claim
+        ("lantern automation claim enriched", "lantern automation costs jobs"),  # two titles
+    ]:
+        changed = dict(files)
+        changed["inbox/archive/lean.md"] = enricher.replace(
+            "lantern automation claim enriched with the machine-checked model", entry
+        )
+        if other:
+            changed[f"domains/ai-alignment/{other}.md"] = claim(other, "a note", "Jobs.")
+        root = write_kb(tmp_path / f"kb-{len(entry)}", changed, git=True)
+        linker = Linker(KnowledgeBase.load(root, cache=False))
+        assert linker.claims[path].enriched_by == set()
 
 
 ANNOUNCEMENT = """---
@@ -432,4 +597,4 @@ def test_corpus_evaluation(tmp_path: Path) -> None:
     [row] = out["rows"]
     assert out["pairs"] == 95
     assert row["recall"] >= 0.9
-    assert row["precision"] >= 0.95
+    assert row["precision"] >= 0.98

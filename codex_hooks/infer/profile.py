@@ -10,13 +10,15 @@ notes it links to, and the sources whose enrichment it records (never its origin
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..kb import CLAIM, SOURCE, as_list
 from ..titles import clean_path, stem
-from .text import identifiers, kind_of, words
+from .text import STOPWORDS, identifiers, kind_of, tokens, without_mentions, words
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase, NoteInfo
@@ -86,7 +88,11 @@ class SourceProfile:
 @dataclass
 class ClaimProfile:
     path: str
+    #: The claim's ``source:`` text (the citation), as written.
     text: str
+    #: ... without the works it only mentions ("challenged by X", "see also Y"): the part
+    #: that names the claim's sources, from which words and identifiers are taken.
+    cited: str = ""
     words: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
     body_ids: set[str] = field(default_factory=set)
@@ -152,7 +158,8 @@ def source_profile(kb: KnowledgeBase, info: NoteInfo) -> SourceProfile:
 def claim_profile(kb: KnowledgeBase, info: NoteInfo) -> ClaimProfile:
     """Everything a claim offers for matching."""
     text = text_of(info.get("source"))
-    profile = ClaimProfile(info.path, text, set(words(text)), identifiers(text))
+    cited = without_mentions(text)
+    profile = ClaimProfile(info.path, text, cited, set(words(cited)), identifiers(cited))
     body = _body(kb, info.path)
     profile.body_ids = identifiers("".join(body), bare=False) - profile.ids
     description = text_of(info.get("description"))
@@ -184,16 +191,58 @@ def _enrichment_entries(value: object) -> list[str]:
     return as_list(value)  # type: ignore[arg-type]
 
 
-def _resolve_claim(kb: KnowledgeBase, entry: str) -> list[str]:
+#: An enrichment entry written as free text names a claim by its opening words when at
+#: least this many of them (not counting common words) begin that claim's title: one word
+#: ("AI ...") begins too many titles to name one.
+ABBREVIATION_WORDS = 2
+
+#: Claims' titles as :func:`~.text.tokens`, grouped by their first word.
+Titles = dict[str, list[tuple[str, list[str]]]]
+
+
+def _titles(paths: Iterable[str]) -> Titles:
+    out: Titles = defaultdict(list)
+    for path in paths:
+        if ws := tokens(stem(path)):
+            out[ws[0]].append((path, ws))
+    return out
+
+
+def _abbreviated(entry: str, titles: Titles) -> str | None:
+    """The one claim whose title the entry abbreviates by its opening words: free text
+    such as "formal verification claim enriched with ..." names the claim titled
+    "formal verification of ...". The claim must be the only one whose title shares the
+    longest run of opening words with the entry, and that run must hold at least
+    :data:`ABBREVIATION_WORDS` words that are not common ones; otherwise ``None``."""
+    head = tokens(entry)
+    best: list[str] = []
+    length = 0
+    for path, title in titles.get(head[0], []) if head else []:
+        n = 0
+        for a, b in zip(head, title, strict=False):
+            if a != b:
+                break
+            n += 1
+        if n > length:
+            best, length = [path], n
+        elif n == length:
+            best.append(path)
+    if len(best) != 1 or sum(w not in STOPWORDS for w in head[:length]) < ABBREVIATION_WORDS:
+        return None
+    return best[0]
+
+
+def _resolve_claim(kb: KnowledgeBase, entry: str, titles: Titles) -> list[str]:
     """The notes an entry names exactly, or else the one claim its title clearly drifted
-    from (the same fuzzy match as rule BL002)."""
+    from (the same fuzzy match as rule BL002), or else the one claim whose title it
+    abbreviates by its opening words (:func:`_abbreviated`)."""
     from ..fuzzy import clear_match
     from ..rules.backlinks import title_candidates
 
     hits = kb.resolve(entry)
     if hits:
         return hits
-    best = clear_match(title_candidates(kb, entry, CLAIM))
+    best = clear_match(title_candidates(kb, entry, CLAIM)) or _abbreviated(entry, titles)
     return [best] if best else []
 
 
@@ -202,6 +251,7 @@ def profiles(kb: KnowledgeBase) -> tuple[dict[str, ClaimProfile], dict[str, Sour
     sources = {p: source_profile(kb, i) for p, i in kb.notes.items() if i.kind == SOURCE and i.data}
     claims = {p: claim_profile(kb, i) for p, i in kb.notes.items() if i.kind == CLAIM and i.data}
     ce = kb.config.field_name("claims_extracted")
+    titles = _titles(claims)
     for spath, profile in sources.items():
         info = kb.notes[spath]
         for entry in as_list(info.get(ce)):
@@ -212,7 +262,7 @@ def profiles(kb: KnowledgeBase) -> tuple[dict[str, ClaimProfile], dict[str, Sour
                 claims[hits[0]].listed_by.add(spath)
         for key in ENRICHMENT_FIELDS:
             for entry in _enrichment_entries(info.get(key)):
-                profile.enriched.update(p for p in _resolve_claim(kb, entry) if p in claims)
+                profile.enriched.update(p for p in _resolve_claim(kb, entry, titles) if p in claims)
         for cpath in profile.enriched - profile.extracted:
             claims[cpath].enriched_by.add(spath)
     return claims, sources

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from .history import History
 from .profile import ClaimProfile, SourceProfile
-from .text import describe, kind_of
+from .text import describe, is_date_word, kind_of
 
 #: How often the true source shows each signal (the only hand-set numbers of the model).
 Q_TITLE = 0.6  # a word of the source's title (or file name) appears in the claim's citation
@@ -68,6 +68,10 @@ DIRECT = ("citation", "link", "git")
 SPECIFIC = ("link", "content")
 #: Kinds that can show that the citation names a further source.
 NAMING = ("citation", "link")
+#: Identifiers of one work (its page, its paper). A handle or a host names a person or a
+#: site, which stands for many works: for a further source that is not enough (see
+#: :mod:`.select`).
+WORK_IDS = ("arxiv", "doi", "url")
 
 
 @dataclass
@@ -79,6 +83,10 @@ class Evidence:
     #: The part of ``llr`` earned item by item on the claim's citation (words, ids).
     items: dict[str, float] = field(default_factory=dict)
     kind: str = "citation"
+    #: Whether the citation names the work itself (words of its title, its page's URL,
+    #: arXiv id or DOI), not only who wrote it or where (an author, a handle, a site, a
+    #: year): see :data:`WORK_IDS`.
+    work: bool = False
 
 
 @dataclass
@@ -103,8 +111,20 @@ class Match:
     @property
     def items(self) -> dict[str, float]:
         """The best weight this source earns on each item of the citation."""
+        return self._best_items(self.evidence)
+
+    @property
+    def work_items(self) -> dict[str, float]:
+        """The best weight this source earns on each item of the citation that names the
+        work itself (see :attr:`Evidence.work`). Words of a date in its title ("2025 Annual
+        Letter (Feb 2026)") do not: they say when, not which work."""
+        found = self._best_items([e for e in self.evidence if e.work])
+        return {k: v for k, v in found.items() if not is_date_word(k.removeprefix("w:"))}
+
+    @staticmethod
+    def _best_items(evidence: list[Evidence]) -> dict[str, float]:
         out: dict[str, float] = {}
-        for e in self.evidence:
+        for e in evidence:
             for item, llr in e.items.items():
                 out[item] = max(out.get(item, 0.0), llr)
         return out
@@ -221,7 +241,8 @@ class Scorer:
             item = "site:" + value.split("/")[0] if kind_of(ident) in ("url", "host") else ident
             text = f"the claim's {where} and the source's {side} share {describe(ident)}"
             if item not in best or llr > best[item].llr:
-                best[item] = Evidence(text, llr, {item: llr})
+                work = kind_of(ident) in WORK_IDS
+                best[item] = Evidence(text, llr, {item: llr}, work=work)
         return list(best.values())
 
     def _conflicts(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:

@@ -12,12 +12,15 @@ competes for it with all its evidence, against "no source in the knowledge base"
 explain the same words equally well share the probability.
 
 **Further sources.** A citation often names more than one work: further sources of the
-claim, or related work it mentions ("challenged by", "drawing on"). Given the primary, a
-candidate that the citation names *for something the primary does not explain* (again at
-least ``log n`` nats of evidence of its own) is a further source with prior odds
-:data:`FURTHER` (even: naming alone does not tell a source from a mention); what decides is
-the evidence that speaks of that source in particular (:data:`~.score.SPECIFIC`): the claim's
-text draws on it *beyond what the primary says* (the closeness of its text to the claim's
+claim, or related work it mentions ("drawing on"; works introduced by a cue phrase such as
+"challenged by" are cut from the citation before anything is read, see
+:func:`~.text.mention_spans`). Given the primary, a candidate that the citation names *for
+something the primary does not explain* (again at least ``log n`` nats of evidence of its
+own, of which some must name the work itself: a title word, its URL, arXiv id or DOI, or a
+body link; an author, handle or site names a person, who stands for all their works) is a
+further source with prior odds :data:`FURTHER` (even: naming alone does not tell a source
+from a mention); what decides is the evidence that speaks of that source in particular
+(:data:`~.score.SPECIFIC`): the claim's text draws on it *beyond what the primary says* (the closeness of its text to the claim's
 words that the primary's text lacks), the body links to it. The commit and the day are
 shared by every source handled in one session, so for a further source they can only
 count against. When a source already lists the claim in
@@ -80,11 +83,15 @@ class _Unit:
     def direct(self) -> float:
         return self.best.direct
 
-    def residual(self, explained: dict[str, float]) -> float:
+    def residual(self, explained: dict[str, float], work: bool = False) -> float:
         """How strongly the citation (or a link) names it for what ``explained`` does not
-        already explain."""
-        items = self.best.items
+        already explain. With ``work``, only what names the work itself: words of its
+        title, its URL, arXiv id or DOI (see :attr:`~.score.Evidence.work`), not its
+        author, handle, site or year."""
+        items = self.best.work_items if work else self.best.items
         gain = sum(max(0.0, llr - explained.get(item, 0.0)) for item, llr in items.items())
+        if work:
+            return gain
         rest = sum(e.llr - sum(e.items.values()) for e in self.best.evidence if e.kind in NAMING)
         return gain + rest
 
@@ -137,8 +144,18 @@ def _further(
             explained[item] = max(explained.get(item, 0.0), llr)
     if unit.residual(explained) < math.log(n):
         return 0.0  # the citation names nothing the primary does not explain
+    if unit.residual(explained, work=True) <= 0 and not _linked(unit):
+        # The citation names only who wrote it or where ("@handle", an author, a site):
+        # a person stands for all their works, so that is no sign that this note, of all
+        # of them, is a further source. The work itself must be named, or linked.
+        return 0.0
     close = closeness(unit.best.source, tuple(u.best.source for u in primary))
     return _sigmoid(_logit(prior) + unit.specific(close))
+
+
+def _linked(unit: _Unit) -> bool:
+    """Whether the claim's body links to the source: a link names the note itself."""
+    return any(e.kind == "link" and e.llr > 0 for e in unit.best.evidence)
 
 
 def _softmax(scores: list[float], null: float) -> list[float]:

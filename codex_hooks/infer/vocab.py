@@ -43,7 +43,7 @@ class Vocabulary:
     def __init__(self, claims: dict[str, ClaimProfile], sources: dict[str, SourceProfile]) -> None:
         from rapidfuzz import fuzz, process
 
-        split = {p: citation_words(c.text) for p, c in claims.items()}
+        split = {p: citation_words(c.cited) for p, c in claims.items()}
         self.claim_words = {p: plain | joined for p, (plain, joined) in split.items()}
         plain_words = {w for plain, _ in split.values() for w in plain}
         self.df: Counter[str] = Counter(w for ws in self.claim_words.values() for w in ws)
@@ -51,7 +51,7 @@ class Vocabulary:
         self._found: dict[str, dict[str, str]] = {}
         #: The titles each claim's citation quotes (two words or more).
         self.quotes = {
-            p: [" ".join(ws) for q in quoted(c.text) if len(ws := words(q)) >= 2]
+            p: [" ".join(ws) for q in quoted(c.cited) if len(ws := words(q)) >= 2]
             for p, c in claims.items()
         }
         self._sources = sources
@@ -174,7 +174,7 @@ class Vocabulary:
                 llr = exact
                 text = f'the citation quotes the name "{display}"'
             if best is None or llr > best.llr:
-                best = Evidence(text, llr, items)
+                best = Evidence(text, llr, items, work=True)
         return [best] if best is not None and best.llr > 0 else []
 
     def year_evidence(self, claim_path: str, source: SourceProfile, q: float) -> list[Evidence]:
