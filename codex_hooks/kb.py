@@ -238,7 +238,10 @@ def list_markdown(
             if proc.wait() == 0:
                 out.seek(0)  # type: ignore[attr-defined]
                 raw = out.read()  # type: ignore[attr-defined]
-                paths = sorted({p for p in raw.decode("utf-8", "surrogateescape").split("\0") if p})
+                # git lists tracked files sorted, then untracked ones: a nearly sorted list,
+                # which sorted() orders in one pass (a set would scramble it).
+                listed = raw.decode("utf-8", "surrogateescape").split("\0")
+                paths = sorted(dict.fromkeys(p for p in listed if p[-3:].lower() == ".md"))
     if paths is None:
         paths = []
         for dirpath, dirnames, filenames in os.walk(root):
@@ -246,11 +249,13 @@ def list_markdown(
             rel = Path(dirpath).relative_to(root)
             paths.extend(PurePosixPath(*rel.parts, f).as_posix() for f in filenames)
         paths.sort()
-    return [
-        p
-        for p in paths
-        if p.lower().endswith(".md") and not any(fnmatch.fnmatch(p, pat) for pat in config.exclude)
-    ]
+    paths = [p for p in paths if p[-3:].lower() == ".md"]
+    if not config.exclude:
+        return paths
+    # What fnmatch.fnmatch does for each pattern, as one compiled expression.
+    norm = os.path.normcase
+    excluded = re.compile("|".join(fnmatch.translate(norm(pat)) for pat in config.exclude))
+    return [p for p in paths if not excluded.match(norm(p))]
 
 
 class KnowledgeBase:

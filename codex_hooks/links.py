@@ -20,10 +20,10 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from sys import intern
 
 _LINK = re.compile(r"\[\[([^\[\]\n]{1,1000})\]\]")
@@ -271,8 +271,9 @@ class LinkIndex:
         self._resolved: dict[str, tuple[str, ...]] = {}
         #: Fuzzy suggestions already computed, by folded name.
         self.fuzzy_memo: dict[str, list[tuple[str, float]]] = {}
-        self._pool: tuple[list[str], list[str], dict[str, list[int]]] | None = None
-        self._word_sets: dict[str, set[int]] = {}
+        self._pool: tuple[list[str], list[str], dict[str, tuple[list[int], list[int]]]] | None = (
+            None
+        )
 
     def resolve(self, target: str, source: str | None = None) -> list[str]:
         """The notes ``target`` names, the one Obsidian opens first; ``[]`` when none.
@@ -329,29 +330,29 @@ class LinkIndex:
 
     # -- did you mean -----------------------------------------------------------------
 
-    def _fuzzy_pool(self) -> tuple[list[str], list[str], dict[str, list[int]]]:
-        """Every note's folded name and path, and which names hold each word."""
+    def _fuzzy_pool(self) -> tuple[list[str], list[str], dict[str, tuple[list[int], list[int]]]]:
+        """Every note's folded name and path, and which names hold each word: their ids
+        ordered by the name's length, with those lengths (so that the names of a length
+        range are one slice)."""
         if self._pool is None:
             from .titles import normalize_title
 
             names: list[str] = []
             paths: list[str] = []
-            words: dict[str, list[int]] = defaultdict(list)
+            holders: dict[str, list[int]] = defaultdict(list)
             for name, found in self.by_name.items():
                 folded = normalize_title(name)
                 for path in found:
                     for word in set(folded.split()):
-                        words[word].append(len(names))
+                        holders[word].append(len(names))
                     names.append(folded)
                     paths.append(path)
-            self._pool = (names, paths, dict(words))
+            words = {}
+            for word, ids in holders.items():
+                ids.sort(key=lambda i: (len(names[i]), i))
+                words[word] = (ids, [len(names[i]) for i in ids])
+            self._pool = (names, paths, words)
         return self._pool
-
-    def _word_set(self, word: str) -> set[int]:
-        found = self._word_sets.get(word)
-        if found is None:
-            found = self._word_sets[word] = set(self._fuzzy_pool()[2][word])
-        return found
 
     def fuzzy(self, target: str, threshold: float, limit: int = 5) -> list[tuple[str, float]]:
         """Notes whose file names are close to ``target``'s: ``(path, score)``, best first.
@@ -373,24 +374,30 @@ class LinkIndex:
         names, paths, words = self._fuzzy_pool()
         share = threshold / (200.0 - threshold) if threshold < 100 else 1.0
         lo, hi = len(name) * share, (len(name) / share if share > 0 else float("inf"))
-        known = sorted((len(words[w]), w) for w in set(name.split()) if w in words)
+        known = sorted((len(words[w][0]), w) for w in set(name.split()) if w in words)
         # Words that many names share say little about which name is meant: the rarest
         # words are taken, common ones only when too few rare ones are left.
         for cap in (RARE_CAP, MAX_POOL):
             rare = [w for n, w in known if n <= cap][:RARE_WORDS]
             if len(rare) >= 2:
                 break
+        if not rare and known:
+            rare = [known[0][1]]
+
+        def within(word: str) -> list[int]:
+            # The word's holders whose length is in [lo, hi]: one slice of a sorted list.
+            ids, lengths = words[word]
+            return ids[bisect_left(lengths, lo) : bisect_right(lengths, hi)]
+
         if len(rare) >= 2:
             # A name within a few edits keeps most of these words: it must share two.
-            sets = [self._word_set(w) for w in rare]
+            sets = [set(within(w)) for w in rare]
             pool: Iterable[int] = set().union(
                 *(a & b for k, a in enumerate(sets) for b in sets[k + 1 :])
             )
-        elif rare:
-            pool = words[rare[0]]
         else:
-            pool = words[known[0][1]] if known else ()
-        ids = sorted(islice((i for i in pool if lo <= len(names[i]) <= hi), MAX_POOL))
+            pool = within(rare[0]) if rare else ()
+        ids = sorted(pool)[:MAX_POOL]
         found = process.extract(
             name,
             [names[i] for i in ids],
