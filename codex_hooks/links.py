@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from sys import intern
 
 _LINK = re.compile(r"\[\[([^\[\]\n]{1,1000})\]\]")
@@ -297,6 +298,21 @@ class LinkIndex:
             self._resolved[target] = tuple(found)
         return list(found)
 
+    def resolve_links(
+        self, links: Iterable[WikiLink], source: str
+    ) -> list[tuple[WikiLink, list[str]]]:
+        """:meth:`resolve` for each of the links of the note at ``source`` that has a
+        target: ``(link, notes)``. The same answers, with the common case (a target
+        resolved before, which is never a relative one) looked up directly."""
+        known, resolve = self._resolved, self.resolve
+        out = []
+        for link in links:
+            target = link.target
+            if target:
+                found = known.get(target)
+                out.append((link, list(found) if found is not None else resolve(target, source)))
+        return out
+
     def first(self, target: str, source: str | None = None) -> str | None:
         """The note Obsidian opens for ``target`` (``None`` when it names none)."""
         found = self.resolve(target, source)
@@ -347,10 +363,11 @@ class LinkIndex:
                         holders[word].append(len(names))
                     names.append(folded)
                     paths.append(path)
+            size = [len(name) for name in names]
             words = {}
             for word, ids in holders.items():
-                ids.sort(key=lambda i: (len(names[i]), i))
-                words[word] = (ids, [len(names[i]) for i in ids])
+                ids.sort(key=size.__getitem__)  # stable: by length, then id
+                words[word] = (ids, [size[i] for i in ids])
             self._pool = (names, paths, words)
         return self._pool
 
@@ -400,7 +417,7 @@ class LinkIndex:
         ids = sorted(pool)[:MAX_POOL]
         found = process.extract(
             name,
-            [names[i] for i in ids],
+            [names[i] for i in ids] if len(ids) < 2 else list(itemgetter(*ids)(names)),
             scorer=fuzz.ratio,
             processor=None,
             limit=limit,

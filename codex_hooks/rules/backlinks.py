@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import clear_match, suggest
-from ..kb import CLAIM, SOURCE, as_list, folded_claims
+from ..kb import CLAIM, SOURCE, as_list, folded_claims, folded_title
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path, normalize_title, stem
 from .common import text
@@ -48,16 +49,27 @@ def _title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[st
     key = ("titles-of", kind)
     pool = kb.memo.get(key)
     if pool is None:
-        pool = {p: normalize_title(info.title) for p, info in kb.notes.items() if info.kind == kind}
-        kb.memo[key] = pool
+        paths = [p for p, info in kb.notes.items() if info.kind == kind]
+        titles = [folded_title(kb.notes[p]) for p in paths]
+        by_length = sorted(range(len(titles)), key=lambda i: len(titles[i]))
+        pool = kb.memo[key] = (paths, titles, by_length, [len(titles[i]) for i in by_length])
+    paths, titles, by_length, lengths = pool  # type: ignore[misc]
+    name = normalize_title(entry)
+    cutoff = kb.config.fuzzy_threshold
+    # fuzz.ratio cannot reach the cutoff when the shorter title is under this share of
+    # the longer: only titles of a length that can are scored (a character of margin).
+    share = cutoff / (200.0 - cutoff) if cutoff < 100 else 1.0
+    lo, hi = len(name) * share - 1, (len(name) / share + 1 if share > 0 else float("inf"))
+    ids = sorted(by_length[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
     found = process.extract(
-        normalize_title(entry),
-        pool,
+        name,
+        [titles[i] for i in ids],
         scorer=fuzz.ratio,
+        processor=None,
         limit=5,
-        score_cutoff=kb.config.fuzzy_threshold,
+        score_cutoff=cutoff,
     )
-    return [(path, float(score)) for _, score, path in found]
+    return [(paths[ids[i]], float(score)) for _, score, i in found]
 
 
 def list_keys(kb: KnowledgeBase, canonical: str) -> list[str]:

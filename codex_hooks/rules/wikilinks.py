@@ -47,10 +47,7 @@ def resolved(kb: KnowledgeBase, info: NoteInfo) -> list[tuple[WikiLink, list[str
     key = ("resolved", info.path)
     found = kb.memo.get(key)
     if found is None:
-        index = link_index(kb)
-        found = kb.memo[key] = [
-            (link, index.resolve(link.target, info.path)) for link in info.links if link.target
-        ]
+        found = kb.memo[key] = link_index(kb).resolve_links(info.links, info.path)
     return found  # type: ignore[return-value]
 
 
