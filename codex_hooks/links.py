@@ -131,9 +131,11 @@ def _links_in_line(line: str) -> Iterable[re.Match[str]]:
     return _LINK.finditer(masked)
 
 
-def scan_links(lines: list[str], first_line: int = 1) -> list[WikiLink]:
-    """Every wiki link in ``lines`` (numbered from ``first_line``), code excluded."""
-    text = "".join(lines)
+def scan_links(lines: list[str], first_line: int = 1, text: str | None = None) -> list[WikiLink]:
+    """Every wiki link in ``lines`` (numbered from ``first_line``), code excluded.
+    ``text``: the lines joined, when the caller has it already."""
+    if text is None:
+        text = "".join(lines)
     if "[[" not in text:
         return []
     if "`" not in text and "~~~" not in text:
