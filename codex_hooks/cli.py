@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
             "--all-files", action="store_true", help="check every note of the knowledge base"
         )
         p.add_argument(
-            "--no-cache", action="store_true", help="do not read or write the on-disk index"
+            "--no-cache",
+            action="store_true",
+            help="do not read or write the on-disk index or the stored result of a whole check",
         )
         p.add_argument(
             "--hook",

@@ -7,9 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .edit import FrontmatterEditor
 from .errors import EditError, NoteError, UnsafePathError
-from .frontmatter import parse_frontmatter
 from .model import ERROR, Violation
 from .rules import active_rules
 
@@ -17,48 +15,6 @@ if TYPE_CHECKING:
     from .kb import KnowledgeBase, NoteInfo
 
 MAX_ROUNDS = 6
-
-
-class NoteEditor(FrontmatterEditor):
-    """A :class:`FrontmatterEditor` that can also rewrite exact spans of the body.
-
-    Fixes receive one of these. A body edit names the text it replaces, where it stands,
-    and what replaces it; the edit is refused unless that text is there, no line is added
-    or removed, and the frontmatter reads back exactly as before.
-    """
-
-    def replace_body(self, spans: list[tuple[int, int, str, str]]) -> NoteEditor:
-        """Replace ``(line, column, old, new)`` spans of the body (0-based line index in
-        :attr:`note`, 0-based character column), applied from the end backwards."""
-        note = self.note
-        lines = list(note.lines)
-        start = note.body_start
-        last = None
-        for line, column, old, new in sorted(spans, reverse=True):
-            if "\n" in old + new or "\r" in old + new:
-                raise EditError("a body edit may not add or remove lines")
-            if not start <= line < len(lines) or lines[line][column : column + len(old)] != old:
-                raise EditError(f"line {line + 1} no longer holds {old!r}; nothing written")
-            if last is not None and (line, column + len(old)) > last:
-                raise EditError(f"body edits overlap on line {line + 1}; nothing written")
-            last = (line, column)
-            lines[line] = lines[line][:column] + new + lines[line][column + len(old) :]
-        text = "".join(lines)
-        if text == note.text:
-            return self
-        try:
-            candidate = note.with_text(text)
-            fm = parse_frontmatter(candidate)
-        except NoteError as exc:
-            raise EditError(f"a body edit would break the note: {exc.message}") from None
-        if (candidate.fm_start, candidate.fm_end) != (note.fm_start, note.fm_end) or (
-            fm.data != self._fm.data
-        ):
-            raise EditError("a body edit would change the frontmatter; nothing written")
-        self.note, self._fm = candidate, fm
-        if "body" not in self.touched:
-            self.touched.append("body")
-        return self
 
 
 def _problem_violation(info: NoteInfo) -> Violation:
@@ -245,6 +201,9 @@ def _apply(
     titles: dict[str, list[str]],
     failed: list[str],
 ) -> bool:
+    # Only a fix edits: a check never imports the editing and rendering machinery.
+    from .edit import NoteEditor
+
     try:
         note = kb.read_note(target)
         editor = NoteEditor(note)

@@ -362,7 +362,7 @@ def rename_note(
     """
     from dataclasses import replace
 
-    from .engine import NoteEditor
+    from .edit import NoteEditor
     from .kb import read_info
     from .write import atomic_write, resolve_inside
 

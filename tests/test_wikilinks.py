@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codex_hooks import EditError, Note
-from codex_hooks.engine import NoteEditor
+from codex_hooks.edit import NoteEditor
 from codex_hooks.kb import KnowledgeBase
 
 #: Notes of every kind a link may name; none of them is a claim except the first.
