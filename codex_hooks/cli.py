@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Check and fix a markdown knowledge base of claims and sources.",
     )
     parser.add_argument("--version", action="version", version=f"codex-hooks {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # A given prog spares argparse a help formatter (and its import of shutil) at start-up.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codex-hooks")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 SOURCE, CLAIM, ENTITY, MAP, AGENT, OTHER = "source", "claim", "entity", "map", "agent", "other"
 _EVIDENCE = re.compile(r"^#{2,4}\s*Additional Evidence\b", re.IGNORECASE)
-#: A superset of the lines _EVIDENCE matches, searched for in a whole body at once.
-_ANY_EVIDENCE = re.compile(r"^#{2,4}\s*Additional Evidence\b", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -169,8 +167,7 @@ def build_info(note: Note, config: Config) -> NoteInfo:
     body_lines = note.lines[note.body_start :]
     body = note.text[sum(map(len, note.lines[: note.body_start])) :]
     info.links = scan_links(body_lines, note.body_start + 1, body)
-    # Most notes have no evidence block: one search of the text says so.
-    info.evidence = _evidence_sources(body_lines) if _ANY_EVIDENCE.search(body) else []
+    info.evidence = _evidence_sources(body_lines)
     return info
 
 

@@ -60,15 +60,11 @@ class Stored:
         """The stored rows and the number of notes they cover, or ``None`` when there are
         none for this key (missing, damaged, or stored under another key)."""
         try:
-            stored = marshal.loads(self.file.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
-        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key):
-            return None
-        _, rows, checked = stored
-        if not isinstance(rows, list) or not isinstance(checked, int):
-            return None
-        if not all(_valid(row) for row in rows):
+            key, digest, body = marshal.loads(self.file.read_bytes())
+            if key != self.key or _digest(body) != digest:
+                return None
+            rows, checked = marshal.loads(body)
+        except (OSError, EOFError, ValueError, TypeError):  # missing, truncated, garbled
             return None
         return rows, checked
 
@@ -88,27 +84,25 @@ class Stored:
             )
             for v in violations
         ]
+        body = marshal.dumps((rows, checked))
         file = self.file
         tmp = file.with_name(f"{file.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             with os.fdopen(os.open(tmp, flags, 0o666), "wb") as fh:
-                fh.write(marshal.dumps((self.key, rows, checked)))
+                fh.write(marshal.dumps((self.key, _digest(body), body)))
             os.replace(tmp, file)
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
 
-def _valid(row: object) -> bool:
-    return (
-        isinstance(row, tuple)
-        and len(row) == 8
-        and all(isinstance(x, str) for x in (row[0], row[3], row[4], row[5]))
-        and isinstance(row[1], int)
-        and isinstance(row[2], int)
-    )
+def _digest(data: bytes) -> bytes:
+    """A checksum of the stored rows: what was written is what is printed."""
+    from _blake2 import blake2b
+
+    return blake2b(data, digest_size=16).digest()
 
 
 def as_violations(rows: list[Row]) -> list[Violation]:
