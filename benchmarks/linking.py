@@ -75,11 +75,16 @@ def baseline(kb: KnowledgeBase, truth: set[tuple[str, str]]) -> dict[str, float]
         cited = str(kb.notes[c].get("source") or "")
         best = max(sources, key=lambda p: (fuzz.token_set_ratio(cited, sources[p]), p))
         picks.add((c, best))
-    correct = picks & truth
+    return rates(picks, truth)
+
+
+def rates(pairs: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
+    """How many ``pairs`` were proposed and are correct; precision and recall."""
+    correct = pairs & truth
     return {
-        "proposals": len(picks),
+        "proposals": len(pairs),
         "correct": len(correct),
-        "precision": len(correct) / len(picks) if picks else 1.0,
+        "precision": len(correct) / len(pairs) if pairs else 1.0,
         "recall": len(correct) / len(truth) if truth else 1.0,
     }
 
@@ -92,12 +97,8 @@ def score(result, truth: set[tuple[str, str]], claims: set[str] | None = None) -
     if claims is not None:
         pairs = {(c, s) for c, s in pairs if c in claims}
     scored = {p for p in pairs if p[0] in labelled}
-    correct = scored & truth
     return {
-        "proposals": len(scored),
-        "correct": len(correct),
-        "precision": len(correct) / len(scored) if scored else 1.0,
-        "recall": len(correct) / len(truth) if truth else 1.0,
+        **rates(scored, truth),
         "abstained": sum(a.claim in labelled for a in result.abstained),
         "abstained_all": sum(claims is None or a.claim in claims for a in result.abstained),
         "unlabelled_proposals": len(pairs - scored),

@@ -85,17 +85,12 @@ class Stored:
             for v in violations
         ]
         body = marshal.dumps((rows, checked))
-        file = self.file
-        tmp = file.with_name(f"{file.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            with os.fdopen(os.open(tmp, flags, 0o666), "wb") as fh:
-                fh.write(marshal.dumps((self.key, _digest(body), body)))
-            os.replace(tmp, file)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        from .write import atomic_write
+
+        # A result that cannot be stored is not an error: the next whole check runs again.
+        with contextlib.suppress(OSError, ValueError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.file, marshal.dumps((self.key, _digest(body), body)))
 
 
 def _digest(data: bytes) -> bytes:

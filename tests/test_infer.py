@@ -196,14 +196,19 @@ def test_two_papers_on_one_topic_are_told_apart_by_the_arxiv_id(tmp_path: Path) 
     )
 
 
-def test_the_wrong_paper_is_not_given_a_claim_another_source_lists(tmp_path: Path) -> None:
+def listing_claim_a(paper: str) -> dict[str, str]:
+    """:data:`TWO_PAPERS` with ``paper`` listing claim A in its ``claims_extracted``."""
     files = dict(TWO_PAPERS)
-    files[MIXDPO] = files[MIXDPO].replace(
+    files[paper] = files[paper].replace(
         "processed_date: 2026-03-01\n",
         "processed_date: 2026-03-01\nclaims_extracted:\n"
         "  - a single reward model averages away minority preferences\n",
     )
-    root = write_kb(tmp_path / "kb", files, git=True)
+    return files
+
+
+def test_the_wrong_paper_is_not_given_a_claim_another_source_lists(tmp_path: Path) -> None:
+    root = write_kb(tmp_path / "kb", listing_claim_a(MIXDPO), git=True)
     result = Linker(KnowledgeBase.load(root, cache=False)).run(0.9)
     listed = next(p for p in result.proposals if p.claim == CLAIM_A)
     assert (listed.source, listed.confidence) == (MIXDPO, 1.0)
@@ -214,13 +219,7 @@ def test_the_wrong_paper_is_not_given_a_claim_another_source_lists(tmp_path: Pat
 def test_a_listing_that_the_claims_identifiers_contradict_is_reported(tmp_path: Path) -> None:
     """The wrong paper lists a MixDPO claim (as a title+author script once wrote): the
     listing is reported, never completed, and the claim is linked to the cited paper."""
-    files = dict(TWO_PAPERS)
-    files[PLURAL] = files[PLURAL].replace(
-        "processed_date: 2026-03-01\n",
-        "processed_date: 2026-03-01\nclaims_extracted:\n"
-        "  - a single reward model averages away minority preferences\n",
-    )
-    root = write_kb(tmp_path / "kb", files, git=True)
+    root = write_kb(tmp_path / "kb", listing_claim_a(PLURAL), git=True)
     result = Linker(KnowledgeBase.load(root, cache=False)).run()
     assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
     [flagged] = result.abstained
