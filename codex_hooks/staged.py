@@ -3,13 +3,60 @@ renames leave dangling."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .kb import as_list
-from .titles import clean_path, normalize_title, stem
+from .titles import clean_path, normalize_title, stem, strip_link
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
+    from .model import Violation
+
+#: The rule that reports (and mends) a reference to a note git shows renamed.
+RENAMED_REFERENCE = "WL005"
+
+
+@dataclass(frozen=True)
+class CommitScope:
+    """What a commit may be held to: the notes it stages, and the notes that its
+    deletions and renames leave naming a note that is gone.
+
+    A staged note answers for every finding; its fixes may write the counterpart entries
+    its own links require. A dangling note was not touched by the committer: only the
+    findings about the gone notes are theirs (a reference to rewrite or to remove), never
+    the note's older, unrelated problems.
+    """
+
+    staged: tuple[str, ...] = ()
+    dangling: tuple[str, ...] = ()
+    gone: tuple[str, ...] = ()
+    _titles: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @classmethod
+    def of(cls, staged: list[str], dangling: list[str], gone: list[str]) -> CommitScope:
+        titles = frozenset(normalize_title(stem(p)) for p in gone)
+        mine = tuple(dict.fromkeys(staged))
+        others = tuple(p for p in dict.fromkeys(dangling) if p not in set(mine))
+        return cls(mine, others, tuple(gone), titles)
+
+    @property
+    def paths(self) -> list[str]:
+        """Every note to check."""
+        return [*self.staged, *self.dangling]
+
+    def keep(self, violation: Violation) -> bool:
+        """Whether the commit answers for ``violation``."""
+        if violation.path not in self.dangling:
+            return True
+        if violation.code == RENAMED_REFERENCE:
+            return True
+        subject = getattr(violation, "subject", "") or ""
+        if not subject:
+            return False
+        if clean_path(subject) in self.gone:
+            return True
+        return normalize_title(strip_link(subject)) in self._titles
 
 
 def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
@@ -31,29 +78,39 @@ def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
     return out
 
 
+def commit_scope(
+    kb: KnowledgeBase, paths: list[str] | None = None, index: bool = False
+) -> CommitScope:
+    """The scope of the next commit: the staged notes (``paths`` when the caller knows
+    them, as pre-commit passes them; else git's staged list) and the notes that staged
+    deletions and renames leave dangling. With ``index``, notes that also have unstaged
+    changes are read as staged (see :func:`use_staged_content`)."""
+    from .gitutil import Staged, staged
+
+    changes = staged(kb.root) if (kb.root / ".git").exists() else Staged()
+    mine = paths if paths is not None else [p for p in changes.changed if _is_note(p)]
+    if index:
+        use_staged_content(kb, mine)
+    gone = [p for p in [*changes.deleted, *changes.renamed] if _is_note(p)]
+    dangling = _referrers_of(kb, gone)
+    return CommitScope.of(
+        [p for p in mine if p in kb.notes], [p for p in dangling if p in kb.notes], gone
+    )
+
+
+def _is_note(path: str) -> bool:
+    return path.lower().endswith(".md")
+
+
 def staged_targets(kb: KnowledgeBase, index: bool = False) -> list[str]:
     """Repo-relative paths to check for the next commit: staged notes, plus the notes that
-    staged deletions and renames leave dangling. With ``index``, notes that also have
-    unstaged changes are read as staged (see :func:`use_staged_content`)."""
-    from .gitutil import staged
-
-    changes = staged(kb.root)
-    targets = [p for p in changes.changed if p.lower().endswith(".md")]
-    if index:
-        use_staged_content(kb, targets)
-    targets += _referrers_of(kb, [*changes.deleted, *changes.renamed])
-    return list(dict.fromkeys(t for t in targets if t in kb.notes))
+    staged deletions and renames leave dangling (see :func:`commit_scope`)."""
+    return commit_scope(kb, index=index).paths
 
 
 def dangling_targets(kb: KnowledgeBase) -> list[str]:
     """Only the notes that staged deletions and renames leave dangling."""
-    from .gitutil import staged
-
-    if not (kb.root / ".git").exists():
-        return []
-    changes = staged(kb.root)
-    found = _referrers_of(kb, [*changes.deleted, *changes.renamed])
-    return list(dict.fromkeys(t for t in found if t in kb.notes))
+    return list(commit_scope(kb, paths=[]).dangling)
 
 
 def _referrers_of(kb: KnowledgeBase, gone: list[str]) -> list[str]:
