@@ -3,7 +3,8 @@ SARIF 2.1.0 for code-scanning uploads, and the line that groups broken links by 
 they name.
 
 Each works on :class:`~codex_hooks.model.Violation` objects alone (those of a stored
-result too), so that a report never needs the knowledge base again.
+result too), so that a report never needs the knowledge base again. Importing this
+module stays cheap: the text report of a reused whole check imports it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .model import Violation
@@ -26,8 +26,7 @@ SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     """What a report says about a rule: its name, severity and documentation."""
 
     code: str
@@ -67,8 +66,7 @@ def rule_doc(code: str) -> RuleDoc:
 # -- statistics -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RuleCount:
+class RuleCount(NamedTuple):
     """One row of ``--statistics``: how many findings a rule made, how many have a fix."""
 
     count: int
