@@ -475,3 +475,9 @@ def test_a_rule_left_out_is_not_run(kb: Path, monkeypatch: pytest.MonkeyPatch) -
     assert calls == []
     assert cli(kb, "check", "--all-files", "--select", "BL003")[1] == lines(BL003)
     assert C in calls
+
+
+def test_options_as_a_hooks_args_before_the_paths(kb: Path) -> None:
+    """pre-commit puts a hook's args before the file names it passes."""
+    code, out, _ = cli(kb, "check", "--hook", "--ignore=WL,BL", "--exit-zero", C, D)
+    assert (code, out) == (0, lines(FM003))
