@@ -60,9 +60,10 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="report violations; never writes")
     common(check)
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    reporting(check)
     fix = sub.add_parser("fix", help="apply the safe fixes, then report what remains")
     common(fix)
+    reporting(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code such as BL003")
@@ -71,6 +72,44 @@ def _parser() -> argparse.ArgumentParser:
         module.add_arguments(p)
         p.set_defaults(handler=module.run)
     return parser
+
+
+#: What ``--output-format`` accepts (``--format`` is its older name).
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def reporting(p: argparse.ArgumentParser) -> None:
+    """The options of ``check`` and ``fix`` that choose the rules and shape the report."""
+
+    def codes(flag: str, text: str) -> None:
+        p.add_argument(
+            flag,
+            action="append",
+            metavar="CODES",
+            help=f"{text}: comma-separated rule codes or prefixes (WL001, WL, BL00)",
+        )
+
+    codes("--select", "run only these rules, in place of the configured ones")
+    codes("--extend-select", "run these rules besides the configured ones")
+    codes("--ignore", "do not run these rules (wins over --select)")
+    p.add_argument(
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=FORMATS,
+        default="text",
+        help="how findings are printed (default: text)",
+    )
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a count of findings per rule instead of the findings",
+    )
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when errors are found (usage errors still exit 2)",
+    )
 
 
 #: Sub-commands that live in their own modules under ``codex_hooks/commands``. Each
@@ -173,10 +212,42 @@ def _root(args: argparse.Namespace) -> Path:
     return find_root(Path.cwd())
 
 
+def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
+    """The rules chosen with ``--select``, ``--extend-select`` and ``--ignore`` (each
+    repeatable, comma-separated, case-insensitive), checked against the known codes;
+    ``None`` when none of them is given."""
+    chosen: dict[str, list[str]] = {}
+    for name in ("select", "extend_select", "ignore"):
+        given = getattr(args, name, None)
+        if given is None:
+            continue
+        flag = "--" + name.replace("_", "-")
+        selectors = [c.strip().upper() for value in given for c in value.split(",")]
+        selectors = [c for c in selectors if c]
+        if not selectors:
+            raise UsageError(f"{flag} needs at least one rule code or prefix")
+        from .config import unknown_selector
+
+        bad = unknown_selector(selectors)
+        if bad is not None:
+            raise UsageError(
+                f"{flag} {bad}: no rule code starts with it ('codex-hooks rules' lists them)"
+            )
+        chosen[name] = selectors
+    return chosen or None
+
+
 def _load(args: argparse.Namespace, root: Path | None = None) -> KnowledgeBase:
     from .kb import KnowledgeBase
 
+    chosen = _selection(args)
     kb = KnowledgeBase.load(root or _root(args), cache=not getattr(args, "no_cache", False))
+    if chosen is not None:
+        from .config import with_selection
+
+        # After loading: the on-disk index does not depend on which rules run, and a
+        # configuration of its own would make it rebuild the index for this run.
+        kb.config = with_selection(kb.config, **chosen)
     # The notes live until the command ends: keep the cyclic collector from rescanning
     # them each time the rules allocate (a process-wide setting, so here, not in load).
     import gc
@@ -214,8 +285,17 @@ def _summary(errors: int, warnings: int, fixable: int) -> str:
 def print_violations(
     violations: Sequence[Violation], fmt: str, checked: int, out: TextIO | None = None
 ) -> None:
-    """Write violations in ``fmt`` (text, json or github) to ``out`` (default stdout)."""
+    """Write violations in ``fmt`` (text, json, github or sarif) to ``out`` (default
+    stdout)."""
     out = out or sys.stdout
+    if fmt == "sarif":
+        import json
+
+        from .report import sarif_log
+
+        json.dump(sarif_log(violations), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
     if fmt == "json":
         import json
 
@@ -242,22 +322,90 @@ def print_violations(
     else:
         rows = [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in violations]
         fixable = sum(v.fixable for v in violations)
-        print_rows(rows, fixable, out)
+        print_rows(rows, fixable, out, violations)
 
 
-def print_rows(rows: Sequence[Sequence], fixable: int, out: TextIO | None = None) -> None:
+def print_rows(
+    rows: Sequence[Sequence],
+    fixable: int,
+    out: TextIO | None = None,
+    violations: Sequence[Violation] | None = None,
+) -> None:
     """Write ``(path, line, column, code, severity, message, ...)`` rows as text to
-    ``out`` (default stdout), and the summary to stderr."""
+    ``out`` (default stdout), and the summary to stderr. ``violations`` are the rows as
+    violations, when there are such objects at hand (else made for the broken links)."""
     out = out or sys.stdout
     out.write("".join(f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} {shown(r[5])}\n" for r in rows))
+    _print_summary(rows, fixable, violations)
+
+
+def _print_summary(
+    rows: Sequence[Sequence], fixable: int, violations: Sequence[Violation] | None = None
+) -> None:
+    """The summary on stderr: broken links grouped by the note they name, then counts."""
+    from .report import MISSING_LINK_CODES
+
+    if any(r[3] in MISSING_LINK_CODES for r in rows):
+        from .report import missing_links_summary
+
+        if violations is None:
+            from .results import as_violations
+
+            violations = as_violations([r for r in rows if r[3] in MISSING_LINK_CODES])
+        sys.stderr.write(shown(missing_links_summary(violations)) + "\n")
     errors = sum(r[4] == "error" for r in rows)
     sys.stderr.write(_summary(errors, len(rows) - errors, fixable) + "\n")
 
 
+def report(
+    violations: Sequence[Violation],
+    args: argparse.Namespace,
+    checked: int,
+    out: TextIO | None = None,
+) -> None:
+    """Print ``violations`` as ``args`` ask: the findings in ``--output-format``, or with
+    ``--statistics`` their count per rule (a table, or a JSON list)."""
+    if not args.statistics:
+        print_violations(violations, args.format, checked, out)
+        return
+    from .report import statistics, statistics_table
+
+    out = out or sys.stdout
+    rows = statistics(violations)
+    if args.format == "json":
+        import json
+
+        json.dump([r.to_dict() for r in rows], out, indent=2)
+        out.write("\n")
+        return
+    out.write(statistics_table(rows))
+    _print_summary(
+        [(v.path, v.line, v.column, v.code, v.severity) for v in violations],
+        sum(v.fixable for v in violations),
+        violations,
+    )
+
+
+def _usage(args: argparse.Namespace) -> bool:
+    """Refuse what ``check`` and ``fix`` cannot do as asked, before any note is read;
+    whether rules were chosen on the command line."""
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError(f"--statistics prints text or json, not {args.format}")
+    return _selection(args) is not None
+
+
+def _exit(args: argparse.Namespace, failed: bool) -> int:
+    """1 when ``failed`` (errors found, files changed), unless ``--exit-zero``; else 0."""
+    return EXIT_FAIL if failed and not args.exit_zero else EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    chosen = _usage(args)
     root = _root(args)
     store = None
-    if args.all_files and not args.no_cache:
+    # A stored result holds the configured rules' findings: a run that chooses its own
+    # rules neither reuses nor replaces it.
+    if args.all_files and not args.no_cache and not chosen:
         # Nothing changed since the last whole check: print what it found.
         from .results import as_violations, stored
 
@@ -265,22 +413,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         found = store.read() if store is not None else None
         if found is not None:
             rows, checked = found
-            if args.format == "text":
+            if args.format == "text" and not args.statistics:
                 print_rows(rows, sum(r[6] is not None for r in rows))
             else:
-                print_violations(as_violations(rows), args.format, checked)
-            return EXIT_FAIL if any(r[4] == "error" for r in rows) else EXIT_OK
+                report(as_violations(rows), args, checked)
+            return _exit(args, any(r[4] == "error" for r in rows))
     kb = _load(args, root)
     targets = _targets(kb, args)
     violations = kb.check(targets)
     checked = len(kb.notes) if targets is None else len(targets)
     if store is not None:
         store.write(violations, checked)
-    print_violations(violations, args.format, checked)
-    return EXIT_FAIL if any(v.severity == "error" for v in violations) else EXIT_OK
+    report(violations, args, checked)
+    return _exit(args, any(v.severity == "error" for v in violations))
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
+    _usage(args)
     kb = _load(args)
     targets = _targets(kb, args)
     result = kb.fix(targets, dry_run=args.diff)
@@ -296,15 +445,17 @@ def cmd_fix(args: argparse.Namespace) -> int:
                 )
             )
     else:
+        # Stdout carries only the report when it is meant for a program.
+        listing = sys.stdout if args.format == "text" and not args.statistics else sys.stderr
         for change in result.changes:
-            print(shown(f"Fixing {change.path}: {'; '.join(change.fixes)}"))
+            print(shown(f"Fixing {change.path}: {'; '.join(change.fixes)}"), file=listing)
     for problem in dict.fromkeys(result.failed):
         print(f"codex-hooks: {shown(problem)}", file=sys.stderr)
     checked = len(kb.notes) if targets is None else len(targets)
     # With --diff, stdout carries only the patch, so that it can be piped to `git apply`.
-    print_violations(result.remaining, "text", checked, sys.stderr if args.diff else None)
+    report(result.remaining, args, checked, sys.stderr if args.diff else None)
     errors = any(v.severity == "error" for v in result.remaining)
-    return EXIT_FAIL if result.changes or errors else EXIT_OK
+    return _exit(args, bool(result.changes) or errors)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,12 +182,17 @@ def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> C
     return dataclasses.replace(defaults, **values)
 
 
+def rule_codes() -> list[str]:
+    """Every code a finding can have: the rules' and the parse problems' (FM90x)."""
+    from .rules import PROBLEMS, all_rules
+
+    return [r.code for r in all_rules()] + list(PROBLEMS)
+
+
 def _check_codes(values: dict[str, Any], origin: str) -> None:
     """A rule code or prefix in select, ignore or severity that matches no rule is a
     typo that would silently do nothing: refuse it."""
-    from .rules import PROBLEMS, all_rules
-
-    codes = [r.code for r in all_rules()] + list(PROBLEMS)
+    codes = rule_codes()
     for setting in ("select", "ignore"):
         for selector in values.get(setting, ()):
             if not selector or not any(c.startswith(selector) for c in codes):
@@ -200,6 +206,79 @@ def _check_codes(values: dict[str, Any], origin: str) -> None:
                 f"{origin}: 'severity' names '{code}', which is no rule code "
                 "('codex-hooks rules' lists them)"
             )
+
+
+def unknown_selector(selectors: Sequence[str]) -> str | None:
+    """The first of ``selectors`` (rule codes or prefixes) that matches no code, if any."""
+    codes = rule_codes()
+    for selector in selectors:
+        if not selector or not any(c.startswith(selector) for c in codes):
+            return selector
+    return None
+
+
+def _runs(config: Config, code: str) -> bool:
+    """Whether ``config`` runs the rule ``code``: as :func:`codex_hooks.rules.active_rules`
+    decides, and for a rule that is off unless named, only when a severity or ``select``
+    names it."""
+    from .rules import OFF_UNLESS_NAMED
+
+    severity = config.severity.get(code)
+    if severity == "off" or not config.enabled(code):
+        return False
+    return code not in OFF_UNLESS_NAMED or severity is not None or code in config.select
+
+
+def with_selection(
+    config: Config,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Config:
+    """``config`` with one run's choice of rules on top, as ruff's command line has it.
+
+    Each argument holds rule codes or prefixes (``WL``, ``BL00``, ``FM904``): ``select``
+    (when given) replaces the rules ``config`` runs, its ``select``, ``ignore`` and ``off``
+    severities alike; ``extend_select`` adds rules to them; ``ignore`` removes rules and
+    wins over both. A rule that is off unless named (WL003) is added only by its full code,
+    never by a prefix. A selector that matches no code is a :class:`ConfigError`.
+
+    The returned configuration names every code it runs in ``select`` and every other in
+    ``ignore``; the settings that decide how notes are read are those of ``config``.
+    """
+    from .rules import OFF_UNLESS_NAMED
+
+    for setting, selectors in (
+        ("select", select or ()),
+        ("extend_select", extend_select),
+        ("ignore", ignore),
+    ):
+        bad = unknown_selector(selectors)
+        if bad is not None:
+            raise ConfigError(
+                f"{setting.replace('_', '-')}: '{bad}' is no rule code or prefix "
+                "('codex-hooks rules' lists them)"
+            )
+    codes = rule_codes()
+
+    def chosen(selectors: Sequence[str]) -> set[str]:
+        return {
+            c
+            for c in codes
+            if any(c == s or (c.startswith(s) and c not in OFF_UNLESS_NAMED) for s in selectors)
+        }
+
+    runs = chosen(select) if select is not None else {c for c in codes if _runs(config, c)}
+    runs |= chosen(extend_select)
+    runs -= {c for c in codes if any(c.startswith(s) for s in ignore)}
+    return dataclasses.replace(
+        config,
+        select=sorted(runs),
+        ignore=sorted(set(codes) - runs),
+        # Every rule left out is in ``ignore`` now; an ``off`` kept here would silence a
+        # rule this run selects by name.
+        severity={k: v for k, v in config.severity.items() if v != "off"},
+    )
 
 
 def load_config(root: str | Path) -> Config:

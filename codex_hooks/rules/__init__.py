@@ -17,6 +17,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "FM906": ("limit-exceeded", "The note is too large, too deep or expands too many aliases."),
 }
 
+#: Rules that run only when configured by their full code (a severity for it, or
+#: ``select`` naming it): a prefix such as ``WL`` does not turn them on.
+OFF_UNLESS_NAMED = frozenset({"WL003"})
+
 
 def all_rules() -> list[Rule]:
     """Every declared rule, ordered by code."""
