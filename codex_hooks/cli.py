@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
         )
+        p.add_argument(
+            "--no-baseline",
+            action="store_true",
+            help="show (and fix) the findings the baseline records too",
+        )
 
     check = sub.add_parser("check", help="report violations; never writes")
     common(check)
@@ -76,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 #: Sub-commands that live in their own modules under ``codex_hooks/commands``. Each
 #: module defines ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int`` and keeps
 #: its heavy imports inside ``run``.
-EXTENSIONS = ("link", "rename")
+EXTENSIONS = ("baseline", "link", "rename")
 
 
 def _extensions() -> dict[str, object]:
@@ -202,19 +207,36 @@ def shown(text: str) -> str:
     return "".join(c.encode("unicode_escape").decode("ascii") if c in _UNSAFE else c for c in text)
 
 
-def _summary(errors: int, warnings: int, fixable: int) -> str:
+def _summary(
+    errors: int, warnings: int, fixable: int, baselined: int = 0, suppressed: int = 0
+) -> str:
+    hidden = []
+    if baselined:
+        hidden.append(f"{baselined} finding(s) hidden by the baseline (--no-baseline shows them)")
+    if suppressed:
+        hidden.append(f"{suppressed} suppressed inline")
     if not errors + warnings:
+        if hidden:
+            return f"No findings to show; {', '.join(hidden)}."
         return "All checked notes are consistent."
     text = f"Found {errors} error(s) and {warnings} warning(s)"
     if fixable:
         text += f"; {fixable} can be fixed with 'codex-hooks fix'"
+    if hidden:
+        text += f"; {', '.join(hidden)}"
     return text + ". Explain a code with 'codex-hooks rules CODE'."
 
 
 def print_violations(
-    violations: Sequence[Violation], fmt: str, checked: int, out: TextIO | None = None
+    violations: Sequence[Violation],
+    fmt: str,
+    checked: int,
+    out: TextIO | None = None,
+    baselined: int = 0,
+    suppressed: int = 0,
 ) -> None:
-    """Write violations in ``fmt`` (text, json or github) to ``out`` (default stdout)."""
+    """Write violations in ``fmt`` (text, json or github) to ``out`` (default stdout);
+    ``baselined`` and ``suppressed`` count the findings that were hidden."""
     out = out or sys.stdout
     if fmt == "json":
         import json
@@ -224,6 +246,8 @@ def print_violations(
             "warnings": sum(v.severity == "warning" for v in violations),
             "fixable": sum(v.fixable for v in violations),
             "notes_checked": checked,
+            "baselined": baselined,
+            "suppressed": suppressed,
         }
         json.dump(
             {"violations": [v.to_dict() for v in violations], "summary": summary}, out, indent=2
@@ -242,48 +266,79 @@ def print_violations(
     else:
         rows = [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in violations]
         fixable = sum(v.fixable for v in violations)
-        print_rows(rows, fixable, out)
+        print_rows(rows, fixable, out, baselined, suppressed)
 
 
-def print_rows(rows: Sequence[Sequence], fixable: int, out: TextIO | None = None) -> None:
+def print_rows(
+    rows: Sequence[Sequence],
+    fixable: int,
+    out: TextIO | None = None,
+    baselined: int = 0,
+    suppressed: int = 0,
+) -> None:
     """Write ``(path, line, column, code, severity, message, ...)`` rows as text to
     ``out`` (default stdout), and the summary to stderr."""
     out = out or sys.stdout
     out.write("".join(f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} {shown(r[5])}\n" for r in rows))
     errors = sum(r[4] == "error" for r in rows)
-    sys.stderr.write(_summary(errors, len(rows) - errors, fixable) + "\n")
+    sys.stderr.write(_summary(errors, len(rows) - errors, fixable, baselined, suppressed) + "\n")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     store = None
     if args.all_files and not args.no_cache:
-        # Nothing changed since the last whole check: print what it found.
+        # Nothing changed since the last whole check: print what it found. The stored
+        # result holds every finding; the baseline, which may have changed, applies now.
         from .results import as_violations, stored
 
         store = stored(root)
         found = store.read() if store is not None else None
         if found is not None:
             rows, checked = found
+            baselined = 0
+            if not args.no_baseline:
+                from .baseline import load, location
+
+                recorded = load(location(root))
+                if recorded is not None:
+                    flags = recorded.hidden((r[0], r[3], r[8]) for r in rows)
+                    rows = [r for r, hide in zip(rows, flags, strict=True) if not hide]
+                    baselined = sum(flags)
             if args.format == "text":
-                print_rows(rows, sum(r[6] is not None for r in rows))
+                fixable = sum(r[6] is not None for r in rows)
+                print_rows(rows, fixable, None, baselined, store.suppressed)
             else:
-                print_violations(as_violations(rows), args.format, checked)
+                violations = as_violations(rows)
+                print_violations(
+                    violations, args.format, checked, None, baselined, store.suppressed
+                )
             return EXIT_FAIL if any(r[4] == "error" for r in rows) else EXIT_OK
     kb = _load(args, root)
+    use_baseline = not args.no_baseline
+    if use_baseline:
+        kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
     targets = _targets(kb, args)
-    violations = kb.check(targets)
+    from .engine import run_check
+
+    # A result to store holds every finding: the baseline applies when it is printed.
+    result = run_check(kb, targets, baseline=use_baseline and store is None)
     checked = len(kb.notes) if targets is None else len(targets)
+    violations, baselined = result.violations, result.baselined
     if store is not None:
-        store.write(violations, checked)
-    print_violations(violations, args.format, checked)
+        store.write(violations, checked, result.suppressed)
+        if use_baseline and kb.baseline is not None:
+            violations, baselined = kb.baseline.filter(violations)
+    print_violations(violations, args.format, checked, None, baselined, result.suppressed)
     return EXIT_FAIL if any(v.severity == "error" for v in violations) else EXIT_OK
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     kb = _load(args)
+    if not args.no_baseline:
+        kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
     targets = _targets(kb, args)
-    result = kb.fix(targets, dry_run=args.diff)
+    result = kb.fix(targets, dry_run=args.diff, baseline=not args.no_baseline)
     if args.diff:
         import difflib
 
@@ -302,7 +357,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
         print(f"codex-hooks: {shown(problem)}", file=sys.stderr)
     checked = len(kb.notes) if targets is None else len(targets)
     # With --diff, stdout carries only the patch, so that it can be piped to `git apply`.
-    print_violations(result.remaining, "text", checked, sys.stderr if args.diff else None)
+    print_violations(
+        result.remaining,
+        "text",
+        checked,
+        sys.stderr if args.diff else None,
+        result.baselined,
+        result.suppressed,
+    )
     errors = any(v.severity == "error" for v in result.remaining)
     return EXIT_FAIL if result.changes or errors else EXIT_OK
 
