@@ -20,7 +20,9 @@ finding and whose text holds the marker at all.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -109,11 +111,44 @@ def split(kb: KnowledgeBase, violations: Sequence[Violation]) -> tuple[list[Viol
 
 
 def _marked(kb: KnowledgeBase, path: str) -> Note | None:
-    """The note at ``path`` as the check saw it, when its text holds the marker."""
+    """The note at ``path`` as the check saw it, when its text holds the marker. A note
+    on disk is decoded only then: most notes with a finding have no marker."""
     from .errors import CodexError
+    from .note import Note
+
+    seen = kb.pending.get(path) or kb.staged.get(path)
+    if seen is not None:
+        return seen if MARKER in seen.text else None
+    data = _read(os.path.join(kb.root, path))
+    if data is None or MARKER.encode() not in data:
+        return None
+    try:
+        return Note.from_bytes(data, path)
+    except CodexError:
+        return None  # unreadable: its own finding says so
+
+
+#: Never through a symbolic link, never blocking on a named pipe.
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _read(file: str) -> bytes | None:
+    """A regular file's bytes, up to the size a note may have; ``None`` otherwise."""
+    from .note import MAX_NOTE_BYTES
 
     try:
-        note = kb.read_note(path)
-    except (OSError, CodexError):
-        return None  # unreadable: its own finding says so
-    return note if MARKER in note.text else None
+        fd = os.open(file, _FLAGS | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_NOTE_BYTES:
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

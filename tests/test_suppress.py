@@ -5,11 +5,12 @@ never fixed, and whose comment no fix removes."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from kbutil import claim, cli, note, processed, read, run_git, snapshot, source, write_kb
 
-from codex_hooks import KnowledgeBase, run_check
+from codex_hooks import KnowledgeBase, run_check, suppress
 
 C = "domains/ai-alignment/c.md"
 S = "inbox/archive/s.md"
@@ -230,13 +231,13 @@ def test_only_notes_with_a_finding_are_read(tmp_path, monkeypatch):
     )
     kb = KnowledgeBase.load(tmp_path, cache=False)
     read_notes = []
-    original = kb.read_note
+    original = suppress._read
 
-    def spy(path):
-        read_notes.append(path)
-        return original(path)
+    def spy(file):
+        read_notes.append(Path(file).relative_to(kb.root).as_posix())
+        return original(file)
 
-    monkeypatch.setattr(kb, "read_note", spy)
+    monkeypatch.setattr(suppress, "_read", spy)
     result = run_check(kb)
     assert [(v.path, v.code) for v in result.violations] == [(T, "FM002")]
     assert result.suppressed == 1
