@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .config import Config, ConfigError, load_config
     from .edit import FrontmatterEditor, edit
-    from .engine import FileChange, FixResult, check, fix
+    from .engine import CheckResult, FileChange, FixResult, check, fix, run_check
     from .errors import (
         CodexError,
         DuplicateKeyError,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 _PUBLIC = {
     "config": ("Config", "ConfigError", "load_config"),
     "edit": ("FrontmatterEditor", "edit"),
-    "engine": ("FileChange", "FixResult", "check", "fix"),
+    "engine": ("CheckResult", "FileChange", "FixResult", "check", "fix", "run_check"),
     "errors": (
         "CodexError",
         "DuplicateKeyError",
@@ -100,6 +100,7 @@ sys.modules[__name__].__class__ = _Package
 __version__ = "0.1.0"
 
 __all__ = [
+    "CheckResult",
     "CodexError",
     "Config",
     "ConfigError",
@@ -131,4 +132,5 @@ __all__ = [
     "load_roundtrip",
     "parse_frontmatter",
     "resolve_inside",
+    "run_check",
 ]

@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
         )
+        p.add_argument(
+            "--no-baseline",
+            action="store_true",
+            help="show (and fix) the findings the baseline records too",
+        )
 
     check = sub.add_parser("check", help="report violations; never writes")
     common(check)
@@ -115,7 +120,7 @@ def reporting(p: argparse.ArgumentParser) -> None:
 #: Sub-commands that live in their own modules under ``codex_hooks/commands``. Each
 #: module defines ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int`` and keeps
 #: its heavy imports inside ``run``.
-EXTENSIONS = ("link", "rename")
+EXTENSIONS = ("baseline", "link", "rename")
 
 
 def _extensions() -> dict[str, object]:
@@ -273,20 +278,36 @@ def shown(text: str) -> str:
     return "".join(c.encode("unicode_escape").decode("ascii") if c in _UNSAFE else c for c in text)
 
 
-def _summary(errors: int, warnings: int, fixable: int) -> str:
+def _summary(
+    errors: int, warnings: int, fixable: int, baselined: int = 0, suppressed: int = 0
+) -> str:
+    hidden = []
+    if baselined:
+        hidden.append(f"{baselined} finding(s) hidden by the baseline (--no-baseline shows them)")
+    if suppressed:
+        hidden.append(f"{suppressed} suppressed inline")
     if not errors + warnings:
+        if hidden:
+            return f"No findings to show; {', '.join(hidden)}."
         return "All checked notes are consistent."
     text = f"Found {errors} error(s) and {warnings} warning(s)"
     if fixable:
         text += f"; {fixable} can be fixed with 'codex-hooks fix'"
+    if hidden:
+        text += f"; {', '.join(hidden)}"
     return text + ". Explain a code with 'codex-hooks rules CODE'."
 
 
 def print_violations(
-    violations: Sequence[Violation], fmt: str, checked: int, out: TextIO | None = None
+    violations: Sequence[Violation],
+    fmt: str,
+    checked: int,
+    out: TextIO | None = None,
+    baselined: int = 0,
+    suppressed: int = 0,
 ) -> None:
     """Write violations in ``fmt`` (text, json, github or sarif) to ``out`` (default
-    stdout)."""
+    stdout); ``baselined`` and ``suppressed`` count the findings that were hidden."""
     out = out or sys.stdout
     if fmt == "sarif":
         import json
@@ -304,6 +325,8 @@ def print_violations(
             "warnings": sum(v.severity == "warning" for v in violations),
             "fixable": sum(v.fixable for v in violations),
             "notes_checked": checked,
+            "baselined": baselined,
+            "suppressed": suppressed,
         }
         json.dump(
             {"violations": [v.to_dict() for v in violations], "summary": summary}, out, indent=2
@@ -322,7 +345,7 @@ def print_violations(
     else:
         rows = [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in violations]
         fixable = sum(v.fixable for v in violations)
-        print_rows(rows, fixable, out, violations)
+        print_rows(rows, fixable, out, violations, baselined, suppressed)
 
 
 def print_rows(
@@ -330,17 +353,23 @@ def print_rows(
     fixable: int,
     out: TextIO | None = None,
     violations: Sequence[Violation] | None = None,
+    baselined: int = 0,
+    suppressed: int = 0,
 ) -> None:
     """Write ``(path, line, column, code, severity, message, ...)`` rows as text to
     ``out`` (default stdout), and the summary to stderr. ``violations`` are the rows as
     violations, when there are such objects at hand (else made for the broken links)."""
     out = out or sys.stdout
     out.write("".join(f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} {shown(r[5])}\n" for r in rows))
-    _print_summary(rows, fixable, violations)
+    _print_summary(rows, fixable, violations, baselined, suppressed)
 
 
 def _print_summary(
-    rows: Sequence[Sequence], fixable: int, violations: Sequence[Violation] | None = None
+    rows: Sequence[Sequence],
+    fixable: int,
+    violations: Sequence[Violation] | None = None,
+    baselined: int = 0,
+    suppressed: int = 0,
 ) -> None:
     """The summary on stderr: broken links grouped by the note they name, then counts."""
     from .report import MISSING_LINK_CODES
@@ -354,7 +383,7 @@ def _print_summary(
             violations = as_violations([r for r in rows if r[3] in MISSING_LINK_CODES])
         sys.stderr.write(shown(missing_links_summary(violations)) + "\n")
     errors = sum(r[4] == "error" for r in rows)
-    sys.stderr.write(_summary(errors, len(rows) - errors, fixable) + "\n")
+    sys.stderr.write(_summary(errors, len(rows) - errors, fixable, baselined, suppressed) + "\n")
 
 
 def report(
@@ -362,11 +391,14 @@ def report(
     args: argparse.Namespace,
     checked: int,
     out: TextIO | None = None,
+    baselined: int = 0,
+    suppressed: int = 0,
 ) -> None:
     """Print ``violations`` as ``args`` ask: the findings in ``--output-format``, or with
-    ``--statistics`` their count per rule (a table, or a JSON list)."""
+    ``--statistics`` their count per rule (a table, or a JSON list); ``baselined`` and
+    ``suppressed`` count the findings that were hidden."""
     if not args.statistics:
-        print_violations(violations, args.format, checked, out)
+        print_violations(violations, args.format, checked, out, baselined, suppressed)
         return
     from .report import statistics, statistics_table
 
@@ -383,6 +415,8 @@ def report(
         [(v.path, v.line, v.column, v.code, v.severity) for v in violations],
         sum(v.fixable for v in violations),
         violations,
+        baselined,
+        suppressed,
     )
 
 
@@ -406,33 +440,55 @@ def cmd_check(args: argparse.Namespace) -> int:
     # A stored result holds the configured rules' findings: a run that chooses its own
     # rules neither reuses nor replaces it.
     if args.all_files and not args.no_cache and not chosen:
-        # Nothing changed since the last whole check: print what it found.
+        # Nothing changed since the last whole check: print what it found. The stored
+        # result holds every finding; the baseline, which may have changed, applies now.
         from .results import as_violations, stored
 
         store = stored(root)
         found = store.read() if store is not None else None
         if found is not None:
             rows, checked = found
+            baselined = 0
+            if not args.no_baseline:
+                from .baseline import load, location
+
+                recorded = load(location(root))
+                if recorded is not None:
+                    flags = recorded.hidden((r[0], r[3], r[8]) for r in rows)
+                    rows = [r for r, hide in zip(rows, flags, strict=True) if not hide]
+                    baselined = sum(flags)
             if args.format == "text" and not args.statistics:
-                print_rows(rows, sum(r[6] is not None for r in rows))
+                fixable = sum(r[6] is not None for r in rows)
+                print_rows(rows, fixable, None, None, baselined, store.suppressed)
             else:
-                report(as_violations(rows), args, checked)
+                report(as_violations(rows), args, checked, None, baselined, store.suppressed)
             return _exit(args, any(r[4] == "error" for r in rows))
     kb = _load(args, root)
+    use_baseline = not args.no_baseline
+    if use_baseline:
+        kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
     targets = _targets(kb, args)
-    violations = kb.check(targets)
+    from .engine import run_check
+
+    # A result to store holds every finding: the baseline applies when it is printed.
+    result = run_check(kb, targets, baseline=use_baseline and store is None)
     checked = len(kb.notes) if targets is None else len(targets)
+    violations, baselined = result.violations, result.baselined
     if store is not None:
-        store.write(violations, checked)
-    report(violations, args, checked)
+        store.write(violations, checked, result.suppressed)
+        if use_baseline and kb.baseline is not None:
+            violations, baselined = kb.baseline.filter(violations)
+    report(violations, args, checked, None, baselined, result.suppressed)
     return _exit(args, any(v.severity == "error" for v in violations))
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     _usage(args)
     kb = _load(args)
+    if not args.no_baseline:
+        kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
     targets = _targets(kb, args)
-    result = kb.fix(targets, dry_run=args.diff)
+    result = kb.fix(targets, dry_run=args.diff, baseline=not args.no_baseline)
     if args.diff:
         import difflib
 
@@ -453,7 +509,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
         print(f"codex-hooks: {shown(problem)}", file=sys.stderr)
     checked = len(kb.notes) if targets is None else len(targets)
     # With --diff, stdout carries only the patch, so that it can be piped to `git apply`.
-    report(result.remaining, args, checked, sys.stderr if args.diff else None)
+    report(
+        result.remaining,
+        args,
+        checked,
+        sys.stderr if args.diff else None,
+        result.baselined,
+        result.suppressed,
+    )
     errors = any(v.severity == "error" for v in result.remaining)
     return _exit(args, bool(result.changes) or errors)
 

@@ -111,6 +111,8 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     #: Fuzzy match score (0-100) above which a drifted title counts as a candidate.
     fuzzy_threshold: float = 90.0
+    #: The baseline file (see :mod:`codex_hooks.baseline`), relative to the root.
+    baseline: str = ".codex-hooks-baseline.json"
 
     def field_name(self, canonical: str) -> str:
         """The knowledge base's own name for a canonical field."""

@@ -20,7 +20,7 @@ MAX_ROUNDS = 6
 def _problem_violation(info: NoteInfo) -> Violation:
     p = info.problem
     assert p is not None
-    return Violation(info.path, p.line, p.column, p.code, ERROR, f"{p.message}; {p.hint}")
+    return Violation(info.path, p.line, p.column, p.code, ERROR, f"{p.message}; {p.hint}", None, "")
 
 
 def _kb(kb: KnowledgeBase | str | os.PathLike[str]) -> KnowledgeBase:
@@ -29,8 +29,20 @@ def _kb(kb: KnowledgeBase | str | os.PathLike[str]) -> KnowledgeBase:
     return kb if isinstance(kb, KnowledgeBase) else KnowledgeBase.load(kb)
 
 
+@dataclass
+class CheckResult:
+    """What :func:`run_check` found: the violations shown, and how many others were hidden
+    by the baseline (``baselined``) and by inline markers (``suppressed``)."""
+
+    violations: list[Violation]
+    baselined: int = 0
+    suppressed: int = 0
+
+
 def check(
-    kb: KnowledgeBase | str | os.PathLike[str], paths: list[str] | None = None
+    kb: KnowledgeBase | str | os.PathLike[str],
+    paths: list[str] | None = None,
+    baseline: bool = True,
 ) -> list[Violation]:
     """Every violation in the notes at ``paths`` (repo-relative POSIX paths; ``None``: all),
     sorted by path, line, column and code.
@@ -39,8 +51,32 @@ def check(
     is then loaded with its own configuration::
 
         >>> violations = codex_hooks.check("path/to/kb")   # doctest: +SKIP
+
+    Findings suppressed inline (``# codex-hooks: ignore[CODE]``) are left out, and with
+    ``baseline`` those the knowledge base's baseline records; :func:`run_check` also
+    says how many were left out.
     """
+    return run_check(kb, paths, baseline).violations
+
+
+def run_check(
+    kb: KnowledgeBase | str | os.PathLike[str],
+    paths: list[str] | None = None,
+    baseline: bool = True,
+) -> CheckResult:
+    """:func:`check`, with the counts of the findings it hid."""
+    from .suppress import split
+
     kb = _kb(kb)
+    found, suppressed = split(kb, _check(kb, paths))
+    baselined = 0
+    if baseline and kb.baseline is not None:
+        found, baselined = kb.baseline.filter(found)
+    return CheckResult(found, baselined, suppressed)
+
+
+def _check(kb: KnowledgeBase, paths: list[str] | None) -> list[Violation]:
+    """Every violation of the notes at ``paths``, sorted; nothing hidden."""
     targets = (
         list(kb.notes) if paths is None else [p for p in dict.fromkeys(paths) if p in kb.notes]
     )
@@ -108,6 +144,9 @@ class FixResult:
     changes: list[FileChange]
     remaining: list[Violation]
     failed: list[str] = field(default_factory=list)
+    #: Remaining findings hidden by the baseline, and by inline markers.
+    baselined: int = 0
+    suppressed: int = 0
 
     @property
     def changed_paths(self) -> list[str]:
@@ -120,6 +159,7 @@ def fix(
     paths: list[str] | None = None,
     dry_run: bool = False,
     before_write: object = None,
+    baseline: bool = True,
 ) -> FixResult:
     """Apply every safe fix found for the notes at ``paths`` until nothing changes.
 
@@ -129,13 +169,16 @@ def fix(
     disk. Notes are written one by one, each atomically, and only when the file on disk
     still holds the bytes that were read: a note changed meanwhile is left alone and
     reported in ``failed``. Running it again right away changes nothing.
+
+    Findings suppressed inline, and with ``baseline`` those the baseline records, are
+    neither fixed nor reported: a commit must not mend old problems of notes it touches.
     """
     kb = _kb(kb)
     originals: dict[str, bytes] = {}
     titles: dict[str, list[str]] = defaultdict(list)
     failed: list[str] = []
     for _ in range(MAX_ROUNDS):
-        violations = check(kb, paths)
+        violations = check(kb, paths, baseline)
         groups: dict[str, list] = defaultdict(list)
         for v in violations:
             if v.fix is not None:
@@ -153,9 +196,9 @@ def fix(
     if dry_run:
         # What would remain after the fixes; then the knowledge base is what is on disk
         # again, so that a later check or fix does not see edits that were never written.
-        remaining = check(kb, paths)
+        found = run_check(kb, paths, baseline)
         _forget(kb, list(kb.pending))
-        return FixResult(changes, remaining, failed)
+        return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
     from .write import atomic_write, resolve_inside
 
     unwritten = []
@@ -174,9 +217,9 @@ def fix(
             unwritten.append(change.path)
     _forget(kb, unwritten)
     kb.pending.clear()
-    remaining = check(kb, paths)
+    found = run_check(kb, paths, baseline)
     changes = [c for c in changes if c.path not in unwritten]
-    return FixResult(changes, remaining, failed)
+    return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
 
 
 def _forget(kb: KnowledgeBase, paths: list[str]) -> None:

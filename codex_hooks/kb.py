@@ -25,6 +25,7 @@ from .config import Config, load_config
 from .titles import clean_path, normalize_title, stem
 
 if TYPE_CHECKING:
+    from .baseline import Baseline
     from .frontmatter import Value
     from .links import WikiLink
     from .note import Note
@@ -273,6 +274,9 @@ class KnowledgeBase:
         self.notes = notes
         #: Notes edited in memory by :meth:`fix` and not yet written.
         self.pending: dict[str, Note] = {}
+        #: Notes whose staged content a check reads instead of the work tree's (see
+        #: :func:`codex_hooks.staged.use_staged_content`).
+        self.staged: dict[str, Note] = {}
         #: The notes the current check covers (rules report a pair once, on one side).
         self.checking: set[str] = set()
         #: Memoised per-note results of the rules, cleared whenever a note changes.
@@ -405,6 +409,8 @@ class KnowledgeBase:
         """The current text of a note: the in-memory edit when there is one, else disk."""
         if path in self.pending:
             return self.pending[path]
+        if path in self.staged:
+            return self.staged[path]
         from .note import Note
         from .write import resolve_inside
 
@@ -418,17 +424,29 @@ class KnowledgeBase:
 
     # -- the engine -------------------------------------------------------------------
 
-    def check(self, paths: list[str] | None = None) -> list:
-        """Violations of the notes at ``paths`` (repo-relative; ``None``: every note)."""
+    @cached_property
+    def baseline(self) -> Baseline | None:
+        """The knowledge base's baseline (``None`` when it has none); see
+        :mod:`codex_hooks.baseline`. A file that cannot be used raises ConfigError."""
+        from .baseline import load, location
+
+        return load(location(self.root, self.config))
+
+    def check(self, paths: list[str] | None = None, baseline: bool = True) -> list:
+        """Violations of the notes at ``paths`` (repo-relative; ``None``: every note).
+        With ``baseline``, the findings the baseline records are left out; the counts of
+        what was hidden come with :func:`engine.run_check`."""
         from .engine import check
 
-        return check(self, paths)
+        return check(self, paths, baseline=baseline)
 
-    def fix(self, paths: list[str] | None = None, dry_run: bool = False):
-        """Apply every safe fix for the notes at ``paths``; see :func:`engine.fix`."""
+    def fix(self, paths: list[str] | None = None, dry_run: bool = False, baseline: bool = True):
+        """Apply every safe fix for the notes at ``paths``; see :func:`engine.fix`.
+        Findings the baseline records are neither fixed nor reported unless ``baseline``
+        is false."""
         from .engine import fix
 
-        return fix(self, paths, dry_run=dry_run)
+        return fix(self, paths, dry_run=dry_run, baseline=baseline)
 
 
 def read_info(root: Path, rel: str, config: Config) -> NoteInfo | None:

@@ -30,7 +30,13 @@ class Fix:
 
 @dataclass(frozen=True)
 class Violation:
-    """One finding: where, which rule, how bad, what is wrong, and a fix when one is safe."""
+    """One finding: where, which rule, how bad, what is wrong, and a fix when one is safe.
+
+    ``subject`` names what the finding is about (the key, the list entry, the link target,
+    or the other note's path when it is about a pair of notes): with ``path`` and ``code``
+    it identifies the finding across line shifts and unrelated edits (see
+    :mod:`codex_hooks.baseline`). Empty when the finding is about the note as a whole.
+    """
 
     path: str
     line: int
@@ -39,6 +45,7 @@ class Violation:
     severity: str
     message: str
     fix: Fix | None = field(default=None, compare=False)
+    subject: str = ""
 
     @property
     def fixable(self) -> bool:
@@ -55,6 +62,7 @@ class Violation:
             "severity": self.severity,
             "message": self.message,
             "fixable": self.fixable,
+            "subject": self.subject,
         }
 
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -90,11 +98,17 @@ class Rule:
         fix: Fix | None = None,
         line: int | None = None,
         column: int = 1,
+        subject: str | None = None,
     ) -> Violation:
-        """A violation of this rule in ``info``, at ``key``'s line unless ``line`` is given."""
+        """A violation of this rule in ``info``, at ``key``'s line unless ``line`` is given.
+
+        ``subject`` is what the finding is about (see :class:`Violation`); by default the
+        key, else nothing."""
         if line is None:
             line = info.key_lines.get(key, 1) if key else 1
-        return Violation(info.path, line, column, self.code, self.severity, message, fix)
+        if subject is None:
+            subject = key or ""
+        return Violation(info.path, line, column, self.code, self.severity, message, fix, subject)
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -22,8 +22,14 @@ The key is computed from stats taken *before* the notes are read, so a note that
 while the rules run is seen as changed by the next run. The result lives beside the
 index, ``<git dir>/codex-hooks/results-v1.<id>``, as :mod:`marshal` data written
 atomically; a missing, damaged or stale file is ignored and replaced. Only the command
-line's ``check --all-files`` uses it (``--no-cache`` turns it off): it imports nothing
-it does not need, so that a reused result costs little more than starting Python.
+line's ``check --all-files`` and ``baseline`` use it (``--no-cache`` turns it off): it
+imports nothing it does not need, so that a reused result costs little more than starting
+Python.
+
+What is stored is every finding of the check, with its subject, except those suppressed
+inline (a note's comments are part of its bytes, which the key covers): the baseline is
+applied when the result is printed, so that writing a new baseline, or ``--no-baseline``,
+reuses the same result.
 """
 
 from __future__ import annotations
@@ -39,10 +45,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import Violation
 
-FORMAT = 1
-#: A stored violation: path, line, column, code, severity, message, and the path and
-#: title of its fix (``None`` when it has none).
-Row = tuple[str, int, int, str, str, str, "str | None", "str | None"]
+FORMAT = 2
+#: A stored violation: path, line, column, code, severity, message, the path and title of
+#: its fix (``None`` when it has none), and its subject.
+Row = tuple[str, int, int, str, str, str, "str | None", "str | None", str]
 #: The configuration files a knowledge base may have (see :mod:`codex_hooks.config`).
 CONFIG_FILES = (".codex-hooks.yaml", "pyproject.toml")
 #: ``Config().agents_dir``, named here so that an unconfigured run need not import it.
@@ -55,6 +61,8 @@ class Stored:
     def __init__(self, file: Path, key: bytes) -> None:
         self.file = file
         self.key = key
+        #: How many findings were suppressed inline, as :meth:`read` found it.
+        self.suppressed = 0
 
     def read(self) -> tuple[list[Row], int] | None:
         """The stored rows and the number of notes they cover, or ``None`` when there are
@@ -63,14 +71,15 @@ class Stored:
             key, digest, body = marshal.loads(self.file.read_bytes())
             if key != self.key or _digest(body) != digest:
                 return None
-            rows, checked = marshal.loads(body)
+            rows, checked, suppressed = marshal.loads(body)
         except (OSError, EOFError, ValueError, TypeError):  # missing, truncated, garbled
             return None
+        self.suppressed = suppressed
         return rows, checked
 
-    def write(self, violations: list[Violation], checked: int) -> None:
-        """Store ``violations`` of ``checked`` notes under the key, atomically; a failure
-        leaves nothing behind."""
+    def write(self, violations: list[Violation], checked: int, suppressed: int = 0) -> None:
+        """Store ``violations`` of ``checked`` notes (and how many findings were suppressed
+        inline) under the key, atomically; a failure leaves nothing behind."""
         rows = [
             (
                 v.path,
@@ -81,10 +90,11 @@ class Stored:
                 v.message,
                 None if v.fix is None else v.fix.path,
                 None if v.fix is None else v.fix.title,
+                v.subject,
             )
             for v in violations
         ]
-        body = marshal.dumps((rows, checked))
+        body = marshal.dumps((rows, checked, suppressed))
         from .write import atomic_write
 
         # A result that cannot be stored is not an error: the next whole check runs again.
@@ -106,8 +116,10 @@ def as_violations(rows: list[Row]) -> list[Violation]:
     from .model import Fix, Violation
 
     return [
-        Violation(p, line, col, code, sev, msg, None if fp is None else Fix(fp, ft, _stale))
-        for p, line, col, code, sev, msg, fp, ft in rows
+        Violation(
+            p, line, col, code, sev, msg, None if fp is None else Fix(fp, ft, _stale), subject
+        )
+        for p, line, col, code, sev, msg, fp, ft, subject in rows
     ]
 
 

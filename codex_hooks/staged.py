@@ -136,7 +136,11 @@ def use_staged_content(kb: KnowledgeBase, paths: list[str]) -> list[str]:
     blobs = index_contents(kb.root, differ)
     for path, data in blobs.items():
         try:
-            info = build_info(Note.from_bytes(data, path), kb.config)
+            note = Note.from_bytes(data, path)
+            # Whatever reads the note's text during the check (inline suppressions) reads
+            # what the index holds too.
+            kb.staged[path] = note
+            info = build_info(note, kb.config)
         except NoteError as exc:
             problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
             info = NoteInfo(path, classify(path, None, kb.config), problem=problem)

@@ -173,6 +173,7 @@ def test_json_format(tmp_path):
                 "severity": "error",
                 "message": BL003_C.split(" BL003 ", 1)[1].rstrip("\n"),
                 "fixable": True,
+                "subject": S,
             },
             {
                 "path": S,
@@ -182,9 +183,17 @@ def test_json_format(tmp_path):
                 "severity": "warning",
                 "message": "format 'zine' is not one of the allowed values",
                 "fixable": False,
+                "subject": "format",
             },
         ],
-        "summary": {"errors": 1, "warnings": 1, "fixable": 1, "notes_checked": 5},
+        "summary": {
+            "errors": 1,
+            "warnings": 1,
+            "fixable": 1,
+            "notes_checked": 5,
+            "baselined": 0,
+            "suppressed": 0,
+        },
     }
 
 
@@ -194,7 +203,14 @@ def test_json_format_when_clean(tmp_path):
     assert code == 0
     assert json.loads(out) == {
         "violations": [],
-        "summary": {"errors": 0, "warnings": 0, "fixable": 0, "notes_checked": 1},
+        "summary": {
+            "errors": 0,
+            "warnings": 0,
+            "fixable": 0,
+            "notes_checked": 1,
+            "baselined": 0,
+            "suppressed": 0,
+        },
     }
 
 

@@ -66,6 +66,7 @@ def test_load_and_check(tmp_path):
         "severity": "error",
         "message": v.message,
         "fixable": True,
+        "subject": "inbox/archive/s.md",
     }
 
 

@@ -156,3 +156,33 @@ def test_hook_definitions_install_from_this_repository(tmp_path: Path) -> None:
     assert result.returncode == 1, out
     assert "FM003 confidence 'likley'" in out  # codex-check reported before the fix
     assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM_FIXED
+
+
+def test_after_a_baseline_the_hook_passes_and_changes_nothing(tmp_path: Path) -> None:
+    """The adoption path: record today's findings, commit; the fixer then leaves old
+    problems alone, a body edit of a note that has them commits at once, and a new
+    problem still stops the commit."""
+    repo = tmp_path / "kb"
+    make_kb(repo, LOCAL_CONFIG)
+    home = tmp_path / "home"
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    recorded = run(repo, sys.executable, "-m", "codex_hooks", "baseline")
+    assert recorded.returncode == 0, recorded.stderr
+    assert recorded.stdout == "Wrote 2 findings (1 notes) to .codex-hooks-baseline.json\n"
+    git(repo, "add", "-A")
+    whole = pre_commit(repo, "run", "--all-files", home=home)
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM
+    assert pre_commit(repo, "install", home=home).returncode == 0
+    done = run(repo, "git", "commit", "-q", "-m", "adopt codex-hooks", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (repo / CLAIM_PATH).write_text(CLAIM + "\nA new paragraph.\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    edit = run(repo, "git", "commit", "-q", "-m", "body edit", env=env)
+    assert edit.returncode == 0, edit.stdout + edit.stderr
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM + "\nA new paragraph.\n"
+    (repo / SOURCE_PATH).write_text(SOURCE.replace("processed\n", "procesed\n", 1))
+    git(repo, "add", "-A")
+    blocked = run(repo, "git", "commit", "-q", "-m", "typo", env=env)
+    assert blocked.returncode != 0
+    assert "status to 'processed'" in blocked.stdout + blocked.stderr

@@ -310,7 +310,11 @@ def _unresolved(kind_label: str, canonical: str, severity_doc: str):
                     lambda ed, e=entry, t=title, k=key: ed.replace_item(k, e, t),
                 )
             yield r.violation(
-                info, f"{key} entry '{entry}' names no {kind_label}{suggest(names)}", key, fix
+                info,
+                f"{key} entry '{entry}' names no {kind_label}{suggest(names)}",
+                key,
+                fix,
+                subject=entry,
             )
 
     return check
@@ -373,11 +377,16 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                     f"source cites {wrong}, which another source note records: check which "
                     "paper it came from; not linked automatically",
                     ce,
+                    subject=claim.path,
                 )
                 continue
             fix = Fix(claim.path, f"add {info.path} to {key}", add_sourced_from(key, info.path))
             yield r.violation(
-                info, f"claim '{claim.title}' does not name this source in {key}", ce, fix
+                info,
+                f"claim '{claim.title}' does not name this source in {key}",
+                ce,
+                fix,
+                subject=claim.path,
             )
     elif info.kind == CLAIM:
         for spath in extracted_by(kb).get(info.path, []):
@@ -391,11 +400,16 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                     "which another source note records: check which paper it came from; not "
                     "linked automatically",
                     key,
+                    subject=spath,
                 )
                 continue
             fix = Fix(info.path, f"add {spath} to {key}", add_sourced_from(key, spath))
             yield r.violation(
-                info, f"{spath} lists this claim in {ce}, but {key} does not name it", key, fix
+                info,
+                f"{spath} lists this claim in {ce}, but {key} does not name it",
+                key,
+                fix,
+                subject=spath,
             )
 
 
@@ -487,12 +501,15 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
             continue
         where = info
         at = key if where is claim else ce
+        # About the pair: named by the other note, whichever side reports it.
+        other = source.path if where is claim else claim.path
         if _listed(kb, source, claim.path, "enrichments_applied"):
             yield r.violation(
                 where,
                 f"{key} names {source.path}, which lists '{claim.title}' only in "
                 f"{ea} (an enrichment is not an extraction): fix one side by hand",
                 at,
+                subject=other,
             )
             continue
         if where is claim:
@@ -503,10 +520,12 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
         if status in NO_EXTRACTIONS:
             # Listing the claim would contradict the status (LC002, LC003): a person must
             # decide which side is wrong.
-            yield r.violation(where, f"{msg}, and its status '{status}' forbids one", at)
+            yield r.violation(
+                where, f"{msg}, and its status '{status}' forbids one", at, subject=other
+            )
             continue
         fix = Fix(source.path, f"add '{claim.title}' to {ce}", add_entry(ce, claim.title))
-        yield r.violation(where, msg, at, fix)
+        yield r.violation(where, msg, at, fix, subject=other)
 
 
 @rule(
@@ -529,7 +548,10 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
             continue
         if unsafe_path(path):
             yield r.violation(
-                info, f"{key} entry '{ref}' points outside the repository; it is never opened", key
+                info,
+                f"{key} entry '{ref}' points outside the repository; it is never opened",
+                key,
+                subject=ref,
             )
             continue
         new = kb.renames.get(path)
@@ -541,13 +563,14 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
                     info,
                     f"{key} entry '{ref}' names no note; candidates: " + ", ".join(hits[:3]),
                     key,
+                    subject=ref,
                 )
                 continue
         fix = None
         if new is not None:
             fix = Fix(info.path, f"rewrite {key} to {new}", repoint(key, ref, new))
         hint = f" (moved to {new}?)" if new else ""
-        yield r.violation(info, f"{key} entry '{ref}' names no note{hint}", key, fix)
+        yield r.violation(info, f"{key} entry '{ref}' names no note{hint}", key, fix, subject=ref)
 
 
 @rule(
@@ -565,7 +588,9 @@ def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     for ref in as_list(info.get(key)):
         target = kb.notes.get(clean_path(ref))
         if target is not None and target.kind != SOURCE:
-            yield r.violation(info, f"{key} entry '{ref}' is a {target.kind}, not a source", key)
+            yield r.violation(
+                info, f"{key} entry '{ref}' is a {target.kind}, not a source", key, subject=ref
+            )
 
 
 @rule(
@@ -595,6 +620,7 @@ def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
                     info,
                     f"'{claim.title}' has no Additional Evidence block citing [[{info.title}]]",
                     ea,
+                    subject=claim.path,
                 )
     elif info.kind == CLAIM:
         for cited in dict.fromkeys(info.evidence):
@@ -614,4 +640,5 @@ def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
                 fix=fix,
                 line=link.line if link else 1,
                 column=link.column if link else 1,
+                subject=source.path,
             )

@@ -52,10 +52,18 @@ def processed_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
     by, when, claims, enrich = _fields(kb, info)
     f = kb.config.field_name
     status_key = f("status")
+    # Each finding is about the field that is missing, though it points at the status.
     if not by:
-        yield r.violation(info, _missing(kb, "processed", "processed_by"), status_key)
+        yield r.violation(
+            info, _missing(kb, "processed", "processed_by"), status_key, subject=f("processed_by")
+        )
     if not when:
-        yield r.violation(info, _missing(kb, "processed", "processed_date"), status_key)
+        yield r.violation(
+            info,
+            _missing(kb, "processed", "processed_date"),
+            status_key,
+            subject=f("processed_date"),
+        )
     if not claims and not enrich:
         yield r.violation(
             info,
@@ -63,6 +71,7 @@ def processed_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
             f"{f('enrichments_applied')} lists a claim (use status 'null-result' with a reason "
             "if it produced none)",
             status_key,
+            subject=f("claims_extracted"),
         )
 
 
@@ -114,7 +123,12 @@ def null_result(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
     by, _, claims, _ = _fields(kb, info)
     status_key = kb.config.field_name("status")
     if not by:
-        yield r.violation(info, _missing(kb, "null-result", "processed_by"), status_key)
+        yield r.violation(
+            info,
+            _missing(kb, "null-result", "processed_by"),
+            status_key,
+            subject=kb.config.field_name("processed_by"),
+        )
     if not any(text(info.get(k)) for k in REASONS):
         yield r.violation(
             info,
@@ -145,16 +159,24 @@ def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterato
         return
     by, when, _, enrich = _fields(kb, info)
     status_key = kb.config.field_name("status")
+    f = kb.config.field_name
     if not by:
-        yield r.violation(info, _missing(kb, "enrichment", "processed_by"), status_key)
+        yield r.violation(
+            info, _missing(kb, "enrichment", "processed_by"), status_key, subject=f("processed_by")
+        )
     if not when:
-        yield r.violation(info, _missing(kb, "enrichment", "processed_date"), status_key)
+        yield r.violation(
+            info,
+            _missing(kb, "enrichment", "processed_date"),
+            status_key,
+            subject=f("processed_date"),
+        )
     if not enrich:
         yield r.violation(
             info,
-            f"{status_key} is 'enrichment' but "
-            f"{kb.config.field_name('enrichments_applied')} lists no claim",
+            f"{status_key} is 'enrichment' but {f('enrichments_applied')} lists no claim",
             status_key,
+            subject=f("enrichments_applied"),
         )
 
 
@@ -188,4 +210,6 @@ def unknown_agent(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violat
                 f"set {key} to '{best}'",
                 lambda ed, old=raw, new=best: ed.replace_item(key, old, new),
             )
-        yield r.violation(info, f"{key} '{value}' is not an agent folder{suggest(found)}", key, fix)
+        yield r.violation(
+            info, f"{key} '{value}' is not an agent folder{suggest(found)}", key, fix, subject=value
+        )

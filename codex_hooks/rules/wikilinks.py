@@ -124,6 +124,7 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
             fix=fix,
             line=link.line,
             column=link.column,
+            subject=link.target,
         )
 
 
@@ -147,6 +148,7 @@ def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
                 f"{found[0]} (also: {others}); add folders to say which",
                 line=link.line,
                 column=link.column,
+                subject=link.target,
             )
 
 
@@ -237,6 +239,7 @@ def missing_heading(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viol
             f"wiki link {link.raw} names a {what} that {dest} does not have",
             line=link.line,
             column=link.column,
+            subject=f"{link.target}#{anchor}",
         )
 
 
@@ -316,6 +319,7 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
                 f"{key} entry '{entry.strip()}' names no note{suggest(_titles(kb, found))}",
                 key,
                 fix,
+                subject=entry.strip(),
             )
             continue
         for raw in dict.fromkeys(raws):
@@ -330,7 +334,9 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
                     f"rewrite {raw} to {new} in {key}",
                     _replace_entry(key, entry, entry.replace(raw, new)),
                 )
-            yield r.violation(info, f"{key}: [[{target}]] names no note{hint}", key, fix)
+            yield r.violation(
+                info, f"{key}: [[{target}]] names no note{hint}", key, fix, subject=target
+            )
 
 
 @rule(
@@ -362,6 +368,8 @@ def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vi
             fix=fix,
             line=rw.line,
             column=rw.column,
+            # The renamed note: the renamed note's own report of this pair names this note.
+            subject=rw.dest or rw.old.strip(),
         )
     old = relinker.back.get(info.path)
     if old is None:
@@ -376,4 +384,5 @@ def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vi
             f"{path} still names this note by its old name '{stem(old)}' "
             f"({len(mine)} reference(s))",
             fix=fix,
+            subject=path,
         )
