@@ -13,6 +13,11 @@ PHPStan's baseline has: N findings with one key are hidden, an (N+1)th is shown.
 about a pair of notes is reported on whichever of the two is checked (a commit that touches
 only one of them reports it there): it matches its entry from either side.
 
+Subjects that are titles or link targets match loosely, as titles are compared everywhere
+(case, spaces, hyphens, underscores, ``.md`` and the ``[[ ]]`` of a link aside), and a
+baseline follows the renames git shows: a note moved with ``git mv`` keeps its recorded
+findings, and so do the references to it once they are rewritten to its new name.
+
 The file is JSON, sorted, one finding per line, so that its diffs read well in review.
 """
 
@@ -70,18 +75,39 @@ class Baseline:
         Each entry hides up to its count; the findings beyond it are shown. A finding whose
         subject is another note's path also matches the entry recorded on that note: a pair
         is reported on one of its notes or the other depending on which are checked."""
-        left = dict(self.entries)
+        left: dict[Key, int] = {}
+        for (path, code, subject), count in self.entries.items():
+            key = (path, code, _canon(subject))
+            left[key] = left.get(key, 0) + count
         out = []
         for path, code, subject in keys:
-            key = (path, code, subject)
+            key = (path, code, _canon(subject))
             if left.get(key, 0) <= 0 and subject.lower().endswith(".md"):
-                key = (subject, code, path)
+                key = (subject, code, _canon(path))
             if left.get(key, 0) > 0:
                 left[key] -= 1
                 out.append(True)
             else:
                 out.append(False)
         return out
+
+    def following(self, moves: dict[str, str]) -> Baseline:
+        """This baseline with the notes git shows renamed (old path → new path) at their
+        new paths: entries on a moved note, and subjects naming it by path or title."""
+        if not moves:
+            return self
+        from .titles import normalize_title, stem, strip_link
+
+        titles = {normalize_title(stem(old)): stem(new) for old, new in moves.items()}
+        entries: dict[Key, int] = {}
+        for (path, code, subject), count in self.entries.items():
+            if subject in moves:
+                subject = moves[subject]
+            elif not _is_path(subject):
+                subject = titles.get(normalize_title(strip_link(subject)), subject)
+            key = (moves.get(path, path), code, subject)
+            entries[key] = entries.get(key, 0) + count
+        return Baseline(entries)
 
     def filter(self, violations: Sequence[Violation]) -> tuple[list[Violation], int]:
         """The violations the baseline does not hide, and how many it hid."""
@@ -101,6 +127,20 @@ class Baseline:
         body = ",\n".join(f"    {row}" for row in rows)
         findings = f"[\n{body}\n  ]" if rows else "[]"
         return f'{{\n  "version": {VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def _is_path(subject: str) -> bool:
+    return "/" in subject and subject.lower().endswith(".md")
+
+
+def _canon(subject: str) -> str:
+    """A subject as entries compare: a note's path as it is; a title, list entry or link
+    target folded as titles are (see :func:`~codex_hooks.titles.normalize_title`)."""
+    if not subject or _is_path(subject):
+        return subject
+    from .titles import normalize_title, strip_link
+
+    return normalize_title(strip_link(subject))
 
 
 def location(root: Path, config: Config | None = None) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -184,18 +184,25 @@ def _expand(kb: KnowledgeBase, raw_paths: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
+def _targets(
+    kb: KnowledgeBase, args: argparse.Namespace
+) -> tuple[list[str] | None, Callable[[Violation], bool] | None]:
+    """The notes to check, and which of their findings the run answers for (``None``:
+    all). A commit (staged notes, or ``--hook``) answers for its staged notes and, in
+    the notes its deletions and renames leave dangling, only for the references to the
+    gone notes."""
     if args.all_files:
-        return None
+        return None, None
     if args.paths:
         paths = _expand(kb, args.paths)
-        if args.hook:
-            from .staged import dangling_targets
+        if not args.hook:
+            return paths, None
+        from .staged import commit_scope
 
-            paths = list(dict.fromkeys([*paths, *dangling_targets(kb)]))
-        return paths
+        scope = commit_scope(kb, paths)
+        return scope.paths, scope.keep
     from .gitutil import toplevel
-    from .staged import staged_targets
+    from .staged import commit_scope
 
     top = toplevel(kb.root)
     if top is None or top.resolve() != kb.root.resolve():
@@ -205,7 +212,8 @@ def _targets(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
         )
     # A check reads what the commit will hold; a fix edits the work tree, keeping the
     # user's unstaged changes in it (and never stages anything).
-    return staged_targets(kb, index=args.command == "check")
+    scope = commit_scope(kb, index=args.command == "check")
+    return scope.paths, scope.keep
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -453,7 +461,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                 from .baseline import load, location
 
                 recorded = load(location(root))
-                if recorded is not None:
+                if recorded is not None and rows:
+                    from .gitutil import renames
+
+                    recorded = recorded.following(renames(root))
                     flags = recorded.hidden((r[0], r[3], r[8]) for r in rows)
                     rows = [r for r, hide in zip(rows, flags, strict=True) if not hide]
                     baselined = sum(flags)
@@ -467,17 +478,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     use_baseline = not args.no_baseline
     if use_baseline:
         kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
-    targets = _targets(kb, args)
+    targets, keep = _targets(kb, args)
     from .engine import run_check
 
     # A result to store holds every finding: the baseline applies when it is printed.
-    result = run_check(kb, targets, baseline=use_baseline and store is None)
+    result = run_check(kb, targets, baseline=use_baseline and store is None, keep=keep)
     checked = len(kb.notes) if targets is None else len(targets)
     violations, baselined = result.violations, result.baselined
     if store is not None:
         store.write(violations, checked, result.suppressed)
-        if use_baseline and kb.baseline is not None:
-            violations, baselined = kb.baseline.filter(violations)
+        if use_baseline and kb.baseline is not None and violations:
+            violations, baselined = kb.baseline.following(kb.renames).filter(violations)
     report(violations, args, checked, None, baselined, result.suppressed)
     return _exit(args, any(v.severity == "error" for v in violations))
 
@@ -487,8 +498,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
     kb = _load(args)
     if not args.no_baseline:
         kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
-    targets = _targets(kb, args)
-    result = kb.fix(targets, dry_run=args.diff, baseline=not args.no_baseline)
+    targets, keep = _targets(kb, args)
+    result = kb.fix(targets, dry_run=args.diff, baseline=not args.no_baseline, keep=keep)
     if args.diff:
         import difflib
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ def check(
     kb: KnowledgeBase | str | os.PathLike[str],
     paths: list[str] | None = None,
     baseline: bool = True,
+    keep: Callable[[Violation], bool] | None = None,
 ) -> list[Violation]:
     """Every violation in the notes at ``paths`` (repo-relative POSIX paths; ``None``: all),
     sorted by path, line, column and code.
@@ -54,24 +56,30 @@ def check(
 
     Findings suppressed inline (``# codex-hooks: ignore[CODE]``) are left out, and with
     ``baseline`` those the knowledge base's baseline records; :func:`run_check` also
-    says how many were left out.
+    says how many were left out. ``keep``, when given, says which findings the caller
+    answers for (a commit, for the notes it leaves dangling: see
+    :class:`~codex_hooks.staged.CommitScope`); the others are neither reported nor fixed.
     """
-    return run_check(kb, paths, baseline).violations
+    return run_check(kb, paths, baseline, keep).violations
 
 
 def run_check(
     kb: KnowledgeBase | str | os.PathLike[str],
     paths: list[str] | None = None,
     baseline: bool = True,
+    keep: Callable[[Violation], bool] | None = None,
 ) -> CheckResult:
     """:func:`check`, with the counts of the findings it hid."""
     from .suppress import split
 
     kb = _kb(kb)
-    found, suppressed = split(kb, _check(kb, paths))
+    found = _check(kb, paths)
+    if keep is not None:
+        found = [v for v in found if keep(v)]
+    found, suppressed = split(kb, found)
     baselined = 0
-    if baseline and kb.baseline is not None:
-        found, baselined = kb.baseline.filter(found)
+    if baseline and kb.baseline is not None and found:
+        found, baselined = kb.baseline.following(kb.renames).filter(found)
     return CheckResult(found, baselined, suppressed)
 
 
@@ -160,6 +168,7 @@ def fix(
     dry_run: bool = False,
     before_write: object = None,
     baseline: bool = True,
+    keep: Callable[[Violation], bool] | None = None,
 ) -> FixResult:
     """Apply every safe fix found for the notes at ``paths`` until nothing changes.
 
@@ -172,13 +181,14 @@ def fix(
 
     Findings suppressed inline, and with ``baseline`` those the baseline records, are
     neither fixed nor reported: a commit must not mend old problems of notes it touches.
+    ``keep`` narrows the findings as for :func:`check`.
     """
     kb = _kb(kb)
     originals: dict[str, bytes] = {}
     titles: dict[str, list[str]] = defaultdict(list)
     failed: list[str] = []
     for _ in range(MAX_ROUNDS):
-        violations = check(kb, paths, baseline)
+        violations = check(kb, paths, baseline, keep)
         groups: dict[str, list] = defaultdict(list)
         for v in violations:
             if v.fix is not None:
@@ -196,7 +206,7 @@ def fix(
     if dry_run:
         # What would remain after the fixes; then the knowledge base is what is on disk
         # again, so that a later check or fix does not see edits that were never written.
-        found = run_check(kb, paths, baseline)
+        found = run_check(kb, paths, baseline, keep)
         _forget(kb, list(kb.pending))
         return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
     from .write import atomic_write, resolve_inside
@@ -217,9 +227,38 @@ def fix(
             unwritten.append(change.path)
     _forget(kb, unwritten)
     kb.pending.clear()
-    found = run_check(kb, paths, baseline)
+    found = run_check(kb, paths, baseline, keep)
     changes = [c for c in changes if c.path not in unwritten]
+    if baseline:
+        moved = _follow_renames(kb, failed)
+        if moved is not None:
+            changes.append(moved)
     return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
+
+
+def _follow_renames(kb: KnowledgeBase, failed: list[str]) -> FileChange | None:
+    """Rewrite the baseline's entries for the notes git shows renamed to their new paths,
+    so that they stay hidden once the rename is committed; the change, if any."""
+    recorded = kb.baseline
+    if recorded is None or not kb.renames:
+        return None
+    moved = recorded.following(kb.renames)
+    if moved.entries == recorded.entries:
+        return None
+    from .baseline import location, write
+
+    file = location(kb.root, kb.config)
+    try:
+        before = file.read_bytes()
+        write(file, moved)
+    except OSError as exc:
+        failed.append(f"{file.name}: {exc}")
+        return None
+    kb.__dict__["baseline"] = moved
+    rel = file.relative_to(kb.root).as_posix()
+    return FileChange(
+        rel, before, moved.dumps().encode("utf-8"), ["move recorded findings of renamed notes"]
+    )
 
 
 def _forget(kb: KnowledgeBase, paths: list[str]) -> None:

@@ -25,9 +25,12 @@ from .config import Config, load_config
 from .titles import clean_path, normalize_title, stem
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .baseline import Baseline
     from .frontmatter import Value
     from .links import WikiLink
+    from .model import Violation
     from .note import Note
 
 # The parser, the link scanner and the note reader are imported by the functions that
@@ -440,13 +443,19 @@ class KnowledgeBase:
 
         return check(self, paths, baseline=baseline)
 
-    def fix(self, paths: list[str] | None = None, dry_run: bool = False, baseline: bool = True):
+    def fix(
+        self,
+        paths: list[str] | None = None,
+        dry_run: bool = False,
+        baseline: bool = True,
+        keep: Callable[[Violation], bool] | None = None,
+    ):
         """Apply every safe fix for the notes at ``paths``; see :func:`engine.fix`.
         Findings the baseline records are neither fixed nor reported unless ``baseline``
-        is false."""
+        is false; ``keep`` narrows the findings the fixes come from."""
         from .engine import fix
 
-        return fix(self, paths, dry_run=dry_run, baseline=baseline)
+        return fix(self, paths, dry_run=dry_run, baseline=baseline, keep=keep)
 
 
 def read_info(root: Path, rel: str, config: Config) -> NoteInfo | None:

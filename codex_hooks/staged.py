@@ -67,8 +67,7 @@ def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
     fields += ["depends_on", "challenged_by", "enrichments"]
     sourced = kb.config.field_name("sourced_from")
     for path, info in kb.notes.items():
-        if not info.data:
-            continue
+        # A note without frontmatter (an agent's file, a map) still links in its body.
         if (
             any(clean_path(r) == gone for r in as_list(info.get(sourced)))
             or any(normalize_title(e) == title for f in fields for e in as_list(info.get(f)))
