@@ -99,11 +99,31 @@ ROOT_MARKER = ".codex-hooks.yaml"
 
 def find_root(start: Path) -> Path:
     """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml`` or a
-    ``.git``, searching upwards from ``start``; ``start`` itself when there is neither."""
+    ``.git``, searching upwards from ``start`` and, as git does, not into a folder named
+    in ``GIT_CEILING_DIRECTORIES``. With neither, there is no knowledge base to guess at:
+    a :class:`UsageError` says so (reading every file below ``start`` would take minutes
+    in a home or temporary folder and find nothing of use)."""
+    ceilings = _ceilings()
     for candidate in (start, *start.parents):
+        if candidate != start and candidate in ceilings:
+            break
         if (candidate / ROOT_MARKER).is_file() or (candidate / ".git").exists():
             return candidate
-    return start
+    raise UsageError(
+        f"no knowledge base here: neither {start} nor a folder above it holds a .git or a "
+        f"{ROOT_MARKER}; run inside a git repository or pass --root DIR"
+    )
+
+
+def _ceilings() -> set[Path]:
+    """The folders of ``GIT_CEILING_DIRECTORIES``, which the root search does not enter."""
+    raw = os.environ.get("GIT_CEILING_DIRECTORIES", "")
+    found = set()
+    for entry in raw.split(os.pathsep):
+        if entry and os.path.isabs(entry):
+            found.add(Path(entry))
+            found.add(Path(os.path.realpath(entry)))
+    return found
 
 
 def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:

@@ -1,0 +1,94 @@
+"""Bad input: values, notes and places the tool must refuse or report, never guess about.
+
+Each case here was once handled wrongly: a placeholder such as ``claims_extracted: 0``
+became the list entry ``- 0``; an empty note in a claims folder passed without a word; a
+note with ``!!python/object/apply`` in its frontmatter was accepted; a YAML error pointed
+at the closing ``---``; a command run outside any knowledge base scanned the whole folder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from kbutil import GIT_ENV, write_kb
+
+# -- outside any knowledge base ------------------------------------------------------------
+
+
+def _run_outside(cwd: Path, ceiling: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
+    """Run the real command in ``cwd``; git may not look above ``ceiling`` for a repository."""
+    env = {**os.environ, **GIT_ENV, "GIT_CEILING_DIRECTORIES": str(ceiling)}
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    exe = Path(sys.executable).parent / "codex-hooks"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "codex_hooks"]
+    start = time.monotonic()
+    run = subprocess.run(
+        [*cmd, *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
+    return run, time.monotonic() - start
+
+
+@pytest.fixture
+def loose(tmp_path: Path) -> Path:
+    """A folder of markdown files in no git repository and with no configuration."""
+    folder = tmp_path / "loose"
+    for i in range(50):
+        sub = folder / f"d{i % 5}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"n{i}.md").write_text("---\ntype: claim\n---\nbody [[x]]\n", encoding="utf-8")
+    return folder
+
+
+COMMANDS = [
+    pytest.param(["check"], id="check"),
+    pytest.param(["check", "--all-files"], id="check --all-files"),
+    pytest.param(["check", "d0/n0.md"], id="check PATH"),
+    pytest.param(["fix"], id="fix"),
+    pytest.param(["fix", "--all-files"], id="fix --all-files"),
+    pytest.param(["link"], id="link"),
+    pytest.param(["link", "--write"], id="link --write"),
+    pytest.param(["rename", "d0/n0.md", "d0/m0.md"], id="rename"),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_outside_a_knowledge_base_every_command_refuses(
+    tmp_path: Path, loose: Path, args: list[str]
+) -> None:
+    before = sorted(p.relative_to(loose).as_posix() for p in loose.rglob("*"))
+    run, elapsed = _run_outside(loose, tmp_path, *args)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "no knowledge base here" in run.stderr
+    assert "--root DIR" in run.stderr
+    assert "git repository" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout == ""
+    assert elapsed < 5  # loosely: it refuses at once instead of reading the folder
+    assert sorted(p.relative_to(loose).as_posix() for p in loose.rglob("*")) == before
+
+
+def test_outside_git_an_explicit_root_still_works(tmp_path: Path, loose: Path) -> None:
+    run, _ = _run_outside(loose, tmp_path, "check", "--all-files", "--root", str(loose))
+    assert run.returncode == 1, run.stderr  # the notes lack required fields
+    assert "no knowledge base here" not in run.stderr
+    assert "d0/n0.md:" in run.stdout
+
+
+def test_outside_git_a_configuration_file_marks_the_root(tmp_path: Path, loose: Path) -> None:
+    (loose / ".codex-hooks.yaml").write_text("exclude: []\n", encoding="utf-8")
+    run, _ = _run_outside(loose / "d1", tmp_path, "check", "--all-files", "--no-cache")
+    assert run.returncode == 1, run.stderr
+    assert "d0/n0.md:" in run.stdout
+
+
+def test_the_root_search_stops_at_git_ceiling_directories(tmp_path: Path) -> None:
+    outer = write_kb(tmp_path / "outer", {"inner/x.md": "---\ntype: claim\n---\n"}, git=True)
+    run, _ = _run_outside(outer / "inner", outer, "check", "--all-files")
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "no knowledge base here" in run.stderr
