@@ -260,6 +260,45 @@ def _deep_bracket(text: str) -> int:
     return 0
 
 
+#: Contexts of a YAML error whose mark is where the broken construct starts: a quote, a
+#: bracket, a key, a tag. The parser notices the problem later, often only at the end of
+#: the frontmatter (an unclosed quote runs to the closing ``---``), so the problem's own
+#: mark points at the wrong line. A block mapping's context mark is the frontmatter's
+#: first key, which says nothing: there the problem's mark is the useful one.
+_CONSTRUCT_CONTEXTS = ("while scanning a ", "while parsing a flow ", "while parsing a node")
+#: A way out for the constructs that are most often left open.
+_CONSTRUCT_HINTS = {
+    "while scanning a quoted scalar": "close the quote that starts here, or remove it",
+    "while parsing a flow sequence": "close the list that starts here with ']', or quote "
+    "the value if the '[' is text",
+    "while parsing a flow mapping": "close the mapping that starts here with '}', or quote "
+    "the value if the '{' is text",
+    "while scanning a simple key": "put ': ' after the key, or join the line to the one above",
+}
+
+
+def yaml_error(exc: yaml.MarkedYAMLError, where: _Where) -> tuple[str, int, int, str | None]:
+    """A YAML error as ``(problem, line, column, hint)``, placed where the broken construct
+    starts when the error names one (see :data:`_CONSTRUCT_CONTEXTS`), else where the
+    parser noticed it. ``hint`` is ``None`` when there is no specific way out."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = exc.context or ""
+    start = exc.context_mark if context.startswith(_CONSTRUCT_CONTEXTS) else None
+    noticed = exc.problem_mark or exc.context_mark
+    if start is None or noticed is None or start.index == noticed.index:
+        line, column = where.human(noticed)
+        return problem, line, column, None
+    line, column = where.human(start)
+    seen = where.human(noticed)[0]
+    later = f", noticed on line {seen}" if seen != line else ""
+    return (
+        f"{problem} ({context} that starts here{later})",
+        line,
+        column,
+        _CONSTRUCT_HINTS.get(context),
+    )
+
+
 def _compose(text: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:
@@ -289,10 +328,8 @@ def parse_frontmatter(note: Note, *, spans: bool = True) -> Frontmatter:
             _check_nesting(text, note.path, where)
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        problem = exc.problem or exc.context or "invalid YAML"
-        line, column = where.human(exc.problem_mark or exc.context_mark)
+        problem, line, column, hint = yaml_error(exc, where)
         alias = _ALIAS.match(note.lines[line - 1], column - 1) if line <= len(note.lines) else None
-        hint = None
         if problem == "found undefined alias" and alias:
             problem = f"found undefined alias '{alias.group()}'"
             hint = "quote the value: a leading '*' makes it an alias"

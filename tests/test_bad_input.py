@@ -92,3 +92,65 @@ def test_the_root_search_stops_at_git_ceiling_directories(tmp_path: Path) -> Non
     run, _ = _run_outside(outer / "inner", outer, "check", "--all-files")
     assert run.returncode == 2, run.stdout + run.stderr
     assert "no knowledge base here" in run.stderr
+
+
+# -- YAML errors point at the construct that is broken -------------------------------------
+
+from codex_hooks.errors import NoteError, YAMLSyntaxError  # noqa: E402
+from codex_hooks.frontmatter import parse_frontmatter  # noqa: E402
+from codex_hooks.note import Note  # noqa: E402
+
+
+def _error(text: str) -> NoteError:
+    with pytest.raises(NoteError) as info:
+        parse_frontmatter(Note.from_text(text, "domains/health/x.md"))
+    return info.value
+
+
+OPENED = [
+    # (frontmatter lines, line and column where the broken construct starts, hint part)
+    pytest.param(
+        "type: claim\ndescription: 'never closed\nconfidence: likely\n",
+        3,
+        14,
+        "quote",
+        id="single quote",
+    ),
+    pytest.param(
+        'type: claim\ndescription: "never closed\nconfidence: likely\n',
+        3,
+        14,
+        "quote",
+        id="double quote",
+    ),
+    pytest.param(
+        "type: claim\ndescription: 'at the end\n", 3, 14, "quote", id="single quote, last line"
+    ),
+    pytest.param("type: claim\ntags: [a, b\nconfidence: likely\n", 3, 7, "']'", id="flow list"),
+    pytest.param("type: claim\ntags: [a, b\n", 3, 7, "']'", id="flow list, last line"),
+    pytest.param("type: claim\nmeta: {a: 1\nconfidence: likely\n", 3, 7, "'}'", id="flow mapping"),
+]
+
+
+@pytest.mark.parametrize(("fields", "line", "column", "hint"), OPENED)
+def test_yaml_errors_point_where_the_construct_opens(
+    fields: str, line: int, column: int, hint: str
+) -> None:
+    err = _error(f"---\n{fields}---\nbody\n")
+    assert type(err) is YAMLSyntaxError
+    assert (err.line, err.column) == (line, column), str(err)
+    assert hint in err.hint
+    assert "starts here" in err.message
+
+
+def test_yaml_error_through_the_cli_names_the_opening_line(tmp_path: Path) -> None:
+    from kbutil import cli
+
+    root = write_kb(
+        tmp_path,
+        {"domains/health/x.md": "---\ntype: claim\ndescription: 'oops\ndomain: health\n---\n"},
+        git=True,
+    )
+    code, out, _ = cli(root, "check", "--all-files", "--no-cache")
+    assert code == 1
+    assert out.startswith("domains/health/x.md:3:14: FM903 YAML error: ")

@@ -160,8 +160,8 @@ ERRORS = [
     pytest.param(
         fm("source: 'x'\nnote: *Source: Smith 2024\n"), YAMLSyntaxError, 3, 7, id="alias mid-note"
     ),
-    pytest.param(fm("a: 'unclosed\n"), YAMLSyntaxError, 3, 1, id="unclosed quote"),
-    pytest.param(fm("a: [x\n"), YAMLSyntaxError, 3, 1, id="unclosed flow list"),
+    pytest.param(fm("a: 'unclosed\n"), YAMLSyntaxError, 2, 4, id="unclosed quote"),
+    pytest.param(fm("a: [x\n"), YAMLSyntaxError, 2, 4, id="unclosed flow list"),
     pytest.param(fm("a: b\n c: d\n"), YAMLSyntaxError, 3, 3, id="bad indentation"),
     pytest.param(fm("\tb: 1\n"), YAMLSyntaxError, 2, 1, id="tab indentation"),
     pytest.param(fm("a:\n\t- x\n"), YAMLSyntaxError, 3, 1, id="tab before a dash"),
