@@ -3,7 +3,8 @@
 Parsing uses libyaml's composer (through PyYAML's ``CBaseLoader`` when available) and a
 small converter of our own, so no date, number or tag is ever constructed: every scalar is
 text, ``2026-00-00`` included. Only plain ``null``/``~``/empty become ``None``, because the
-rules need to tell "no value" from a value. The converter also detects duplicate keys,
+rules need to tell "no value" from a value. A tag other than the standard ones
+(:data:`STANDARD_TAGS`) is an error: other readers of the note would run it or refuse it. The converter also detects duplicate keys,
 bounds nesting and alias expansion, and turns every failure into a typed
 :class:`~codex_hooks.errors.NoteError` with the note's line and column.
 """
@@ -21,6 +22,7 @@ from .errors import (
     LimitExceededError,
     NotAMappingError,
     NoteError,
+    UnsafeTagError,
     YAMLSyntaxError,
 )
 from .note import Note
@@ -64,6 +66,18 @@ MAX_NODES = 20_000
 #: used directly; above it the event stream is checked first, because libyaml 0.2.5's
 #: composer recurses without limit and crashes the process on ``[[[[...`` 50,000 deep.
 _SAFE_NESTING = 200
+#: The tags a note's frontmatter may carry: the scalar and collection tags of YAML 1.2's
+#: core schema, plus YAML 1.1's ``!!timestamp`` (dates are common and harmless). Under
+#: these every YAML reader sees the text, list or mapping this parser sees. Any other tag
+#: is refused (FM907): ``!!python/...`` makes an unsafe loader run code and a safe one
+#: refuse the note; a local tag (``!foo``) means something only to one program; and
+#: ``!!binary``, ``!!set``, ``!!omap``, ``!!pairs`` make a YAML 1.1 loader build bytes, sets
+#: or ordered pairs where every other reader sees text, a mapping or a list.
+STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+_YAML_PREFIX = "tag:yaml.org,2002:"
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
 _INDENTS = re.compile(r"^ +", re.MULTILINE)
 
@@ -161,6 +175,8 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
                 path,
                 *where.human(n.start_mark),
             )
+        if n.tag not in STANDARD_TAGS:
+            raise _unsafe_tag(n, path, where)
         if isinstance(n, yaml.ScalarNode):
             return None if n.tag == NULL_TAG else n.value
         if isinstance(n, yaml.SequenceNode):
@@ -183,7 +199,27 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
     return conv(node, 0)
 
 
+def _unsafe_tag(node: yaml.Node, path: str, where: _Where) -> UnsafeTagError:
+    """The error for a node whose tag is not in :data:`STANDARD_TAGS`, naming the tag as
+    it is usually written (``!!binary``, ``!foo``, ``!<...>``)."""
+    tag = node.tag
+    if tag.startswith(_YAML_PREFIX):
+        written = "!!" + tag[len(_YAML_PREFIX) :]
+    elif tag.startswith("!"):
+        written = tag
+    else:
+        written = f"!<{tag}>"
+    return UnsafeTagError(
+        f"YAML tag '{written}' is not one of the standard tags: a loader that honours it "
+        "runs code or builds objects, and a safe loader refuses the note",
+        path,
+        *where.human(node.start_mark),
+    )
+
+
 def _key_text(knode: yaml.Node, path: str, where: _Where) -> str:
+    if knode.tag not in STANDARD_TAGS:
+        raise _unsafe_tag(knode, path, where)
     if isinstance(knode, yaml.ScalarNode):
         return knode.value
     raise YAMLSyntaxError(

@@ -154,3 +154,95 @@ def test_yaml_error_through_the_cli_names_the_opening_line(tmp_path: Path) -> No
     code, out, _ = cli(root, "check", "--all-files", "--no-cache")
     assert code == 1
     assert out.startswith("domains/health/x.md:3:14: FM903 YAML error: ")
+
+
+# -- YAML tags other than the standard ones ----------------------------------------------------
+
+UNSAFE_TAGS = [
+    pytest.param(
+        "description: !!python/object/apply:os.system ['true']\n",
+        3,
+        14,
+        "!!python/object/apply:os.system",
+        id="python object/apply",
+    ),
+    pytest.param(
+        "confidence: !!python/name:os.system\n", 3, 13, "!!python/name:os.system", id="python name"
+    ),
+    pytest.param("extra: !custom {a: 1}\n", 3, 8, "!custom", id="local tag"),
+    pytest.param("source: !!binary aGVsbG8=\n", 3, 9, "!!binary", id="binary"),
+    pytest.param("tags: !!set {a, b}\n", 3, 7, "!!set", id="set"),
+    pytest.param("tags: !!omap [a: 1]\n", 3, 7, "!!omap", id="omap"),
+    pytest.param("tags:\n  - fine\n  - !foo bar\n", 5, 5, "!foo", id="in a list"),
+    pytest.param(
+        "meta:\n  inner: !<tag:example.com,2000:x> 1\n",
+        4,
+        10,
+        "!<tag:example.com,2000:x>",
+        id="verbatim",
+    ),
+    pytest.param("? !custom key\n: value\n", 3, 3, "!custom", id="on a key"),
+]
+
+
+@pytest.mark.parametrize(("fields", "line", "column", "tag"), UNSAFE_TAGS)
+def test_unsafe_yaml_tags_are_an_error_naming_the_tag(
+    fields: str, line: int, column: int, tag: str
+) -> None:
+    from codex_hooks.errors import UnsafeTagError
+
+    err = _error(f"---\ntype: claim\n{fields}---\nbody\n")
+    assert type(err) is UnsafeTagError
+    assert err.code == "FM907"
+    assert (err.line, err.column) == (line, column), str(err)
+    assert f"'{tag}'" in err.message
+    assert "remove the tag" in err.hint
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param("a: !!str 0\n", "0", id="str"),
+        pytest.param("a: !!int 3\n", "3", id="int"),
+        pytest.param("a: !!float 1.5\n", "1.5", id="float"),
+        pytest.param("a: !!bool yes\n", "yes", id="bool"),
+        pytest.param("a: !!null ''\n", None, id="null"),
+        pytest.param("a: !!timestamp 2026-01-05\n", "2026-01-05", id="timestamp"),
+        pytest.param("a: !!seq [x]\n", ["x"], id="seq"),
+        pytest.param("a: !!map {x: y}\n", {"x": "y"}, id="map"),
+        pytest.param("a: !<tag:yaml.org,2002:str> z\n", "z", id="verbatim str"),
+        pytest.param("a: ! z\n", "z", id="non-specific"),
+    ],
+)
+def test_standard_yaml_tags_are_read(fields: str, expected: object) -> None:
+    data = parse_frontmatter(Note.from_text(f"---\n{fields}---\n", "x.md")).data
+    assert data == {"a": expected}
+
+
+def test_a_note_with_an_unsafe_tag_is_reported_and_never_written(tmp_path: Path) -> None:
+    from kbutil import claim, cli, processed, snapshot
+
+    tagged = (
+        "---\ntype: claim\ndomain: health\n"
+        "description: !!python/object/apply:os.system ['touch pwned']\n"
+        "confidence: likley\nsource: someone\ncreated: 2026-01-05\ntags: futarchy\n---\nbody\n"
+    )
+    root = write_kb(
+        tmp_path,
+        {
+            "domains/health/tagged.md": tagged,
+            "domains/health/plain.md": claim("health"),
+            "inbox/archive/s.md": processed(["tagged"]),
+        },
+        git=True,
+    )
+    code, out, _ = cli(root, "check", "--all-files", "--no-cache")
+    assert code == 1
+    assert "domains/health/tagged.md:4:14: FM907 YAML tag '!!python/object/apply:os.system' " in out
+    before = snapshot(root)["domains/health/tagged.md"]
+    cli(root, "fix", "--all-files", "--no-cache")
+    assert snapshot(root)["domains/health/tagged.md"] == before
+    assert not (root / "pwned").exists()
+    code, out, _ = cli(root, "rules", "FM907")
+    assert code == 0
+    assert "unsafe-yaml-tag" in out
