@@ -15,7 +15,26 @@ import time
 from pathlib import Path
 
 import pytest
-from kbutil import GIT_ENV, write_kb
+from kbutil import (
+    GIT_ENV,
+    assert_violations,
+    check_kb,
+    claim,
+    cli,
+    fix_kb,
+    load_kb,
+    note,
+    processed,
+    read,
+    snapshot,
+    source,
+    write_kb,
+)
+
+from codex_hooks.edit import edit
+from codex_hooks.errors import EditError, NoteError, UnsafeTagError, YAMLSyntaxError
+from codex_hooks.frontmatter import parse_frontmatter
+from codex_hooks.note import Note
 
 # -- outside any knowledge base ------------------------------------------------------------
 
@@ -96,10 +115,6 @@ def test_the_root_search_stops_at_git_ceiling_directories(tmp_path: Path) -> Non
 
 # -- YAML errors point at the construct that is broken -------------------------------------
 
-from codex_hooks.errors import NoteError, YAMLSyntaxError  # noqa: E402
-from codex_hooks.frontmatter import parse_frontmatter  # noqa: E402
-from codex_hooks.note import Note  # noqa: E402
-
 
 def _error(text: str) -> NoteError:
     with pytest.raises(NoteError) as info:
@@ -144,8 +159,6 @@ def test_yaml_errors_point_where_the_construct_opens(
 
 
 def test_yaml_error_through_the_cli_names_the_opening_line(tmp_path: Path) -> None:
-    from kbutil import cli
-
     root = write_kb(
         tmp_path,
         {"domains/health/x.md": "---\ntype: claim\ndescription: 'oops\ndomain: health\n---\n"},
@@ -189,8 +202,6 @@ UNSAFE_TAGS = [
 def test_unsafe_yaml_tags_are_an_error_naming_the_tag(
     fields: str, line: int, column: int, tag: str
 ) -> None:
-    from codex_hooks.errors import UnsafeTagError
-
     err = _error(f"---\ntype: claim\n{fields}---\nbody\n")
     assert type(err) is UnsafeTagError
     assert err.code == "FM907"
@@ -220,8 +231,6 @@ def test_standard_yaml_tags_are_read(fields: str, expected: object) -> None:
 
 
 def test_a_note_with_an_unsafe_tag_is_reported_and_never_written(tmp_path: Path) -> None:
-    from kbutil import claim, cli, processed, snapshot
-
     tagged = (
         "---\ntype: claim\ndomain: health\n"
         "description: !!python/object/apply:os.system ['touch pwned']\n"
@@ -246,3 +255,115 @@ def test_a_note_with_an_unsafe_tag_is_reported_and_never_written(tmp_path: Path)
     code, out, _ = cli(root, "rules", "FM907")
     assert code == 0
     assert "unsafe-yaml-tag" in out
+
+
+# -- a word where a list belongs ---------------------------------------------------------------
+
+
+PLACEHOLDER_SOURCE = source(
+    "processed",
+    "processed_by: rio\nprocessed_date: 2026-01-06\n"
+    "claims_extracted: 0\nenrichments_applied: none\ntags: None\n",
+)
+
+
+def test_a_placeholder_word_is_reported_and_never_becomes_an_entry(tmp_path: Path) -> None:
+    root = write_kb(tmp_path, {"inbox/archive/s.md": PLACEHOLDER_SOURCE})
+    found = check_kb(root)
+    msg = "which probably means no entries: write an empty list `[]` if there are none"
+    assert_violations(
+        found,
+        [
+            ("inbox/archive/s.md", 6, 1, "LC001", "error", "neither claims_extracted"),
+            ("inbox/archive/s.md", 9, 1, "FM011", "error", f"claims_extracted is '0', {msg}"),
+            (
+                "inbox/archive/s.md",
+                10,
+                1,
+                "FM011",
+                "error",
+                f"enrichments_applied is 'none', {msg}",
+            ),
+            ("inbox/archive/s.md", 11, 1, "FM011", "error", f"tags is 'None', {msg}"),
+        ],
+    )
+    assert not any(f[3] in ("FM007", "BL001", "BL002") for f in found)
+    before = snapshot(root)
+    result = load_kb(root).fix()
+    assert result.changed_paths == []
+    assert snapshot(root) == before
+
+
+def test_the_legacy_enrichments_placeholder_is_renamed_not_listed(tmp_path: Path) -> None:
+    text = source("processed", "processed_by: rio\nprocessed_date: 2026-01-06\nenrichments: none\n")
+    root = write_kb(tmp_path, {"inbox/archive/s.md": text})
+    fix_kb(
+        root, {"inbox/archive/s.md": text.replace("enrichments: none", "enrichments_applied: none")}
+    )
+    assert "- none" not in read(root, "inbox/archive/s.md")
+    codes = [f[3] for f in check_kb(root)]
+    assert "FM011" in codes and "FM007" not in codes
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", " null", " ~", " ''", ' ""', " NULL"],
+    ids=["empty", "null", "~", "''", '""', "NULL"],
+)
+def test_yaml_null_and_empty_text_mean_no_entries(tmp_path: Path, value: str) -> None:
+    text = note(
+        "type: claim\ndomain: health\ndescription: d\nconfidence: likely\nsource: s\n"
+        f"created: 2026-01-05\ntags:{value}\ndepends_on:{value}\nsourced_from:{value}\n"
+    )
+    root = write_kb(tmp_path, {"domains/health/c.md": text})
+    assert check_kb(root) == []
+    fix_kb(root, {})
+
+
+def test_placeholders_are_never_looked_up_as_titles(tmp_path: Path) -> None:
+    # Notes that happen to be called "0" and "none": a placeholder must not name them.
+    files = {
+        "domains/health/0.md": claim("health"),
+        "domains/health/none.md": claim("health"),
+        "inbox/archive/s.md": PLACEHOLDER_SOURCE,
+        "domains/health/c.md": claim("health", "sourced_from: none\n"),
+    }
+    root = write_kb(tmp_path, files)
+    found = check_kb(root)
+    assert [f for f in found if f[0].startswith("domains/health/") and f[3] != "FM011"] == []
+    assert [f[3] for f in found if f[0] == "domains/health/c.md"] == ["FM011"]
+    assert not any(f[3].startswith("BL") for f in found), found
+    before = snapshot(root)
+    load_kb(root).fix()
+    for rel in ("domains/health/0.md", "domains/health/none.md", "domains/health/c.md"):
+        assert snapshot(root)[rel] == before[rel], rel
+
+
+def test_a_counterpart_entry_is_never_added_beside_a_placeholder(tmp_path: Path) -> None:
+    # The claim names the source, whose claims_extracted says "none": appending the claim
+    # would give the list [none, c]. The edit is refused; the note keeps every byte.
+    src = source(
+        "processed", "processed_by: rio\nprocessed_date: 2026-01-06\nclaims_extracted: none\n"
+    )
+    files = {
+        "inbox/archive/s.md": src,
+        "domains/health/c.md": claim("health", "sourced_from: inbox/archive/s.md\n"),
+    }
+    root = write_kb(tmp_path, files)
+    before = snapshot(root)
+    result = load_kb(root).fix()
+    assert snapshot(root) == before
+    assert result.changed_paths == []
+    assert any("claims_extracted" in f and "'none'" in f for f in result.failed), result.failed
+    codes = {(v.path, v.code) for v in result.remaining}
+    assert ("domains/health/c.md", "BL004") in codes
+    assert ("inbox/archive/s.md", "FM011") in codes
+
+
+def test_the_editor_never_wraps_a_placeholder(tmp_path: Path) -> None:
+    for value in ("0", "none", "N/A"):
+        text = f"---\ntype: source\nclaims_extracted: {value}\n---\n"
+        with pytest.raises(EditError, match=f"'{value}'"):
+            edit(Note.from_text(text, "s.md")).add_item("claims_extracted", "a claim")
+        with pytest.raises(EditError, match=f"'{value}'"):
+            edit(Note.from_text(text, "s.md")).make_list("claims_extracted")

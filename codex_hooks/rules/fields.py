@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..kb import CLAIM, SOURCE, as_list
+from ..kb import CLAIM, SOURCE, as_list, means_no_entries
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
 from .common import real_date, text
@@ -189,11 +189,46 @@ def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation
     for canonical in LIST_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value.strip() and not means_no_entries(value):
+            # A word meaning "no entries" is FM011's: wrapped, it would become an entry.
             fix = Fix(info.path, f"make {key} a list", lambda ed, k=key: ed.make_list(k))
             yield r.violation(info, f"{key} should be a list, not a lone value", key, fix)
         elif isinstance(value, dict):
             yield r.violation(info, f"{key} should be a list, not a mapping", key)
+
+
+#: Fields that hold a list of entries (sourced_from may also be one lone path), and the
+#: legacy spelling of enrichments_applied.
+ENTRY_FIELDS = (*LIST_FIELDS, "enrichments", "sourced_from")
+
+
+@rule(
+    "FM011",
+    "no-entries-word-in-list-field",
+    "A list field holds a word such as 0 or none instead of a list.",
+    "claims_extracted: 0 or enrichments_applied: none probably means that there are no "
+    "entries, but every YAML reader sees the number 0 or the text 'none', and a tool that "
+    "lists the entries lists one called '0' or 'none'. The checks read such a word (0, "
+    "none, null, nil, n/a, in any case) as no entries, never as a title; it is reported so "
+    "that a person writes what is meant: an empty list [] if there are none, or the "
+    "entries. YAML's own null (null, ~ or nothing after the colon) and an empty string "
+    "also mean no entries and are not reported.",
+    "claims_extracted: 0   # → claims_extracted: []",
+    fix_safety="unsafe: rewriting the word to an empty list [] guesses what it means (it "
+    "may stand for entries never written down); the message suggests it, fix never "
+    "applies it.",
+)
+def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    for canonical in ENTRY_FIELDS:
+        key = kb.config.field_name(canonical)
+        value = info.get(key)
+        if means_no_entries(value):
+            yield r.violation(
+                info,
+                f"{key} is '{str(value).strip()}', which probably means no entries: write an "
+                "empty list `[]` if there are none",
+                key,
+            )
 
 
 @rule(
