@@ -26,6 +26,7 @@ from kbutil import (
     note,
     processed,
     read,
+    run_git,
     snapshot,
     source,
     write_kb,
@@ -367,3 +368,85 @@ def test_the_editor_never_wraps_a_placeholder(tmp_path: Path) -> None:
             edit(Note.from_text(text, "s.md")).add_item("claims_extracted", "a claim")
         with pytest.raises(EditError, match=f"'{value}'"):
             edit(Note.from_text(text, "s.md")).make_list("claims_extracted")
+
+
+# -- an empty note, or one without frontmatter, where a claim or a source belongs --------------
+
+CLAIM_FIELDS = "type, domain, description, confidence, source and created"
+NO_FRONTMATTER_KB = {
+    "domains/health/c.md": claim("health"),
+    "inbox/archive/s.md": source(),
+    # Notes that legitimately have no frontmatter:
+    "domains/health/_map.md": "# Health\n\n- [[c]]\n",
+    "domains/README.md": "# Domains\n",
+    "domains/health/readme.md": "About this folder.\n",
+    "core/epistemology.md": "# How we know\n\nAn overview, beside the claim folders.\n",
+    "maps/overview.md": "# Overview\n",
+    "agents/rio/beliefs.md": "# Beliefs\n",
+    "inbox/queue.md": "# To read\n",
+    "notes/scratch.md": "",
+}
+
+
+def test_empty_and_frontmatterless_notes_where_claims_and_sources_belong(tmp_path: Path) -> None:
+    files = {
+        **NO_FRONTMATTER_KB,
+        "domains/health/empty.md": "",
+        "domains/health/blank.md": "\n  \n",
+        "domains/health/prose.md": "# A claim written as prose\n\nNo frontmatter.\n",
+        "domains/space-development/new.md": "",
+        "inbox/archive/empty.md": "",
+        "inbox/archive/pasted.md": "Pasted article text.\n",
+    }
+    root = write_kb(tmp_path, files)
+    empty = (
+        f"empty note where a claim belongs: a claim needs a frontmatter block with {CLAIM_FIELDS}"
+    )
+    assert_violations(
+        check_kb(root),
+        [
+            ("domains/health/blank.md", 1, 1, "FM010", "error", empty),
+            ("domains/health/empty.md", 1, 1, "FM010", "error", empty),
+            (
+                "domains/health/prose.md",
+                1,
+                1,
+                "FM010",
+                "error",
+                "no frontmatter, but domains/health/ holds claims: a claim needs a frontmatter "
+                f"block with {CLAIM_FIELDS}",
+            ),
+            ("domains/space-development/new.md", 1, 1, "FM010", "error", empty),
+            (
+                "inbox/archive/empty.md",
+                1,
+                1,
+                "FM010",
+                "error",
+                "empty note where a source belongs: a source needs a frontmatter block with status",
+            ),
+            (
+                "inbox/archive/pasted.md",
+                1,
+                1,
+                "FM010",
+                "error",
+                "no frontmatter, but inbox/archive/ holds sources: a source needs",
+            ),
+        ],
+    )
+    fix_kb(root, {})
+
+
+def test_notes_without_frontmatter_elsewhere_are_not_reported(tmp_path: Path) -> None:
+    root = write_kb(tmp_path, NO_FRONTMATTER_KB)
+    assert check_kb(root) == []
+
+
+def test_a_staged_empty_claim_stops_the_commit(tmp_path: Path) -> None:
+    root = write_kb(tmp_path, {"domains/health/c.md": claim("health")}, git=True)
+    (root / "domains/health/new claim.md").write_bytes(b"")
+    run_git(root, "add", "-A")
+    code, out, _ = cli(root, "check")
+    assert code == 1
+    assert out.startswith("domains/health/new claim.md:1:1: FM010 empty note where a claim")

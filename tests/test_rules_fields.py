@@ -223,6 +223,17 @@ CHECK = [
         [("domains/unknown/c.md", 3, 1, "FM009", "error", "domains/unknown/")],
         id="FM009 unknown folder domain",
     ),
+    # -- FM010 missing-frontmatter
+    pytest.param(
+        {C: claim(), "domains/ai-alignment/new.md": "", "domains/ai-alignment/_map.md": "# AI\n"},
+        [("domains/ai-alignment/new.md", 1, 1, "FM010", "error", "empty note where a claim")],
+        id="FM010 empty note in a claim folder",
+    ),
+    pytest.param(
+        {S: source(), "inbox/archive/t.md": "text\n", "core/overview.md": "# Core\n"},
+        [("inbox/archive/t.md", 1, 1, "FM010", "error", "no frontmatter, but inbox/archive/")],
+        id="FM010 no frontmatter beside sources",
+    ),
     # -- FM011 no-entries-word-in-list-field
     pytest.param(
         {S: source("processing", "claims_extracted: 0\nenrichments_applied: None\n")},
@@ -409,6 +420,7 @@ NOOP = [
     ),
     pytest.param({C: claim(extra="tags:\n  a: b\n")}, id="FM007 mapping is not wrapped"),
     pytest.param({"domains/unknown/c.md": claim("health")}, id="FM009 unknown folder domain"),
+    pytest.param({"domains/health/new.md": ""}, id="FM010 has no fix"),
     pytest.param(
         {S: source("processing", "claims_extracted: 0\ntags: none\n")},
         id="FM011 a word is never wrapped nor replaced",
