@@ -107,6 +107,32 @@ def test_outside_git_a_configuration_file_marks_the_root(tmp_path: Path, loose: 
     assert "d0/n0.md:" in run.stdout
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "[tool.codex-hooks]\nexclude = []\n",
+        "[tool.codex-hooks.severity]\nFM005 = 'off'\n",
+        '[ tool . "codex-hooks" ]\nexclude = []\n',
+    ],
+)
+def test_outside_git_a_pyproject_table_marks_the_root(
+    tmp_path: Path, loose: Path, table: str
+) -> None:
+    (loose / "pyproject.toml").write_text(table, encoding="utf-8")
+    run, _ = _run_outside(loose / "d1", tmp_path, "check", "--all-files", "--no-cache")
+    assert run.returncode == 1, run.stderr
+    assert "d0/n0.md:" in run.stdout
+
+
+def test_a_pyproject_without_the_table_is_no_root(tmp_path: Path, loose: Path) -> None:
+    (loose / "pyproject.toml").write_text(
+        "[tool.ruff]\nline-length = 99\n[tool.codex-hooks-other]\n", encoding="utf-8"
+    )
+    run, _ = _run_outside(loose, tmp_path, "check", "--all-files")
+    assert run.returncode == 2
+    assert "no knowledge base here" in run.stderr
+
+
 def test_the_root_search_stops_at_git_ceiling_directories(tmp_path: Path) -> None:
     outer = write_kb(tmp_path / "outer", {"inner/x.md": "---\ntype: claim\n---\n"}, git=True)
     run, _ = _run_outside(outer / "inner", outer, "check", "--all-files")
