@@ -289,8 +289,7 @@ ENTRY_FIELDS = (*LIST_FIELDS, "enrichments", "sourced_from")
     "also mean no entries and are not reported.",
     "claims_extracted: 0   # → claims_extracted: []",
     fix_safety="unsafe: rewriting the word to an empty list [] guesses what it means (it "
-    "may stand for entries never written down); the message suggests it, fix never "
-    "applies it.",
+    "may stand for entries never written down), so the message only suggests it.",
 )
 def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in ENTRY_FIELDS:
