@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         NotUTF8Error,
         UnclosedFrontmatterError,
         UnsafePathError,
+        UnsafeTagError,
         YAMLSyntaxError,
     )
     from .frontmatter import Frontmatter, KeySpan, load_frontmatter, parse_frontmatter
@@ -51,6 +52,7 @@ _PUBLIC = {
         "NotUTF8Error",
         "UnclosedFrontmatterError",
         "UnsafePathError",
+        "UnsafeTagError",
         "YAMLSyntaxError",
     ),
     "frontmatter": ("Frontmatter", "KeySpan", "load_frontmatter", "parse_frontmatter"),
@@ -120,6 +122,7 @@ __all__ = [
     "NoteError",
     "UnclosedFrontmatterError",
     "UnsafePathError",
+    "UnsafeTagError",
     "Violation",
     "YAMLSyntaxError",
     "__version__",

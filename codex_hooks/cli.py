@@ -142,12 +142,51 @@ ROOT_MARKER = ".codex-hooks.yaml"
 
 
 def find_root(start: Path) -> Path:
-    """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml`` or a
-    ``.git``, searching upwards from ``start``; ``start`` itself when there is neither."""
+    """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml``, a
+    ``pyproject.toml`` with a ``[tool.codex-hooks]`` table or a ``.git``, searching upwards from ``start`` and, as git does, not into a folder named
+    in ``GIT_CEILING_DIRECTORIES``. With neither, there is no knowledge base to guess at:
+    a :class:`UsageError` says so (reading every file below ``start`` would take minutes
+    in a home or temporary folder and find nothing of use)."""
+    ceilings = _ceilings()
     for candidate in (start, *start.parents):
-        if (candidate / ROOT_MARKER).is_file() or (candidate / ".git").exists():
+        if candidate != start and candidate in ceilings:
+            break
+        if (
+            (candidate / ROOT_MARKER).is_file()
+            or (candidate / ".git").exists()
+            or _configured_in_pyproject(candidate)
+        ):
             return candidate
-    return start
+    raise UsageError(
+        f"no knowledge base here: neither {start} nor a folder above it holds a .git, a "
+        f"{ROOT_MARKER} or a pyproject.toml with [tool.codex-hooks]; run inside a git "
+        "repository or pass --root DIR"
+    )
+
+
+def _configured_in_pyproject(folder: Path) -> bool:
+    """Whether ``folder`` holds a ``pyproject.toml`` with a ``[tool.codex-hooks]`` table
+    (the other place a knowledge base's configuration lives). The text is searched, not
+    parsed: a broken file still marks the root, and loading it then reports the error."""
+    try:
+        text = (folder / "pyproject.toml").read_bytes()
+    except OSError:
+        return False
+    import re
+
+    header = rb'^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*"?codex-hooks(?![\w-])'
+    return re.search(header, text, re.MULTILINE) is not None
+
+
+def _ceilings() -> set[Path]:
+    """The folders of ``GIT_CEILING_DIRECTORIES``, which the root search does not enter."""
+    raw = os.environ.get("GIT_CEILING_DIRECTORIES", "")
+    found = set()
+    for entry in raw.split(os.pathsep):
+        if entry and os.path.isabs(entry):
+            found.add(Path(entry))
+            found.add(Path(os.path.realpath(entry)))
+    return found
 
 
 def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:

@@ -110,6 +110,7 @@ class FrontmatterEditor:
             )
         if isinstance(current, dict):
             raise EditError(f"cannot add an item to '{key}': it is a mapping")
+        _refuse_no_entries_word(key, current)
         items = [] if current is None or current == "" else [current]
         q = self._quote_for(span, quote, item)
         rendered = [render_scalar(v, q if v == item else span.quote) for v in items]
@@ -189,6 +190,7 @@ class FrontmatterEditor:
         current = self._fm.data.get(key)
         if span is None or not isinstance(current, str) or not current:
             return self
+        _refuse_no_entries_word(key, current)
         (sl, sc), (el, ec) = span.value_start, span.value_end
         lines = self.note.lines
         token = lines[sl][sc:ec] if sl == el else render_scalar(current, span.quote)
@@ -396,6 +398,19 @@ class FrontmatterEditor:
 
 
 _DELETED = object()
+
+
+def _refuse_no_entries_word(key: str, value: Value) -> None:
+    """A word such as ``0`` or ``none`` under a list key stands for "no entries": keeping
+    it as an item would turn it into an entry named '0' or 'none'. Only a person can say
+    what it meant (rule FM011), so no edit builds a list around it."""
+    from .kb import means_no_entries
+
+    if means_no_entries(value):
+        raise EditError(
+            f"'{key}' holds '{value}', which probably means no entries; write an empty list "
+            "`[]` if there are none, then fix again"
+        )
 
 
 def _last_line(end: tuple[int, int]) -> int:

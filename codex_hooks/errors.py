@@ -94,6 +94,15 @@ class LimitExceededError(NoteError):
     hint = "simplify the frontmatter: no deep nesting, no alias chains"
 
 
+class UnsafeTagError(NoteError):
+    """The frontmatter carries a YAML tag other than the standard ones (see
+    :data:`codex_hooks.frontmatter.STANDARD_TAGS`): a loader that honours it runs code or
+    builds objects, and a safe loader refuses the note."""
+
+    code = "FM907"
+    hint = "remove the tag; quote the value if it is meant as text"
+
+
 class UnsafePathError(CodexError):
     """A path that would read or write outside the repository, or through a symlink."""
 

@@ -3,7 +3,8 @@
 Parsing uses libyaml's composer (through PyYAML's ``CBaseLoader`` when available) and a
 small converter of our own, so no date, number or tag is ever constructed: every scalar is
 text, ``2026-00-00`` included. Only plain ``null``/``~``/empty become ``None``, because the
-rules need to tell "no value" from a value. The converter also detects duplicate keys,
+rules need to tell "no value" from a value. A tag other than the standard ones
+(:data:`STANDARD_TAGS`) is an error: other readers of the note would run it or refuse it. The converter also detects duplicate keys,
 bounds nesting and alias expansion, and turns every failure into a typed
 :class:`~codex_hooks.errors.NoteError` with the note's line and column.
 """
@@ -21,6 +22,7 @@ from .errors import (
     LimitExceededError,
     NotAMappingError,
     NoteError,
+    UnsafeTagError,
     YAMLSyntaxError,
 )
 from .note import Note
@@ -64,6 +66,18 @@ MAX_NODES = 20_000
 #: used directly; above it the event stream is checked first, because libyaml 0.2.5's
 #: composer recurses without limit and crashes the process on ``[[[[...`` 50,000 deep.
 _SAFE_NESTING = 200
+#: The tags a note's frontmatter may carry: the scalar and collection tags of YAML 1.2's
+#: core schema, plus YAML 1.1's ``!!timestamp`` (dates are common and harmless). Under
+#: these every YAML reader sees the text, list or mapping this parser sees. Any other tag
+#: is refused (FM907): ``!!python/...`` makes an unsafe loader run code and a safe one
+#: refuse the note; a local tag (``!foo``) means something only to one program; and
+#: ``!!binary``, ``!!set``, ``!!omap``, ``!!pairs`` make a YAML 1.1 loader build bytes, sets
+#: or ordered pairs where every other reader sees text, a mapping or a list.
+STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+_YAML_PREFIX = "tag:yaml.org,2002:"
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
 _INDENTS = re.compile(r"^ +", re.MULTILINE)
 
@@ -161,6 +175,8 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
                 path,
                 *where.human(n.start_mark),
             )
+        if n.tag not in STANDARD_TAGS:
+            raise _unsafe_tag(n, path, where)
         if isinstance(n, yaml.ScalarNode):
             return None if n.tag == NULL_TAG else n.value
         if isinstance(n, yaml.SequenceNode):
@@ -183,7 +199,27 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
     return conv(node, 0)
 
 
+def _unsafe_tag(node: yaml.Node, path: str, where: _Where) -> UnsafeTagError:
+    """The error for a node whose tag is not in :data:`STANDARD_TAGS`, naming the tag as
+    it is usually written (``!!binary``, ``!foo``, ``!<...>``)."""
+    tag = node.tag
+    if tag.startswith(_YAML_PREFIX):
+        written = "!!" + tag[len(_YAML_PREFIX) :]
+    elif tag.startswith("!"):
+        written = tag
+    else:
+        written = f"!<{tag}>"
+    return UnsafeTagError(
+        f"YAML tag '{written}' is not one of the standard tags: a loader that honours it "
+        "runs code or builds objects, and a safe loader refuses the note",
+        path,
+        *where.human(node.start_mark),
+    )
+
+
 def _key_text(knode: yaml.Node, path: str, where: _Where) -> str:
+    if knode.tag not in STANDARD_TAGS:
+        raise _unsafe_tag(knode, path, where)
     if isinstance(knode, yaml.ScalarNode):
         return knode.value
     raise YAMLSyntaxError(
@@ -260,6 +296,45 @@ def _deep_bracket(text: str) -> int:
     return 0
 
 
+#: Contexts of a YAML error whose mark is where the broken construct starts: a quote, a
+#: bracket, a key, a tag. The parser notices the problem later, often only at the end of
+#: the frontmatter (an unclosed quote runs to the closing ``---``), so the problem's own
+#: mark points at the wrong line. A block mapping's context mark is the frontmatter's
+#: first key, which says nothing: there the problem's mark is the useful one.
+_CONSTRUCT_CONTEXTS = ("while scanning a ", "while parsing a flow ", "while parsing a node")
+#: A way out for the constructs that are most often left open.
+_CONSTRUCT_HINTS = {
+    "while scanning a quoted scalar": "close the quote that starts here, or remove it",
+    "while parsing a flow sequence": "close the list that starts here with ']', or quote "
+    "the value if the '[' is text",
+    "while parsing a flow mapping": "close the mapping that starts here with '}', or quote "
+    "the value if the '{' is text",
+    "while scanning a simple key": "put ': ' after the key, or join the line to the one above",
+}
+
+
+def yaml_error(exc: yaml.MarkedYAMLError, where: _Where) -> tuple[str, int, int, str | None]:
+    """A YAML error as ``(problem, line, column, hint)``, placed where the broken construct
+    starts when the error names one (see :data:`_CONSTRUCT_CONTEXTS`), else where the
+    parser noticed it. ``hint`` is ``None`` when there is no specific way out."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = exc.context or ""
+    start = exc.context_mark if context.startswith(_CONSTRUCT_CONTEXTS) else None
+    noticed = exc.problem_mark or exc.context_mark
+    if start is None or noticed is None or start.index == noticed.index:
+        line, column = where.human(noticed)
+        return problem, line, column, None
+    line, column = where.human(start)
+    seen = where.human(noticed)[0]
+    later = f", noticed on line {seen}" if seen != line else ""
+    return (
+        f"{problem} ({context} that starts here{later})",
+        line,
+        column,
+        _CONSTRUCT_HINTS.get(context),
+    )
+
+
 def _compose(text: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:
@@ -289,10 +364,8 @@ def parse_frontmatter(note: Note, *, spans: bool = True) -> Frontmatter:
             _check_nesting(text, note.path, where)
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        problem = exc.problem or exc.context or "invalid YAML"
-        line, column = where.human(exc.problem_mark or exc.context_mark)
+        problem, line, column, hint = yaml_error(exc, where)
         alias = _ALIAS.match(note.lines[line - 1], column - 1) if line <= len(note.lines) else None
-        hint = None
         if problem == "found undefined alias" and alias:
             problem = f"found undefined alias '{alias.group()}'"
             hint = "quote the value: a leading '*' makes it an alias"

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import DuplicateKeyError, LimitExceededError, NoteError, YAMLSyntaxError
-from .frontmatter import _Where, parse_frontmatter
+from .frontmatter import _Where, parse_frontmatter, yaml_error
 from .note import Note
 
 
@@ -65,10 +65,8 @@ def load_roundtrip(note: Note) -> Any:
         line, column = where.human(exc.problem_mark)
         raise DuplicateKeyError("duplicate key", note.path, line, column) from None
     except MarkedYAMLError as exc:
-        line, column = where.human(exc.problem_mark or exc.context_mark)
-        raise YAMLSyntaxError(
-            f"YAML error: {exc.problem or exc.context}", note.path, line, column
-        ) from None
+        problem, line, column, hint = yaml_error(exc, where)
+        raise YAMLSyntaxError(f"YAML error: {problem}", note.path, line, column, hint) from None
     except RecursionError:  # pragma: no cover - nesting is bounded by the fast parser
         raise LimitExceededError(
             "frontmatter nests too deeply to parse", note.path, where.first + 1

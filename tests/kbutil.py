@@ -81,13 +81,29 @@ def run_git(root: Path, *args: str) -> str:
     return result.stdout.decode("utf-8", "surrogateescape")
 
 
+#: Commands that look for the knowledge base's root, and what marks a root.
+_ROOTED = ("check", "fix", "baseline", "link", "rename")
+_MARKERS = (".git", ".codex-hooks.yaml", "pyproject.toml")
+
+
+def rooted(root: Path, args: tuple[str, ...]) -> list[str]:
+    """``args`` for a command run in ``root``: a folder that nothing marks as a knowledge
+    base (no ``.git``, no configuration) is named with ``--root``, as a user outside git
+    must name it (without it the command refuses: see tests/test_bad_input.py)."""
+    if not args or args[0] not in _ROOTED or "--root" in args:
+        return list(args)
+    if any((folder / m).exists() for folder in (root, *root.parents) for m in _MARKERS):
+        return list(args)
+    return [args[0], "--root", str(root), *args[1:]]
+
+
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real ``codex-hooks`` command in ``root``."""
     env = {**os.environ, **GIT_ENV}
     exe = Path(sys.executable).parent / "codex-hooks"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "codex_hooks"]
     return subprocess.run(
-        [*cmd, *args], cwd=root, capture_output=True, text=True, env=env, check=False
+        [*cmd, *rooted(root, args)], cwd=root, capture_output=True, text=True, env=env, check=False
     )
 
 
@@ -188,7 +204,7 @@ def cli(root: Path, *args: str) -> tuple[int, str, str]:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = main(list(args))
+                code = main(rooted(root, args))
             except SystemExit as exc:  # argparse's usage errors
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:

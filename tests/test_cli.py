@@ -96,7 +96,7 @@ def test_check_paths(tmp_path):
 
 def test_regression_a_folder_stands_for_its_notes(tmp_path):
     """'check domains/' checked nothing and reported the knowledge base consistent."""
-    kb(tmp_path, {S: source("done"), D: claim().replace("likely", "high")})
+    kb(tmp_path, {S: source("done"), D: claim().replace("likely", "high")}, git=True)
     expected = f"{D}:5:1: FM003 confidence 'high' is not one of the allowed values\n"
     assert cli(tmp_path, "check", "domains/")[:2] == (1, expected)
     assert cli(tmp_path / "domains", "check", "ai-alignment")[:2] == (1, expected)
@@ -114,7 +114,7 @@ def test_regression_a_missing_path_is_a_usage_error(tmp_path):
 
 
 def test_check_from_a_subfolder_prints_repo_relative_paths(tmp_path):
-    kb(tmp_path, {D: claim().replace("likely", "high")})
+    kb(tmp_path, {D: claim().replace("likely", "high")}, git=True)
     code, out, _ = cli(tmp_path / "domains", "check", "ai-alignment/d.md", "--format", "json")
     assert code == 1
     assert [v["path"] for v in json.loads(out)["violations"]] == [D]

@@ -322,7 +322,7 @@ def test_regression_opted_out_note_is_not_written_as_a_counterpart(tmp_path):
         [(C, 8, 1, "BL004", "error", "inbox/archive/s.md does not list this claim")],
     )
     before = snapshot(tmp_path)
-    code, out, _ = cli(tmp_path, "fix", "--all-files")
+    code, out, _ = cli(tmp_path, "fix", "--all-files", "--root", str(tmp_path))
     assert code == 1
     assert "Fixing" not in out
     assert snapshot(tmp_path) == before

@@ -18,6 +18,7 @@ from codex_hooks import (
     Note,
     NoteError,
     UnclosedFrontmatterError,
+    UnsafeTagError,
     YAMLSyntaxError,
     load_frontmatter,
     load_roundtrip,
@@ -101,19 +102,18 @@ def test_aliases_expand() -> None:
 
 def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    text = fm(
-        f"a: !!python/object/apply:os.system ['touch {marker}']\n"
-        "b: !!python/object:collections.OrderedDict {x: 1}\n"
-        "c: !!python/name:os.system\n"
-        "d: !custom 3\n"
-    )
-    assert parse(text).data == {
-        "a": [f"touch {marker}"],
-        "b": {"x": "1"},
-        "c": "",
-        "d": "3",
-    }
-    load_roundtrip(Note.from_text(text))
+    for line in (
+        f"a: !!python/object/apply:os.system ['touch {marker}']\n",
+        "b: !!python/object:collections.OrderedDict {x: 1}\n",
+        "c: !!python/name:os.system\n",
+        "d: !custom 3\n",
+    ):
+        # Refused by both parsers (FM907) before anything is built from the tag.
+        err = error_of(fm(line))
+        assert err.code == "FM907"
+        assert (err.line, err.column) == (2, 4)
+        with pytest.raises(NoteError):
+            load_roundtrip(Note.from_text(fm(line)))
     assert not marker.exists()
 
 
@@ -160,8 +160,8 @@ ERRORS = [
     pytest.param(
         fm("source: 'x'\nnote: *Source: Smith 2024\n"), YAMLSyntaxError, 3, 7, id="alias mid-note"
     ),
-    pytest.param(fm("a: 'unclosed\n"), YAMLSyntaxError, 3, 1, id="unclosed quote"),
-    pytest.param(fm("a: [x\n"), YAMLSyntaxError, 3, 1, id="unclosed flow list"),
+    pytest.param(fm("a: 'unclosed\n"), YAMLSyntaxError, 2, 4, id="unclosed quote"),
+    pytest.param(fm("a: [x\n"), YAMLSyntaxError, 2, 4, id="unclosed flow list"),
     pytest.param(fm("a: b\n c: d\n"), YAMLSyntaxError, 3, 3, id="bad indentation"),
     pytest.param(fm("\tb: 1\n"), YAMLSyntaxError, 2, 1, id="tab indentation"),
     pytest.param(fm("a:\n\t- x\n"), YAMLSyntaxError, 3, 1, id="tab before a dash"),
@@ -441,7 +441,7 @@ def test_roundtrip_does_not_change_other_loaders() -> None:
         (fm("a: *Source\n"), YAMLSyntaxError, 2, 4),
         (fm("- a\n"), NotAMappingError, 2, 1),
         (fm("a: !!int x\n"), NoteError, 2, 1),
-        (fm("a: !!omap [x]\n"), YAMLSyntaxError, 2, 12),
+        (fm("a: !!omap [x]\n"), UnsafeTagError, 2, 4),
         ("\ufeff---\r\nx: 1\r\n<<: 1\r\n---\r\n", YAMLSyntaxError, 3, 5),
     ],
 )

@@ -203,15 +203,19 @@ def test_yaml_tags_are_never_constructed(tmp_path: Path) -> None:
     sentinel = tmp_path / "pwned"
     text = TAGS.format(sentinel=sentinel)
     note = Note.from_text(text, "domains/health/x.md")
-    data = parse_frontmatter(note).data
-    assert data["description"] == [f"touch {sentinel}"]
-    assert data["confidence"] == ""
-    assert data["created"] == "2026-13-45"
+    # The first tag that is not a standard one stops the parse (FM907), naming it.
+    with pytest.raises(NoteError) as err:
+        parse_frontmatter(note)
+    assert err.value.code == "FM907"
+    assert "'!!python/object/apply:os.system'" in err.value.message
     files = clean_kb()
     files["domains/health/tags.md"] = text
     root = init_repo(tmp_path / "kb", files)
+    before = snapshot(root)["domains/health/tags.md"]
     run = cli(root, "fix", "--all-files")
     assert "Traceback" not in run.stderr
+    assert "domains/health/tags.md:4:14: FM907 " in run.stdout + run.stderr
+    assert snapshot(root)["domains/health/tags.md"] == before
     assert not sentinel.exists()
     # ruamel's round-trip loader (used for edits by other tools) keeps tags as data.
     from codex_hooks.roundtrip import load_roundtrip

@@ -612,7 +612,7 @@ def test_check_never_changes_a_file(tmp_path):
     write_kb(tmp_path, {S: processed(["c"]), C: claim(), T: source("processing"), D: cites(T)})
     before = snapshot(tmp_path)
     assert len(check_kb(tmp_path)) == 2
-    assert cli(tmp_path, "check", "--all-files")[0] == 1
+    assert cli(tmp_path, "check", "--all-files", "--root", str(tmp_path))[0] == 1
     assert snapshot(tmp_path) == before
 
 

@@ -223,6 +223,34 @@ CHECK = [
         [("domains/unknown/c.md", 3, 1, "FM009", "error", "domains/unknown/")],
         id="FM009 unknown folder domain",
     ),
+    # -- FM010 missing-frontmatter
+    pytest.param(
+        {C: claim(), "domains/ai-alignment/new.md": "", "domains/ai-alignment/_map.md": "# AI\n"},
+        [("domains/ai-alignment/new.md", 1, 1, "FM010", "error", "empty note where a claim")],
+        id="FM010 empty note in a claim folder",
+    ),
+    pytest.param(
+        {S: source(), "inbox/archive/t.md": "text\n", "core/overview.md": "# Core\n"},
+        [("inbox/archive/t.md", 1, 1, "FM010", "error", "no frontmatter, but inbox/archive/")],
+        id="FM010 no frontmatter beside sources",
+    ),
+    # -- FM011 no-entries-word-in-list-field
+    pytest.param(
+        {S: source("processing", "claims_extracted: 0\nenrichments_applied: None\n")},
+        [
+            (S, 7, 1, "FM011", "error", "claims_extracted is '0', which probably means no entries"),
+            (S, 8, 1, "FM011", "error", "enrichments_applied is 'None', which probably means"),
+        ],
+        id="FM011 words in a source",
+    ),
+    pytest.param(
+        {C: claim(extra="sourced_from: n/a\ntags: none\n")},
+        [
+            (C, 8, 1, "FM011", "error", "sourced_from is 'n/a'"),
+            (C, 9, 1, "FM011", "error", "tags is 'none'"),
+        ],
+        id="FM011 words in a claim",
+    ),
 ]
 
 #: Notes that cannot be read: FM90x, reported at the problem and never written.
@@ -266,6 +294,11 @@ PROBLEM_NOTES = [
         "---\n" + "".join(f"k{i}: {'x' * 100}\n" for i in range(3000)) + "---\n",
         (2, 1, "FM906", "over the 262144 limit"),
         id="FM906 size",
+    ),
+    pytest.param(
+        claim().replace("confidence: likely", "confidence: !!python/name:os.system"),
+        (5, 13, "FM907", "YAML tag '!!python/name:os.system' is not one of the standard tags"),
+        id="FM907 python tag",
     ),
 ]
 
@@ -342,6 +375,11 @@ FIX = [
         id="FM007 the line's comment stays",
     ),
     pytest.param(
+        {S: source("unprocesed", "claims_extracted: 0\n")},
+        {S: source("unprocessed", "claims_extracted: 0\n")},
+        id="FM011 the word is kept while the note is fixed ([] would be a guess)",
+    ),
+    pytest.param(
         {S: source("processing", "enrichments:\n  - c  # first\n")},
         {S: source("processing", "enrichments_applied:\n  - c  # first\n")},
         id="FM008 renamed in place",
@@ -382,6 +420,11 @@ NOOP = [
     ),
     pytest.param({C: claim(extra="tags:\n  a: b\n")}, id="FM007 mapping is not wrapped"),
     pytest.param({"domains/unknown/c.md": claim("health")}, id="FM009 unknown folder domain"),
+    pytest.param({"domains/health/new.md": ""}, id="FM010 has no fix"),
+    pytest.param(
+        {S: source("processing", "claims_extracted: 0\ntags: none\n")},
+        id="FM011 a word is never wrapped nor replaced",
+    ),
     pytest.param(
         {C: "\ufeff" + claim(extra="tags: [a, b]\n").replace("\n", "\r\n")},
         id="BOM and CRLF with nothing to fix",

@@ -121,9 +121,23 @@ def test_subjects_of_renamed_note_references(tmp_path):
     assert subjects(tmp_path, [E]) == [(E, "WL005", C)]
 
 
+def test_subjects_of_the_bad_input_rules(tmp_path):
+    write_kb(
+        tmp_path,
+        {
+            C: claim(),
+            D: "",  # an empty note where claims live: about the whole note
+            S: source("processed", "claims_extracted: 0\n"),
+        },
+    )
+    found = [f for f in subjects(tmp_path) if f[1] in ("FM010", "FM011")]
+    assert found == [(D, "FM010", ""), (S, "FM011", "claims_extracted")]
+
+
 def test_every_rule_is_covered_here():
     covered = {
         *("FM001", "FM002", "FM003", "FM004", "FM005", "FM006", "FM007", "FM008", "FM009"),
+        *("FM010", "FM011"),
         *("LC001", "LC002", "LC003", "LC004", "LC005"),
         *("BL001", "BL002", "BL003", "BL004", "BL005", "BL006", "BL007"),
         *("WL001", "WL002", "WL003", "WL004", "WL005"),

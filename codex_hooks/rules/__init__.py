@@ -15,6 +15,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "FM904": ("duplicate-key", "A frontmatter key is defined twice."),
     "FM905": ("frontmatter-not-mapping", "The frontmatter is not a mapping of keys to values."),
     "FM906": ("limit-exceeded", "The note is too large, too deep or expands too many aliases."),
+    "FM907": (
+        "unsafe-yaml-tag",
+        "The frontmatter uses a YAML tag other than the standard ones (such as !!python/...).",
+    ),
 }
 
 #: Rules that run only when configured by their full code (a severity for it, or

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..kb import CLAIM, SOURCE, as_list
+from ..kb import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
 from .common import real_date, text
@@ -189,11 +189,119 @@ def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation
     for canonical in LIST_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value.strip() and not means_no_entries(value):
+            # A word meaning "no entries" is FM011's: wrapped, it would become an entry.
             fix = Fix(info.path, f"make {key} a list", lambda ed, k=key: ed.make_list(k))
             yield r.violation(info, f"{key} should be a list, not a lone value", key, fix)
         elif isinstance(value, dict):
             yield r.violation(info, f"{key} should be a list, not a mapping", key)
+
+
+#: File names of notes that describe a folder rather than being one of its notes.
+_FOLDER_NOTES = ("readme.md", "index.md")
+
+
+@rule(
+    "FM010",
+    "missing-frontmatter",
+    "An empty note, or one without frontmatter, where a claim or a source belongs.",
+    "A note in a claim folder (claim_dirs) or a source folder (source_dirs) is read as a "
+    "claim or a source only through its frontmatter. Without one it is silently no claim "
+    "and no source: no rule checks it and no link to it is kept in step. An empty file "
+    "there is always reported. A note with text but no frontmatter is reported when its "
+    "own folder holds claims (or sources), so that an overview written beside the claim "
+    "folders (core/epistemology.md) is not. Never reported: maps (_map.md, map_dirs), "
+    "entities, agents' files, notes whose name starts with '_', README.md and index.md, "
+    "and notes outside the claim and source folders. A note that is meant to have no "
+    "frontmatter can be moved elsewhere or listed under 'exclude' in the configuration.",
+    "# domains/health/new claim.md is an empty file",
+    kinds=(OTHER,),
+)
+def missing_frontmatter(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    if info.has_frontmatter or info.data is not None:
+        return
+    kind = _expected_kind(kb, info.path)
+    name = info.path.rsplit("/", 1)[-1]
+    if kind is None or name.startswith("_") or name.lower() in _FOLDER_NOTES:
+        return
+    fields = _field_list(tuple(kb.config.field_name(k) for k in REQUIRED[kind]))
+    needs = f"a {kind} needs a frontmatter block with {fields}"
+    folder = info.path.rsplit("/", 1)[0] + "/" if "/" in info.path else ""
+    if _is_empty(kb, info.path):
+        yield r.violation(info, f"empty note where a {kind} belongs: {needs}")
+    elif folder in _folders_holding(kb, kind):
+        yield r.violation(info, f"no frontmatter, but {folder} holds {kind}s: {needs}")
+
+
+def _expected_kind(kb: KnowledgeBase, path: str) -> str | None:
+    """CLAIM or SOURCE when ``path`` lies under a configured claim or source folder (the
+    longer folder wins when one holds the other), else ``None``."""
+    best: tuple[int, str] | None = None
+    for kind, dirs in ((SOURCE, kb.config.source_dirs), (CLAIM, kb.config.claim_dirs)):
+        for d in dirs:
+            prefix = d.strip("/") + "/"
+            if path.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), kind)
+    return best[1] if best else None
+
+
+def _folders_holding(kb: KnowledgeBase, kind: str) -> set[str]:
+    """The folders (``a/b/``) that directly hold at least one note of ``kind``."""
+    key = ("folders-holding", kind)
+    found = kb.memo.get(key)
+    if found is None:
+        found = kb.memo[key] = {
+            p.rsplit("/", 1)[0] + "/" for p, n in kb.notes.items() if n.kind == kind and "/" in p
+        }
+    return found  # type: ignore[return-value]
+
+
+def _is_empty(kb: KnowledgeBase, path: str) -> bool:
+    """Whether the note holds nothing but white space (read only for the rare note that
+    has no frontmatter in a claim or source folder)."""
+    from ..errors import CodexError
+
+    try:
+        return not kb.read_note(path).text.strip()
+    except (OSError, CodexError):
+        return False
+
+
+def _field_list(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+#: Fields that hold a list of entries (sourced_from may also be one lone path), and the
+#: legacy spelling of enrichments_applied.
+ENTRY_FIELDS = (*LIST_FIELDS, "enrichments", "sourced_from")
+
+
+@rule(
+    "FM011",
+    "no-entries-word-in-list-field",
+    "A list field holds a word such as 0 or none instead of a list.",
+    "claims_extracted: 0 or enrichments_applied: none probably means that there are no "
+    "entries, but every YAML reader sees the number 0 or the text 'none', and a tool that "
+    "lists the entries lists one called '0' or 'none'. The checks read such a word (0, "
+    "none, null, nil, n/a, in any case) as no entries, never as a title; it is reported so "
+    "that a person writes what is meant: an empty list [] if there are none, or the "
+    "entries. YAML's own null (null, ~ or nothing after the colon) and an empty string "
+    "also mean no entries and are not reported.",
+    "claims_extracted: 0   # → claims_extracted: []",
+    fix_safety="unsafe: rewriting the word to an empty list [] guesses what it means (it "
+    "may stand for entries never written down), so the message only suggests it.",
+)
+def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    for canonical in ENTRY_FIELDS:
+        key = kb.config.field_name(canonical)
+        value = info.get(key)
+        if means_no_entries(value):
+            yield r.violation(
+                info,
+                f"{key} is '{str(value).strip()}', which probably means no entries: write an "
+                "empty list `[]` if there are none",
+                key,
+            )
 
 
 @rule(
