@@ -148,10 +148,135 @@ def test_fix_keeps_crlf_and_bom(tmp_path: Path) -> None:
 def test_ambiguous_short_name_is_a_warning_naming_the_note_obsidian_opens(tmp_path: Path) -> None:
     kb = make_kb(tmp_path, {"maps/links.md": "[[_map]] [[health/_map]] [[core/mechanisms/_map]]\n"})
     assert report(kb) == [
-        "1:1 WL002 wiki link [[_map]] names 2 notes; Obsidian opens domains/health/_map.md "
-        "(also: core/mechanisms/_map.md); add folders to say which"
+        "1:1 WL002 wiki link [[_map]] names 2 notes; this folder has no _map of its own, so "
+        "Obsidian opens domains/health/_map.md, the shortest path (also: "
+        "core/mechanisms/_map.md); write [[health/_map]] if it is meant"
     ]
     assert kb.check(["maps/links.md"])[0].severity == "warning"
+
+
+#: (notes besides BASE, the linking note, its text, what WL002 reports). Obsidian's order:
+#: an exact vault path, else the linking note's own folder, else the shortest path.
+AMBIGUOUS = [
+    pytest.param(
+        {},
+        "domains/health/links.md",
+        "[[_map]]",
+        [],
+        id="own folder: settled, even for a per-folder name",
+    ),
+    pytest.param(
+        {"Note.md": "x\n", "a/Note.md": "x\n"},
+        "a/links.md",
+        "[[Note]]",
+        [],
+        id="exact vault path wins over the own folder",
+    ),
+    pytest.param(
+        {"b/Note.md": "x\n", "a/b/Note.md": "x\n"},
+        "a/b/links.md",
+        "[[b/Note]]",
+        [],
+        id="exact path form wins over the own folder",
+    ),
+    pytest.param(
+        {"a/b/Note.md": "x\n", "zzzz/Note.md": "x\n"},
+        "c/links.md",
+        "[[Note]]",
+        [],
+        id="shortest path string: settled, WL006's to report",
+    ),
+    pytest.param(
+        {"zzzz/Note.md": "x\n", "b/Note.md": "x\n"},
+        "zzzz/deep/links.md",
+        "[[Note]]",
+        [],
+        id="an ancestor folder counts for nothing: shortest path",
+    ),
+    pytest.param(
+        {"a/Note.md": "x\n", "b/Note.md": "x\n", "c/long/Note.md": "x\n"},
+        "d/links.md",
+        "See [[Note|it]].",
+        [
+            "1:5 WL002 wiki link [[Note]] names 3 notes; none is in this folder and "
+            "a/Note.md or b/Note.md are equally short paths, so which one Obsidian opens is "
+            "not settled (also: c/long/Note.md); write [[a/Note]] or [[b/Note]] to say which"
+        ],
+        id="a real tie",
+    ),
+    pytest.param(
+        {"a/Note.md": "x\n", "b/Note.md": "x\n"},
+        "a/links.md",
+        "[[Note]]",
+        [],
+        id="a tie that the own folder settles",
+    ),
+    pytest.param(
+        {"agents/leo/_map.md": "x\n"},
+        "agents/rio/links.md",
+        "[[_map]]",
+        [
+            "1:1 WL002 wiki link [[_map]] names 3 notes; this folder has no _map of its own, "
+            "so Obsidian opens agents/leo/_map.md, the shortest path (also: "
+            "domains/health/_map.md, core/mechanisms/_map.md); write [[leo/_map]] if it is meant"
+        ],
+        id="per-folder name from a folder without one",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "source", "text", "expected"), AMBIGUOUS)
+def test_wl002_only_where_obsidians_order_does_not_settle_it(
+    tmp_path: Path, files: dict[str, str], source: str, text: str, expected: list[str]
+) -> None:
+    kb = make_kb(tmp_path, {**files, source: text + "\n"}, "select: [WL002]\n")
+    assert report(kb, source) == expected
+
+
+def test_per_folder_names_are_configurable(tmp_path: Path) -> None:
+    files = {"agents/leo/beliefs.md": "x\n", "agents/rio/beliefs.md": "x\n"}
+    links = {"agents/leo/here.md": "[[beliefs]]\n", "agents/rio/x/there.md": "[[beliefs]]\n"}
+    kb = make_kb(tmp_path, {**files, **links}, "select: [WL002, WL006]\n")
+    paths = sorted({**files, **links})
+    assert [(v.path, v.code) for v in kb.check(paths)] == [
+        ("agents/leo/beliefs.md", "WL006"),
+        # leo/beliefs.md and rio/beliefs.md are equally short: no step settles it.
+        ("agents/rio/beliefs.md", "WL006"),
+        ("agents/rio/x/there.md", "WL002"),
+    ]
+    config = "select: [WL002, WL006]\nper_folder_names: [_map, beliefs]\n"
+    (tmp_path / ".codex-hooks.yaml").write_text(config)
+    kb = KnowledgeBase.load(tmp_path, cache=False)
+    assert [(v.path, v.code) for v in kb.check(paths)] == [("agents/rio/x/there.md", "WL002")]
+
+
+# -- WL006 --------------------------------------------------------------------------------
+
+
+def test_duplicate_name_is_one_finding_per_note_not_per_link(tmp_path: Path) -> None:
+    files = {
+        "domains/a/Foo.md": "x\n",
+        "core/x/foo.md": "x\n",
+        "maps/links.md": "[[Foo]] [[Foo]] [[foo|f]]\n",
+        "domains/a/here.md": "[[Foo]]\n",
+    }
+    kb = make_kb(tmp_path, files, "select: [WL002, WL006]\n")
+    assert [f"{v.path}:{v.line} {v.code} {v.message}" for v in kb.check()] == [
+        "core/x/foo.md:1 WL006 file name also used by domains/a/Foo.md; a bare [[foo]] in a "
+        "folder without its own foo opens this note",
+        "domains/a/Foo.md:1 WL006 file name also used by core/x/foo.md; a bare [[Foo]] in a "
+        "folder without its own Foo opens core/x/foo.md",
+    ]
+    # The _map of every folder is meant to repeat: no finding for it.
+    assert [v for v in kb.check(["domains/health/_map.md"])] == []
+
+
+def test_duplicate_name_with_equally_short_paths(tmp_path: Path) -> None:
+    kb = make_kb(tmp_path, {"a/Foo.md": "x\n", "b/Foo.md": "x\n", "cc/Foo.md": "x\n"})
+    assert [v.message for v in kb.check(["cc/Foo.md"])] == [
+        "file name also used by a/Foo.md, b/Foo.md; a bare [[Foo]] in a folder without its "
+        "own Foo opens a/Foo.md or b/Foo.md (equally short paths: which one is not settled)"
+    ]
 
 
 # -- WL003 --------------------------------------------------------------------------------
@@ -172,6 +297,18 @@ def test_heading_check_when_enabled(tmp_path: Path) -> None:
         "domains/health/AI Note.md does not have",
         "1:82 WL003 wiki link [[AI Note#^nope]] names a block ^nope that "
         "domains/health/AI Note.md does not have",
+    ]
+
+
+def test_heading_check_reads_the_note_obsidian_opens(tmp_path: Path) -> None:
+    # From core/mechanisms/ a bare [[_map]] opens that folder's map, not the shorter
+    # domains/health/_map.md; only the heading it lacks is reported.
+    config = "select: [WL003]\nseverity:\n  WL003: warning\n"
+    text = "[[_map#Mechanisms]] [[_map#Health]]\n"
+    kb = make_kb(tmp_path, {"core/mechanisms/links.md": text}, config)
+    assert report(kb, "core/mechanisms/links.md") == [
+        "1:21 WL003 wiki link [[_map#Health]] names a heading 'Health' that "
+        "core/mechanisms/_map.md does not have"
     ]
 
 

@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
 from ..links import (
+    EXACT,
+    OWN_FOLDER,
+    SHORTEST,
+    TIE,
     LinkIndex,
     WikiLink,
     candidates,
+    link_key,
     links_in_text,
     parse_inner,
     retarget,
     scan_links,
+    shortest,
 )
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..rename import recorded_relinker, stale_referrers
@@ -113,7 +119,6 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
     for link, found in resolved(kb, info):
         if found or _renamed(kb, link.raw, info.path):
             continue
-            continue
         hint, new = _did_you_mean(kb, link.target, link.raw, info.path)
         fix = None
         if new is not None:
@@ -127,27 +132,113 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
         )
 
 
+def per_folder_names(kb: KnowledgeBase) -> frozenset[str]:
+    """The configured per-folder names (``per_folder_names``), folded as link names are."""
+    names = kb.memo.get("per-folder-names")
+    if names is None:
+        names = kb.memo["per-folder-names"] = frozenset(
+            link_key(n).rsplit("/", 1)[-1] for n in kb.config.per_folder_names
+        )
+    return names  # type: ignore[return-value]
+
+
+def _listed(paths: list[str], limit: int = 3) -> str:
+    return ", ".join(paths[:limit]) + (", …" if len(paths) > limit else "")
+
+
+def _either(paths: list[str]) -> str:
+    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " or " + paths[-1]
+
+
 @rule(
     "WL002",
     "ambiguous-wiki-link",
-    "A short [[wiki link]] names two or more notes with the same file name.",
-    "File names are not unique across folders. Obsidian opens the note with the shortest "
-    "path, which may not be the one meant, and a note added later can change which one "
-    "that is. Write the link with enough folders to name one note ([[folder/name]]).",
-    "[[_map]]   # domains/health/_map.md and core/mechanisms/_map.md",
+    "A [[wiki link]] names several notes and Obsidian's own order does not settle which "
+    "one it opens, or it opens another folder's per-folder note (_map).",
+    "File names are not unique across folders. Obsidian opens, in this order: the note whose "
+    "vault path the link is ([[Note]] is Note.md at the root), else the note in the linking "
+    "note's own folder, else the note with the shortest path. A link is reported only when "
+    "two or more notes share that shortest path length (which one opens is then not "
+    "known), or when its name is one of per_folder_names (default: _map) and the linking "
+    "note's folder has none of its own: a bare [[_map]] then opens another folder's map only "
+    "because its path is the shortest, which is almost never what was meant. Other shared "
+    "names are reported once per note, by WL006. Write the link with enough folders to "
+    "name one note ([[folder/name]]).",
+    "[[_map]]   # in agents/leo/x.md: opens domains/health/_map.md, not a map of agents/leo/\n"
+    "[[Note]]   # a/Note.md and b/Note.md: equally short, which one opens is not settled",
     severity=WARNING,
 )
 def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    index = link_index(kb)
+    per_folder = per_folder_names(kb)
     for link, found in resolved(kb, info):
-        if len(found) > 1:
-            others = ", ".join(found[1:4]) + (", …" if len(found) > 4 else "")
-            yield r.violation(
-                info,
-                f"wiki link [[{link.target}]] names {len(found)} notes; Obsidian opens "
-                f"{found[0]} (also: {others}); add folders to say which",
-                line=link.line,
-                column=link.column,
+        if len(found) < 2:
+            continue
+        how = index.why(found, link.target, info.path)
+        if how in (EXACT, OWN_FOLDER):
+            continue
+        name = link_key(link.target, info.path).rsplit("/", 1)[-1]
+        if how == SHORTEST and name not in per_folder:
+            continue  # settled by the shortest path; the shared name is WL006's
+        head = f"wiki link [[{link.target}]] names {len(found)} notes"
+        if how == TIE:
+            tied = shortest(found)
+            opens = (
+                f"none is in this folder and {_either(tied)} are equally short paths, so "
+                "which one Obsidian opens is not settled"
             )
+        else:
+            tied = found[:1]
+            opens = (
+                f"this folder has no {link.target.rsplit('/', 1)[-1]} of its own, so "
+                f"Obsidian opens {found[0]}, the shortest path"
+            )
+        others = [p for p in found if p not in tied]
+        also = f" (also: {_listed(others)})" if others else ""
+        forms = _either([f"[[{index.target_for(p, link.target, info.path)}]]" for p in tied])
+        advice = f"write {forms} to say which" if len(tied) > 1 else f"write {forms} if it is meant"
+        yield r.violation(
+            info,
+            f"{head}; {opens}{also}; {advice}",
+            line=link.line,
+            column=link.column,
+        )
+
+
+@rule(
+    "WL006",
+    "duplicate-note-name",
+    "Another note has the same file name, so a bare [[name]] can open either.",
+    "Obsidian finds a note by its file name, compared case-insensitively. When two notes "
+    "share one, a bare [[name]] opens the note in the linking note's own folder, else the "
+    "one with the shortest path, so from most folders it opens the same one of them, and "
+    "a note with a shorter path added later changes which. Reported once on each note "
+    "whose name another note has (not once per link: WL002 reports only the links whose "
+    "note is not settled). Names in per_folder_names (default: _map) are meant to repeat "
+    "in every folder and are not reported. Renaming one of the notes, or linking with "
+    "folders ([[folder/name]]), removes the doubt.",
+    "domains/a/Foo.md   # file name also used by core/x/Foo.md; a bare [[Foo]] in a folder "
+    "without its own Foo opens core/x/Foo.md",
+    severity=WARNING,
+)
+def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    same = link_index(kb).namesakes(info.path)
+    if len(same) < 2:
+        return
+    if link_key(info.path).rsplit("/", 1)[-1] in per_folder_names(kb):
+        return
+    name = stem(info.path)
+    others = [p for p in same if p != info.path]
+    tied = shortest(same)
+    if len(tied) > 1:
+        opens = f"{_either(tied)} (equally short paths: which one is not settled)"
+    else:
+        opens = "this note" if tied[0] == info.path else tied[0]
+    yield r.violation(
+        info,
+        f"file name also used by {_listed(others)}; a bare [[{name}]] in a folder without "
+        f"its own {name} opens {opens}",
+    )
 
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
