@@ -110,10 +110,11 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     #: Fuzzy match score (0-100) above which a drifted title counts as a candidate.
     fuzzy_threshold: float = 90.0
-    #: File names (without ``.md``) that each folder has a note of by convention, such as
-    #: folder index notes: a bare link to one means the note of its own folder (WL002,
-    #: WL006).
-    per_folder_names: list[str] = field(default_factory=lambda: _list("_map"))
+    #: Notes that each folder has one of by convention: file names without ``.md`` (folder
+    #: index notes, ``_map``) and, with ``/``, path patterns (each agent's own files, directly
+    #: in its folder under ``agents_dir``). A bare link to one means the note of its own
+    #: folder (WL002); their shared names are not duplicates (WL006).
+    per_folder_names: list[str] = field(default_factory=lambda: _list("_map", "agents/*/*"))
 
     def field_name(self, canonical: str) -> str:
         """The knowledge base's own name for a canonical field."""

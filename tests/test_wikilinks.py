@@ -117,6 +117,22 @@ def test_a_link_without_one_clear_candidate_is_never_touched(tmp_path: Path, lin
     assert (tmp_path / "maps/links.md").read_text() == text
 
 
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("maps/links.md", "(did you mean 'health/_map' or 'mechanisms/_map'?)"),
+        # From its own folder a bare [[_map]] opens core/mechanisms/_map.md: listed first.
+        ("core/mechanisms/links.md", "(did you mean '_map' or 'health/_map'?)"),
+    ],
+)
+def test_candidates_sharing_a_name_are_shown_as_the_links_that_open_them(
+    tmp_path: Path, source: str, hint: str
+) -> None:
+    kb = make_kb(tmp_path, {source: "[[-map]]\n"})
+    assert report(kb, source) == [f"1:1 WL001 wiki link [[-map]] names no note {hint}"]
+    assert [v.fixable for v in kb.check([source])] == [False]
+
+
 def test_two_close_candidates_are_listed_and_not_chosen(tmp_path: Path) -> None:
     kb = make_kb(
         tmp_path,
@@ -205,6 +221,17 @@ AMBIGUOUS = [
         id="a real tie",
     ),
     pytest.param(
+        {"a/Note.md": "x\n", "a/note.md": "x\n", "b/Note.md": "x\n"},
+        "a/links.md",
+        "[[Note]]",
+        [
+            "1:1 WL002 wiki link [[Note]] names 3 notes; a/Note.md or a/note.md are in this "
+            "folder, named alike but for case, so which one Obsidian opens is not settled "
+            "(also: b/Note.md); write [[a/Note]] or [[a/note]] to say which"
+        ],
+        id="two notes of the own folder named alike but for case",
+    ),
+    pytest.param(
         {"a/Note.md": "x\n", "b/Note.md": "x\n"},
         "a/links.md",
         "[[Note]]",
@@ -233,21 +260,62 @@ def test_wl002_only_where_obsidians_order_does_not_settle_it(
     assert report(kb, source) == expected
 
 
-def test_per_folder_names_are_configurable(tmp_path: Path) -> None:
-    files = {"agents/leo/beliefs.md": "x\n", "agents/rio/beliefs.md": "x\n"}
-    links = {"agents/leo/here.md": "[[beliefs]]\n", "agents/rio/x/there.md": "[[beliefs]]\n"}
-    kb = make_kb(tmp_path, {**files, **links}, "select: [WL002, WL006]\n")
-    paths = sorted({**files, **links})
-    assert [(v.path, v.code) for v in kb.check(paths)] == [
-        ("agents/leo/beliefs.md", "WL006"),
-        # leo/beliefs.md and rio/beliefs.md are equally short: no step settles it.
-        ("agents/rio/beliefs.md", "WL006"),
-        ("agents/rio/x/there.md", "WL002"),
+PEOPLE = {
+    "people/leo/beliefs.md": "x\n",
+    "people/rio/beliefs.md": "x\n",
+    "people/leo/here.md": "[[beliefs]]\n",
+    "people/rio/x/there.md": "[[beliefs]]\n",
+    "notes/beliefs.md": "x\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        pytest.param(
+            "",  # the default: _map and agents/*/*
+            [
+                ("notes/beliefs.md", "WL006"),
+                ("people/leo/beliefs.md", "WL006"),
+                ("people/rio/beliefs.md", "WL006"),
+            ],
+            id="default",
+        ),
+        pytest.param(
+            "per_folder_names: [_map, beliefs]\n",
+            # From people/rio/x/ the shortest path, notes/beliefs.md, is not rio's own.
+            [("people/rio/x/there.md", "WL002")],
+            id="a file name",
+        ),
+        pytest.param(
+            "per_folder_names: ['people/*/*']\n",
+            # there.md's [[beliefs]] opens notes/beliefs.md, which is no per-folder note.
+            [("notes/beliefs.md", "WL006")],
+            id="a path pattern",
+        ),
+    ],
+)
+def test_per_folder_names_are_configurable(
+    tmp_path: Path, setting: str, expected: list[tuple[str, str]]
+) -> None:
+    kb = make_kb(tmp_path, PEOPLE, "select: [WL002, WL006]\n" + setting)
+    assert [(v.path, v.code) for v in kb.check(sorted(PEOPLE))] == expected
+
+
+def test_each_agents_own_files_are_per_folder_by_default(tmp_path: Path) -> None:
+    files = {
+        "agents/leo/beliefs.md": "x\n",
+        "agents/rio/beliefs.md": "x\n",
+        "agents/rio/musings/x.md": "[[beliefs]]\n",
+        "agents/rio/y.md": "[[beliefs]]\n",
+    }
+    kb = make_kb(tmp_path, files, "select: [WL002, WL006]\n")
+    assert [f"{v.path} {v.code} {v.message}" for v in kb.check(sorted(files))] == [
+        "agents/rio/musings/x.md WL002 wiki link [[beliefs]] names 2 notes; none is in this "
+        "folder and agents/leo/beliefs.md or agents/rio/beliefs.md are equally short paths, "
+        "so which one Obsidian opens is not settled; write [[leo/beliefs]] or "
+        "[[rio/beliefs]] to say which",
     ]
-    config = "select: [WL002, WL006]\nper_folder_names: [_map, beliefs]\n"
-    (tmp_path / ".codex-hooks.yaml").write_text(config)
-    kb = KnowledgeBase.load(tmp_path, cache=False)
-    assert [(v.path, v.code) for v in kb.check(paths)] == [("agents/rio/x/there.md", "WL002")]
 
 
 # -- WL006 --------------------------------------------------------------------------------

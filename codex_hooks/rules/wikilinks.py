@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
@@ -97,7 +98,21 @@ def _did_you_mean(kb: KnowledgeBase, target: str, raw: str, source: str) -> tupl
         new = retarget(raw, index.target_for(found[0], target, source))
         if new == raw:
             new = None
-    return suggest(_titles(kb, found)), new
+    return suggest(_link_forms(index, found, target, source)), new
+
+
+def _link_forms(
+    index: LinkIndex, paths: list[str], target: str, source: str
+) -> list[tuple[str, float]]:
+    """Did-you-mean candidates for a link: their titles, or, when two share a title, the
+    link target that opens each from ``source`` (the own folder's note first, as Obsidian
+    would open it)."""
+    names = [stem(p) for p in paths]
+    if len(set(n.casefold() for n in names)) == len(names):
+        return [(n, 0.0) for n in names]
+    folder = source.rpartition("/")[0]
+    ordered = sorted(paths, key=lambda p: p.rpartition("/")[0] != folder)
+    return [(index.target_for(p, target, source), 0.0) for p in ordered]
 
 
 @rule(
@@ -132,14 +147,39 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
         )
 
 
-def per_folder_names(kb: KnowledgeBase) -> frozenset[str]:
-    """The configured per-folder names (``per_folder_names``), folded as link names are."""
-    names = kb.memo.get("per-folder-names")
-    if names is None:
-        names = kb.memo["per-folder-names"] = frozenset(
-            link_key(n).rsplit("/", 1)[-1] for n in kb.config.per_folder_names
+class PerFolder:
+    """The ``per_folder_names`` setting: notes that each folder (or each agent's folder)
+    has one of by convention. An entry without ``/`` is a file name (``_map``), compared
+    as links compare names; an entry with ``/`` is a pattern of paths without ``.md``
+    (``agents/*/*``), ``*`` matching within one folder name."""
+
+    def __init__(self, entries: list[str]) -> None:
+        self.names = frozenset(link_key(e) for e in entries if "/" not in e.strip("/"))
+        self.patterns = [tuple(e.strip("/").split("/")) for e in entries if "/" in e.strip("/")]
+
+    def name(self, key: str) -> bool:
+        """Whether a folded file name (a link's, without ``.md``) is a per-folder name."""
+        return key in self.names
+
+    def note(self, path: str) -> bool:
+        """Whether the note at ``path`` is a per-folder note."""
+        if self.name(link_key(path).rsplit("/", 1)[-1]):
+            return True
+        if not self.patterns:
+            return False
+        parts = (path[:-3] if path.lower().endswith(".md") else path).split("/")
+        return any(
+            len(pattern) == len(parts) and all(map(fnmatchcase, parts, pattern))
+            for pattern in self.patterns
         )
-    return names  # type: ignore[return-value]
+
+
+def per_folder(kb: KnowledgeBase) -> PerFolder:
+    """The knowledge base's :class:`PerFolder` setting (built once per check)."""
+    found = kb.memo.get("per-folder")
+    if found is None:
+        found = kb.memo["per-folder"] = PerFolder(kb.config.per_folder_names)
+    return found  # type: ignore[return-value]
 
 
 def _listed(paths: list[str], limit: int = 3) -> str:
@@ -170,18 +210,24 @@ def _either(paths: list[str]) -> str:
 )
 def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     index = link_index(kb)
-    per_folder = per_folder_names(kb)
+    convention = per_folder(kb)
     for link, found in resolved(kb, info):
         if len(found) < 2:
             continue
         how = index.why(found, link.target, info.path)
         if how in (EXACT, OWN_FOLDER):
             continue
-        name = link_key(link.target, info.path).rsplit("/", 1)[-1]
-        if how == SHORTEST and name not in per_folder:
+        if how == SHORTEST and not convention.note(found[0]):
             continue  # settled by the shortest path; the shared name is WL006's
         head = f"wiki link [[{link.target}]] names {len(found)} notes"
-        if how == TIE:
+        folder = info.path.rpartition("/")[0]
+        if how == TIE and found[0].rpartition("/")[0] == folder:
+            tied = [p for p in found if p.rpartition("/")[0] == folder]
+            opens = (
+                f"{_either(tied)} are in this folder, named alike but for case, so which "
+                "one Obsidian opens is not settled"
+            )
+        elif how == TIE:
             tied = shortest(found)
             opens = (
                 f"none is in this folder and {_either(tied)} are equally short paths, so "
@@ -190,7 +236,7 @@ def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
         else:
             tied = found[:1]
             opens = (
-                f"this folder has no {link.target.rsplit('/', 1)[-1]} of its own, so "
+                f"this folder has no {stem(link.target)} of its own, so "
                 f"Obsidian opens {found[0]}, the shortest path"
             )
         others = [p for p in found if p not in tied]
@@ -225,7 +271,7 @@ def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
     same = link_index(kb).namesakes(info.path)
     if len(same) < 2:
         return
-    if link_key(info.path).rsplit("/", 1)[-1] in per_folder_names(kb):
+    if per_folder(kb).note(info.path):
         return
     name = stem(info.path)
     others = [p for p in same if p != info.path]
