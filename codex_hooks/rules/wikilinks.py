@@ -275,7 +275,10 @@ def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
         return
     name = stem(info.path)
     others = [p for p in same if p != info.path]
-    tied = shortest(same)
+    key = ("shortest", same[0])  # once per shared name, not once per note that has it
+    tied = kb.memo.get(key)
+    if tied is None:
+        tied = kb.memo[key] = shortest(same)
     if len(tied) > 1:
         opens = f"{_either(tied)} (equally short paths: which one is not settled)"
     else:
