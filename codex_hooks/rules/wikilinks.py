@@ -155,7 +155,11 @@ class PerFolder:
 
     def __init__(self, entries: list[str]) -> None:
         self.names = frozenset(link_key(e) for e in entries if "/" not in e.strip("/"))
-        self.patterns = [tuple(e.strip("/").split("/")) for e in entries if "/" in e.strip("/")]
+        self.patterns = [
+            tuple((e[:-3] if e.lower().endswith(".md") else e).strip("/").split("/"))
+            for e in entries
+            if "/" in e.strip("/")
+        ]
 
     def name(self, key: str) -> bool:
         """Whether a folded file name (a link's, without ``.md``) is a per-folder name."""
@@ -194,14 +198,15 @@ def _either(paths: list[str]) -> str:
     "WL002",
     "ambiguous-wiki-link",
     "A [[wiki link]] names several notes and Obsidian's own order does not settle which "
-    "one it opens, or it opens another folder's per-folder note (_map).",
+    "one it opens, or it opens another folder's per-folder note (such as its _map).",
     "File names are not unique across folders. Obsidian opens, in this order: the note whose "
     "vault path the link is ([[Note]] is Note.md at the root), else the note in the linking "
     "note's own folder, else the note with the shortest path. A link is reported only when "
     "two or more notes share that shortest path length (which one opens is then not "
-    "known), or when its name is one of per_folder_names (default: _map) and the linking "
-    "note's folder has none of its own: a bare [[_map]] then opens another folder's map only "
-    "because its path is the shortest, which is almost never what was meant. Other shared "
+    "known), or when the note it opens is a per-folder note (per_folder_names: by default "
+    "every folder's _map and each agent's own files) of another folder: a bare [[_map]] in "
+    "a folder without one opens another folder's map only because its path is the "
+    "shortest, which is almost never what was meant. Other shared "
     "names are reported once per note, by WL006. Write the link with enough folders to "
     "name one note ([[folder/name]]).",
     "[[_map]]   # in agents/leo/x.md: opens domains/health/_map.md, not a map of agents/leo/\n"
@@ -256,12 +261,13 @@ def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
     "duplicate-note-name",
     "Another note has the same file name, so a bare [[name]] can open either.",
     "Obsidian finds a note by its file name, compared case-insensitively. When two notes "
-    "share one, a bare [[name]] opens the note in the linking note's own folder, else the "
-    "one with the shortest path, so from most folders it opens the same one of them, and "
-    "a note with a shorter path added later changes which. Reported once on each note "
-    "whose name another note has (not once per link: WL002 reports only the links whose "
-    "note is not settled). Names in per_folder_names (default: _map) are meant to repeat "
-    "in every folder and are not reported. Renaming one of the notes, or linking with "
+    "share one, a bare [[name]] opens the one at the vault's root, else the one in the "
+    "linking note's own folder, else the one with the shortest path: from most folders it "
+    "opens the same one of them, and a note with a shorter path added later changes which. "
+    "Reported once on each note whose name another note has (not once per link: WL002 "
+    "reports only the links whose note is not settled). Per-folder notes "
+    "(per_folder_names: by default every folder's _map and each agent's own files) are "
+    "meant to repeat and are not reported. Renaming one of the notes, or linking with "
     "folders ([[folder/name]]), removes the doubt.",
     "domains/a/Foo.md   # file name also used by core/x/Foo.md; a bare [[Foo]] in a folder "
     "without its own Foo opens core/x/Foo.md",
