@@ -264,6 +264,14 @@ OBSIDIAN_ORDER = [
         OWN_FOLDER,
         id="a path form: own folder",
     ),
+    pytest.param(
+        ["😀😀/Note.md", "abc/Note.md"],
+        "Note",
+        "c/x.md",
+        ["abc/Note.md", "😀😀/Note.md"],
+        SHORTEST,
+        id="lengths in UTF-16 units, as JavaScript counts them (our choice)",
+    ),
     pytest.param(["a/Note.md"], "Note", "b/x.md", ["a/Note.md"], ONLY, id="one note"),
     pytest.param(["a/Note.md"], "Other", "b/x.md", [], NONE, id="no note"),
 ]

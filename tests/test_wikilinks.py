@@ -293,6 +293,11 @@ PEOPLE = {
             [("notes/beliefs.md", "WL006")],
             id="a path pattern",
         ),
+        pytest.param(
+            "per_folder_names: ['people/*/*.md']\n",
+            [("notes/beliefs.md", "WL006")],
+            id="a path pattern with .md",
+        ),
     ],
 )
 def test_per_folder_names_are_configurable(
