@@ -113,6 +113,11 @@ class Config:
     fuzzy_threshold: float = 90.0
     #: The baseline file (see :mod:`codex_hooks.baseline`), relative to the root.
     baseline: str = ".codex-hooks-baseline.json"
+    #: Notes that each folder has one of by convention: file names without ``.md`` (folder
+    #: index notes, ``_map``) and, with ``/``, path patterns (each agent's own files, directly
+    #: in its folder under ``agents_dir``). A bare link to one means the note of its own
+    #: folder (WL002); their shared names are not duplicates (WL006).
+    per_folder_names: list[str] = field(default_factory=lambda: _list("_map", "agents/*/*"))
 
     def field_name(self, canonical: str) -> str:
         """The knowledge base's own name for a canonical field."""

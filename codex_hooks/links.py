@@ -6,10 +6,14 @@ or without ``.md``. Links inside fenced code blocks and inline code spans are no
 
 Resolution follows Obsidian: the target is a file name without extension, compared
 case-insensitively with every markdown note; a target with ``/`` must match the end of the
-note's path (or the whole path from the root). Two notes with the same file name make a
-short link ambiguous; Obsidian then opens the note with the shortest path, and so does
-:meth:`LinkIndex.resolve` (its first result). Nothing is folded: ``[[a-b]]`` does not name
-``a b.md`` (that is a did-you-mean candidate, see :func:`candidates`).
+note's path (or the whole path from the root). When several notes match, Obsidian opens,
+in this order (observed on Obsidian 1.13.7 through ``app.metadataCache.getFirstLinkpathDest``):
+the note whose vault path the target is exactly (``[[Note]]`` is ``Note.md`` at the root);
+else the note in the linking note's own folder (an ancestor folder counts for nothing);
+else the note with the shortest path. :meth:`LinkIndex.resolve` lists the notes in that
+order and :meth:`LinkIndex.why` says which step chose the first. Nothing is folded:
+``[[a-b]]`` does not name ``a b.md`` (that is a did-you-mean candidate, see
+:func:`candidates`).
 
 Every step is linear: one pass per line with non-backtracking patterns, one dictionary
 lookup per link, and fuzzy matching only for links that name no note.
@@ -248,8 +252,54 @@ def link_key(target: str, source: str | None = None) -> str:
     return _key(t)
 
 
+def _length(path: str) -> int:
+    """A path's length as Obsidian (JavaScript) measures a string: in UTF-16 units, so a
+    character outside the Basic Multilingual Plane (an emoji) counts twice."""
+    return len(path) if path.isascii() else len(path.encode("utf-16-le")) // 2
+
+
 def _order(path: str) -> tuple[int, str]:
-    return (len(path), path)
+    # Obsidian's last step is the shortest path; among paths of one length its own order
+    # is not known, so ours is alphabetical (and WL002 says the choice is not settled).
+    return (_length(path), path)
+
+
+def _folder(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+#: Why :meth:`LinkIndex.resolve` put its first note first (see :meth:`LinkIndex.why`).
+NONE = "none"  #: no note has the name
+ONLY = "only"  #: one note has it
+EXACT = "exact"  #: the target is that note's vault path
+OWN_FOLDER = "own-folder"  #: the note is in the linking note's folder
+SHORTEST = "shortest"  #: the note has the shortest path, and no other is as short
+TIE = "tie"  #: two or more notes share the shortest path length: Obsidian's pick is unknown
+#: The steps whose choice does not change when another note of the name is added elsewhere.
+SETTLED = frozenset({ONLY, EXACT, OWN_FOLDER})
+
+
+def shortest(paths: list[str]) -> list[str]:
+    """The paths, of ``paths``, whose length is the shortest: what Obsidian's last step
+    can open. One path, or several when its own order (unknown) picks among them."""
+    if not paths:
+        return []
+    least = min(_length(p) for p in paths)
+    return sorted((p for p in paths if _length(p) == least), key=_order)
+
+
+def _own_first(found: tuple[str, ...], folders: dict[str, list[int]], folder: str) -> list[str]:
+    """``found`` with the notes in ``folder`` (their positions: ``folders[folder]``) moved
+    to the front, Obsidian's second step. Slices, not a loop: a name every folder has
+    (``_map``) has thousands of notes on a large knowledge base."""
+    own = folders.get(folder)
+    if own is None:
+        return list(found)
+    if len(own) == 1:
+        i = own[0]
+        return [found[i], *found[:i], *found[i + 1 :]]
+    first = [found[i] for i in own]
+    return first + [p for p in found if p not in first]
 
 
 class LinkIndex:
@@ -258,6 +308,8 @@ class LinkIndex:
     >>> index = LinkIndex(["a/Note.md", "b/c/note.md", "x.md"])
     >>> index.resolve("NOTE")
     ['a/Note.md', 'b/c/note.md']
+    >>> index.resolve("NOTE", "b/c/other.md")
+    ['b/c/note.md', 'a/Note.md']
     >>> index.resolve("c/note.md")
     ['b/c/note.md']
     """
@@ -271,34 +323,58 @@ class LinkIndex:
         for found in self.by_name.values():
             found.sort(key=_order)
         self.by_name = dict(self.by_name)
-        self._resolved: dict[str, tuple[str, ...]] = {}
+        # Per target (never a relative one): its notes in the order that holds from every
+        # folder (the exact path first, then shortest first), and, when the linking note's
+        # folder can change which comes first, the notes by folder. A link then costs one
+        # lookup, and one more for the linking note's folder only when a name is shared.
+        self._resolved: dict[str, tuple[tuple[str, ...], dict[str, list[int]] | None]] = {}
         #: Fuzzy suggestions already computed, by folded name.
         self.fuzzy_memo: dict[str, list[tuple[str, float]]] = {}
         self._pool: tuple[list[str], list[str], dict[str, tuple[list[int], list[int]]]] | None = (
             None
         )
 
-    def resolve(self, target: str, source: str | None = None) -> list[str]:
-        """The notes ``target`` names, the one Obsidian opens first; ``[]`` when none.
+    def _candidates(self, key: str) -> tuple[tuple[str, ...], dict[str, list[int]] | None]:
+        """The notes a folded key names, exact path first, then by :func:`_order`; and
+        their positions by folder when the linking note's folder decides which is first."""
+        found = self.by_name.get(key.rsplit("/", 1)[-1], []) if key else []
+        if not found:
+            return (), None
+        if "/" in key:
+            # A path names the note at that path alone when there is one (step 1).
+            exact = [p for p in found if _key(p) == key]
+            found = exact or [p for p in found if _key(p).endswith("/" + key)]
+        elif len(found) > 1:
+            exact = [p for p in found if _key(p) == key]  # a note at the root
+            if exact:
+                found = exact + [p for p in found if p not in exact]
+        if len(found) < 2 or _key(found[0]) == key:
+            return tuple(found), None
+        folders: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(found):
+            folders[_folder(p)].append(i)
+        return tuple(found), dict(folders)
 
-        ``source`` (the linking note's path) resolves ``./`` and ``../`` forms and an
-        empty target (``[[#heading]]`` is a link into the note itself).
+    def resolve(self, target: str, source: str | None = None) -> list[str]:
+        """The notes ``target`` names, in Obsidian's order: the one it opens first; ``[]``
+        when none.
+
+        ``source`` (the linking note's path) puts a note in its own folder first and
+        resolves ``./`` and ``../`` forms and an empty target (``[[#heading]]`` is a link
+        into the note itself).
         """
         if not target.strip():
             return [source] if source is not None else []
         relative = target.lstrip().startswith(("./", "../"))
-        if not relative:
-            known = self._resolved.get(target)
-            if known is not None:
-                return list(known)
-        key = link_key(target, source)
-        found = self.by_name.get(key.rsplit("/", 1)[-1], []) if key else []
-        if "/" in key and found:
-            exact = [p for p in found if _key(p) == key]
-            found = exact or [p for p in found if _key(p).endswith("/" + key)]
-        if not relative:
-            self._resolved[target] = tuple(found)
-        return list(found)
+        hit = None if relative else self._resolved.get(target)
+        if hit is None:
+            hit = self._candidates(link_key(target, source))
+            if not relative:
+                self._resolved[target] = hit
+        found, folders = hit
+        if folders is None or source is None:
+            return list(found)
+        return _own_first(found, folders, _folder(source))
 
     def resolve_links(
         self, links: Iterable[WikiLink], source: str
@@ -307,12 +383,18 @@ class LinkIndex:
         target: ``(link, notes)``. The same answers, with the common case (a target
         resolved before, which is never a relative one) looked up directly."""
         known, resolve = self._resolved, self.resolve
+        folder = _folder(source)
         out = []
         for link in links:
             target = link.target
             if target:
-                found = known.get(target)
-                out.append((link, list(found) if found is not None else resolve(target, source)))
+                hit = known.get(target)
+                if hit is None:
+                    out.append((link, resolve(target, source)))
+                elif hit[1] is None:
+                    out.append((link, list(hit[0])))
+                else:
+                    out.append((link, _own_first(hit[0], hit[1], folder)))
         return out
 
     def first(self, target: str, source: str | None = None) -> str | None:
@@ -320,12 +402,36 @@ class LinkIndex:
         found = self.resolve(target, source)
         return found[0] if found else None
 
+    @staticmethod
+    def why(found: list[str], target: str, source: str | None = None) -> str:
+        """Which of Obsidian's steps chose ``found[0]`` (``found``: what :meth:`resolve`
+        gave for ``target`` written in ``source``): :data:`NONE`, :data:`ONLY`,
+        :data:`EXACT`, :data:`OWN_FOLDER`, :data:`SHORTEST` or :data:`TIE`."""
+        if len(found) < 2:
+            return ONLY if found else NONE
+        first, second = found[0], found[1]
+        if _key(first) == link_key(target, source):
+            return EXACT
+        tied = _length(first) == _length(second)
+        if source is not None and _folder(first) == _folder(source):
+            # Two notes of one folder whose names differ only in case: no step settles it.
+            return TIE if tied and _folder(second) == _folder(first) else OWN_FOLDER
+        return TIE if tied else SHORTEST
+
+    def opens(self, dest: str, target: str, source: str | None = None) -> bool:
+        """Whether ``target`` written in ``source`` opens ``dest`` by a step that another
+        note of the same name, added elsewhere later, cannot change (:data:`SETTLED`)."""
+        found = self.resolve(target, source)
+        return bool(found) and found[0] == dest and self.why(found, target, source) in SETTLED
+
     def target_for(self, dest: str, original: str, source: str | None = None) -> str:
         """The link target that names ``dest`` written in ``original``'s form.
 
         A short name stays short and a path stays a path with as many folders, each
-        lengthened only as far as needed to name ``dest`` alone; ``.md`` is kept or left
-        off as ``original`` had it; ``./`` and ``../`` forms stay relative to ``source``.
+        lengthened only as far as needed for Obsidian to open ``dest`` from ``source``
+        whatever notes are added elsewhere (see :meth:`opens`: a note in ``source``'s own
+        folder needs no folder); ``.md`` is kept or left off as ``original`` had it;
+        ``./`` and ``../`` forms stay relative to ``source``.
         """
         stem_path = dest[:-3] if dest.lower().endswith(".md") else dest
         ext = ".md" if original.strip().lower().endswith(".md") else ""
@@ -342,9 +448,14 @@ class LinkIndex:
         want = body.lstrip("/").count("/") + 1 if "/" in body else 1
         for n in range(min(want, len(parts)), len(parts) + 1):
             candidate = "/".join(parts[-n:])
-            if self.resolve(candidate + ext, source) == [dest]:
+            if self.opens(dest, candidate + ext, source):
                 return candidate + ext
         return stem_path + ext
+
+    def namesakes(self, path: str) -> list[str]:
+        """Every note whose folded file name is ``path``'s (``path`` included), shortest
+        path first: what a bare link to that name can open."""
+        return self.by_name.get(_key(path).rsplit("/", 1)[-1], [])
 
     # -- did you mean -----------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .errors import CodexError, EditError
-from .links import LinkIndex, link_key, links_in_text, parse_inner, retarget, scan_links
+from .links import TIE, LinkIndex, link_key, links_in_text, parse_inner, retarget, scan_links
 from .titles import clean_path, normalize_title, stem
 
 if TYPE_CHECKING:
@@ -121,13 +121,19 @@ class Relinker:
             return None
         was_at = self.back.get(source, source)
         relative = target.startswith(("./", "../"))
-        if not relative and link_key(target).rsplit("/", 1)[-1] not in self.names:
+        # A moved note's links can change meaning too: a bare link opens a note of its
+        # own folder first, and that folder changed.
+        moved = source in self.back
+        if not relative and not moved and link_key(target).rsplit("/", 1)[-1] not in self.names:
             return None
         named = self.before.first(target, was_at)
         if named is None:
             return None
         dest = self.moves.get(named, named)
-        if self.after.first(target, source) == dest:
+        found = self.after.resolve(target, source)
+        # It still opens that note, unless by a pick among equally short paths, which
+        # Obsidian's own order makes and nobody can predict.
+        if found and found[0] == dest and self.after.why(found, target, source) != TIE:
             return None
         new = retarget(raw, self.after.target_for(dest, target, source))
         return (new, dest) if new != raw else None

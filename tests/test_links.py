@@ -8,6 +8,12 @@ import unicodedata
 import pytest
 
 from codex_hooks.links import (
+    EXACT,
+    NONE,
+    ONLY,
+    OWN_FOLDER,
+    SHORTEST,
+    TIE,
     LinkIndex,
     candidates,
     links_in_text,
@@ -180,6 +186,133 @@ def test_relative_and_self_links(index: LinkIndex) -> None:
     assert index.resolve("../../../outside", src) == []
     assert index.resolve("", src) == [src]
     assert index.first("nothing") is None
+
+
+#: (notes, target, linking note, the notes in Obsidian's order, the step that chose the
+#: first). The order was observed on Obsidian 1.13.7 (getFirstLinkpathDest): an exact
+#: vault path, else the linking note's own folder, else the shortest path string.
+OBSIDIAN_ORDER = [
+    pytest.param(
+        ["a/Note.md", "b/c/Note.md"],
+        "Note",
+        "b/c/x.md",
+        ["b/c/Note.md", "a/Note.md"],
+        OWN_FOLDER,
+        id="own folder over a shorter path",
+    ),
+    pytest.param(
+        ["a/Note.md", "Note.md"],
+        "Note",
+        "a/x.md",
+        ["Note.md", "a/Note.md"],
+        EXACT,
+        id="exact vault path over the own folder",
+    ),
+    pytest.param(
+        ["b/Note.md", "a/b/Note.md"],
+        "b/Note",
+        "a/b/x.md",
+        ["b/Note.md"],
+        ONLY,
+        id="exact path form over the own folder",
+    ),
+    pytest.param(
+        ["zzzz/Note.md", "a/b/Note.md"],
+        "Note",
+        "c/x.md",
+        ["a/b/Note.md", "zzzz/Note.md"],
+        SHORTEST,
+        id="shortest path string, not fewest folders",
+    ),
+    pytest.param(
+        ["a/b/Note.md", "b/Note.md"],
+        "Note",
+        None,
+        ["b/Note.md", "a/b/Note.md"],
+        SHORTEST,
+        id="shortest path string, not tree order",
+    ),
+    pytest.param(
+        ["zzzz/Note.md", "b/Note.md"],
+        "Note",
+        "zzzz/deep/x.md",
+        ["b/Note.md", "zzzz/Note.md"],
+        SHORTEST,
+        id="an ancestor folder counts for nothing",
+    ),
+    pytest.param(
+        ["b/Note.md", "a/Note.md"],
+        "note",
+        "c/x.md",
+        ["a/Note.md", "b/Note.md"],
+        TIE,
+        id="equally short: not settled",
+    ),
+    pytest.param(
+        ["x/h/Note.md", "y/h/Note.md", "h/Note.md"],
+        "h/Note",
+        "y/h/z.md",
+        ["h/Note.md"],
+        ONLY,
+        id="a path form with an exact match names it alone",
+    ),
+    pytest.param(
+        ["x/h/Note.md", "yy/h/Note.md"],
+        "h/Note",
+        "yy/h/z.md",
+        ["yy/h/Note.md", "x/h/Note.md"],
+        OWN_FOLDER,
+        id="a path form: own folder",
+    ),
+    pytest.param(
+        ["😀😀/Note.md", "abc/Note.md"],
+        "Note",
+        "c/x.md",
+        ["abc/Note.md", "😀😀/Note.md"],
+        SHORTEST,
+        id="lengths in UTF-16 units, as JavaScript counts them (our choice)",
+    ),
+    pytest.param(["a/Note.md"], "Note", "b/x.md", ["a/Note.md"], ONLY, id="one note"),
+    pytest.param(["a/Note.md"], "Other", "b/x.md", [], NONE, id="no note"),
+]
+
+
+@pytest.mark.parametrize(("paths", "target", "source", "expected", "why"), OBSIDIAN_ORDER)
+def test_resolution_follows_obsidians_order(
+    paths: list[str], target: str, source: str | None, expected: list[str], why: str
+) -> None:
+    index = LinkIndex(paths)
+    for _ in range(2):  # the second time from what the first one remembered
+        assert index.resolve(target, source) == expected
+        assert index.first(target, source) == (expected[0] if expected else None)
+        assert index.why(expected, target, source) == why
+    if source is not None:
+        link = scan_links([f"[[{target}]]\n"])
+        assert index.resolve_links(link, source) == [(link[0], expected)]
+
+
+def test_the_remembered_order_does_not_leak_between_folders() -> None:
+    index = LinkIndex(["a/_map.md", "b/_map.md", "cc/_map.md"])
+    assert index.first("_map", "cc/x.md") == "cc/_map.md"
+    assert index.first("_map", "b/x.md") == "b/_map.md"
+    assert index.first("_map", "dd/x.md") == "a/_map.md"
+    assert index.first("_map") == "a/_map.md"
+
+
+@pytest.mark.parametrize(
+    ("dest", "source", "expected"),
+    [
+        ("b/c/Note.md", "b/c/x.md", "Note"),  # the own folder opens it whatever is added
+        ("a/Note.md", "b/c/x.md", "a/Note"),  # shortest now; a shorter note would take over
+        ("a/Note.md", "a/x.md", "Note"),
+    ],
+)
+def test_target_for_needs_no_folder_in_the_own_folder(
+    dest: str, source: str, expected: str
+) -> None:
+    index = LinkIndex(["a/Note.md", "b/c/Note.md"])
+    assert index.target_for(dest, "old", source) == expected
+    assert index.first(expected, source) == dest
 
 
 @pytest.mark.parametrize(

@@ -188,6 +188,37 @@ def test_a_new_name_that_exists_elsewhere_does_not_capture_its_links(tmp_path: P
     assert (root / "a/y.md").is_file() and not (root / "a/x.md").exists()
 
 
+def test_rewrites_choose_the_note_obsidian_opens(tmp_path: Path) -> None:
+    files = {
+        "a/Foo.md": "# a\n",
+        "b/Old.md": "# old\n",
+        "b/x.md": "[[Old]] [[Foo]]\n",
+        "c/y.md": "[[Old]] [[Foo|f]]\n",
+        "a/z.md": "[[Foo]]\n",
+    }
+    root = write(tmp_path, files)
+    rename_note(KnowledgeBase.load(root, cache=False), "b/Old.md", "Foo")
+    assert texts(root) == {
+        "a/Foo.md": "# a\n",
+        "b/Foo.md": "# old\n",
+        # Its own folder's Foo is what Obsidian opens: no folder needed; the [[Foo]] that
+        # named a/Foo.md would now open b/Foo.md, so it says which.
+        "b/x.md": "[[Foo]] [[a/Foo]]\n",
+        # a/Foo.md and b/Foo.md are equally short: from c/ neither is settled.
+        "c/y.md": "[[b/Foo]] [[a/Foo|f]]\n",
+        "a/z.md": "[[Foo]]\n",  # the own folder's Foo, before and after
+    }
+
+
+def test_moving_a_note_keeps_its_bare_links_on_their_notes(tmp_path: Path) -> None:
+    files = {"a/Foo.md": "# a\n", "bb/long/Foo.md": "# b\n", "c/x.md": "[[Foo]] [[a/Foo]]\n"}
+    root = write(tmp_path, files)
+    changed = rename_note(KnowledgeBase.load(root, cache=False), "c/x.md", "bb/long/x.md")
+    # In bb/long/ a bare [[Foo]] opens bb/long/Foo.md; the link named a/Foo.md.
+    assert changed == ["bb/long/x.md"]
+    assert (root / "bb/long/x.md").read_text() == "[[a/Foo]] [[a/Foo]]\n"
+
+
 def test_moving_to_another_folder_keeps_relative_links_working(tmp_path: Path) -> None:
     files = {
         "a/n.md": "[[./m]] [[../c/o]]\n",

@@ -95,6 +95,7 @@ def test_subjects_of_the_link_rules(tmp_path):
     )
     found = [f for f in subjects(tmp_path) if f[1] not in ("LC001",)]
     assert found == [
+        ("domains/a/twin.md", "WL006", "twin"),  # once per note whose name another has
         (C, "BL004", S),
         (C, "BL005", "inbox/gone.md"),
         (C, "BL006", D),
@@ -105,6 +106,7 @@ def test_subjects_of_the_link_rules(tmp_path):
         (C, "WL004", "a title never written"),
         (C, "WL004", "another one"),
         (D, "BL003", S),
+        ("domains/b/twin.md", "WL006", "twin"),
         (S, "BL001", "not a claim we have"),
         (S, "BL002", "an enrichment gone"),
         (S, "BL007", E),
@@ -140,6 +142,6 @@ def test_every_rule_is_covered_here():
         *("FM010", "FM011"),
         *("LC001", "LC002", "LC003", "LC004", "LC005"),
         *("BL001", "BL002", "BL003", "BL004", "BL005", "BL006", "BL007"),
-        *("WL001", "WL002", "WL003", "WL004", "WL005"),
+        *("WL001", "WL002", "WL003", "WL004", "WL005", "WL006"),
     }
     assert set(REGISTRY) <= covered, set(REGISTRY) - covered

@@ -117,6 +117,22 @@ def test_a_link_without_one_clear_candidate_is_never_touched(tmp_path: Path, lin
     assert (tmp_path / "maps/links.md").read_text() == text
 
 
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("maps/links.md", "(did you mean 'health/_map' or 'mechanisms/_map'?)"),
+        # From its own folder a bare [[_map]] opens core/mechanisms/_map.md: listed first.
+        ("core/mechanisms/links.md", "(did you mean '_map' or 'health/_map'?)"),
+    ],
+)
+def test_candidates_sharing_a_name_are_shown_as_the_links_that_open_them(
+    tmp_path: Path, source: str, hint: str
+) -> None:
+    kb = make_kb(tmp_path, {source: "[[-map]]\n"})
+    assert report(kb, source) == [f"1:1 WL001 wiki link [[-map]] names no note {hint}"]
+    assert [v.fixable for v in kb.check([source])] == [False]
+
+
 def test_two_close_candidates_are_listed_and_not_chosen(tmp_path: Path) -> None:
     kb = make_kb(
         tmp_path,
@@ -148,10 +164,192 @@ def test_fix_keeps_crlf_and_bom(tmp_path: Path) -> None:
 def test_ambiguous_short_name_is_a_warning_naming_the_note_obsidian_opens(tmp_path: Path) -> None:
     kb = make_kb(tmp_path, {"maps/links.md": "[[_map]] [[health/_map]] [[core/mechanisms/_map]]\n"})
     assert report(kb) == [
-        "1:1 WL002 wiki link [[_map]] names 2 notes; Obsidian opens domains/health/_map.md "
-        "(also: core/mechanisms/_map.md); add folders to say which"
+        "1:1 WL002 wiki link [[_map]] names 2 notes; this folder has no _map of its own, so "
+        "Obsidian opens domains/health/_map.md, the shortest path (also: "
+        "core/mechanisms/_map.md); write [[health/_map]] if it is meant"
     ]
     assert kb.check(["maps/links.md"])[0].severity == "warning"
+
+
+#: (notes besides BASE, the linking note, its text, what WL002 reports). Obsidian's order:
+#: an exact vault path, else the linking note's own folder, else the shortest path.
+AMBIGUOUS = [
+    pytest.param(
+        {},
+        "domains/health/links.md",
+        "[[_map]]",
+        [],
+        id="own folder: settled, even for a per-folder name",
+    ),
+    pytest.param(
+        {"Note.md": "x\n", "a/Note.md": "x\n"},
+        "a/links.md",
+        "[[Note]]",
+        [],
+        id="exact vault path wins over the own folder",
+    ),
+    pytest.param(
+        {"b/Note.md": "x\n", "a/b/Note.md": "x\n"},
+        "a/b/links.md",
+        "[[b/Note]]",
+        [],
+        id="exact path form wins over the own folder",
+    ),
+    pytest.param(
+        {"a/b/Note.md": "x\n", "zzzz/Note.md": "x\n"},
+        "c/links.md",
+        "[[Note]]",
+        [],
+        id="shortest path string: settled, WL006's to report",
+    ),
+    pytest.param(
+        {"zzzz/Note.md": "x\n", "b/Note.md": "x\n"},
+        "zzzz/deep/links.md",
+        "[[Note]]",
+        [],
+        id="an ancestor folder counts for nothing: shortest path",
+    ),
+    pytest.param(
+        {"a/Note.md": "x\n", "b/Note.md": "x\n", "c/long/Note.md": "x\n"},
+        "d/links.md",
+        "See [[Note|it]].",
+        [
+            "1:5 WL002 wiki link [[Note]] names 3 notes; none is in this folder and "
+            "a/Note.md or b/Note.md are equally short paths, so which one Obsidian opens is "
+            "not settled (also: c/long/Note.md); write [[a/Note]] or [[b/Note]] to say which"
+        ],
+        id="a real tie",
+    ),
+    pytest.param(
+        {"a/Note.md": "x\n", "a/note.md": "x\n", "b/Note.md": "x\n"},
+        "a/links.md",
+        "[[Note]]",
+        [
+            "1:1 WL002 wiki link [[Note]] names 3 notes; a/Note.md or a/note.md are in this "
+            "folder, named alike but for case, so which one Obsidian opens is not settled "
+            "(also: b/Note.md); write [[a/Note]] or [[a/note]] to say which"
+        ],
+        id="two notes of the own folder named alike but for case",
+    ),
+    pytest.param(
+        {"a/Note.md": "x\n", "b/Note.md": "x\n"},
+        "a/links.md",
+        "[[Note]]",
+        [],
+        id="a tie that the own folder settles",
+    ),
+    pytest.param(
+        {"agents/leo/_map.md": "x\n"},
+        "agents/rio/links.md",
+        "[[_map]]",
+        [
+            "1:1 WL002 wiki link [[_map]] names 3 notes; this folder has no _map of its own, "
+            "so Obsidian opens agents/leo/_map.md, the shortest path (also: "
+            "domains/health/_map.md, core/mechanisms/_map.md); write [[leo/_map]] if it is meant"
+        ],
+        id="per-folder name from a folder without one",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "source", "text", "expected"), AMBIGUOUS)
+def test_wl002_only_where_obsidians_order_does_not_settle_it(
+    tmp_path: Path, files: dict[str, str], source: str, text: str, expected: list[str]
+) -> None:
+    kb = make_kb(tmp_path, {**files, source: text + "\n"}, "select: [WL002]\n")
+    assert report(kb, source) == expected
+
+
+PEOPLE = {
+    "people/leo/beliefs.md": "x\n",
+    "people/rio/beliefs.md": "x\n",
+    "people/leo/here.md": "[[beliefs]]\n",
+    "people/rio/x/there.md": "[[beliefs]]\n",
+    "notes/beliefs.md": "x\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        pytest.param(
+            "",  # the default: _map and agents/*/*
+            [
+                ("notes/beliefs.md", "WL006"),
+                ("people/leo/beliefs.md", "WL006"),
+                ("people/rio/beliefs.md", "WL006"),
+            ],
+            id="default",
+        ),
+        pytest.param(
+            "per_folder_names: [_map, beliefs]\n",
+            # From people/rio/x/ the shortest path, notes/beliefs.md, is not rio's own.
+            [("people/rio/x/there.md", "WL002")],
+            id="a file name",
+        ),
+        pytest.param(
+            "per_folder_names: ['people/*/*']\n",
+            # there.md's [[beliefs]] opens notes/beliefs.md, which is no per-folder note.
+            [("notes/beliefs.md", "WL006")],
+            id="a path pattern",
+        ),
+        pytest.param(
+            "per_folder_names: ['people/*/*.md']\n",
+            [("notes/beliefs.md", "WL006")],
+            id="a path pattern with .md",
+        ),
+    ],
+)
+def test_per_folder_names_are_configurable(
+    tmp_path: Path, setting: str, expected: list[tuple[str, str]]
+) -> None:
+    kb = make_kb(tmp_path, PEOPLE, "select: [WL002, WL006]\n" + setting)
+    assert [(v.path, v.code) for v in kb.check(sorted(PEOPLE))] == expected
+
+
+def test_each_agents_own_files_are_per_folder_by_default(tmp_path: Path) -> None:
+    files = {
+        "agents/leo/beliefs.md": "x\n",
+        "agents/rio/beliefs.md": "x\n",
+        "agents/rio/musings/x.md": "[[beliefs]]\n",
+        "agents/rio/y.md": "[[beliefs]]\n",
+    }
+    kb = make_kb(tmp_path, files, "select: [WL002, WL006]\n")
+    assert [f"{v.path} {v.code} {v.message}" for v in kb.check(sorted(files))] == [
+        "agents/rio/musings/x.md WL002 wiki link [[beliefs]] names 2 notes; none is in this "
+        "folder and agents/leo/beliefs.md or agents/rio/beliefs.md are equally short paths, "
+        "so which one Obsidian opens is not settled; write [[leo/beliefs]] or "
+        "[[rio/beliefs]] to say which",
+    ]
+
+
+# -- WL006 --------------------------------------------------------------------------------
+
+
+def test_duplicate_name_is_one_finding_per_note_not_per_link(tmp_path: Path) -> None:
+    files = {
+        "domains/a/Foo.md": "x\n",
+        "core/x/foo.md": "x\n",
+        "maps/links.md": "[[Foo]] [[Foo]] [[foo|f]]\n",
+        "domains/a/here.md": "[[Foo]]\n",
+    }
+    kb = make_kb(tmp_path, files, "select: [WL002, WL006]\n")
+    assert [f"{v.path}:{v.line} {v.code} {v.message}" for v in kb.check()] == [
+        "core/x/foo.md:1 WL006 file name also used by domains/a/Foo.md; a bare [[foo]] in a "
+        "folder without its own foo opens this note",
+        "domains/a/Foo.md:1 WL006 file name also used by core/x/foo.md; a bare [[Foo]] in a "
+        "folder without its own Foo opens core/x/foo.md",
+    ]
+    # The _map of every folder is meant to repeat: no finding for it.
+    assert [v for v in kb.check(["domains/health/_map.md"])] == []
+
+
+def test_duplicate_name_with_equally_short_paths(tmp_path: Path) -> None:
+    kb = make_kb(tmp_path, {"a/Foo.md": "x\n", "b/Foo.md": "x\n", "cc/Foo.md": "x\n"})
+    assert [v.message for v in kb.check(["cc/Foo.md"])] == [
+        "file name also used by a/Foo.md, b/Foo.md; a bare [[Foo]] in a folder without its "
+        "own Foo opens a/Foo.md or b/Foo.md (equally short paths: which one is not settled)"
+    ]
 
 
 # -- WL003 --------------------------------------------------------------------------------
@@ -172,6 +370,18 @@ def test_heading_check_when_enabled(tmp_path: Path) -> None:
         "domains/health/AI Note.md does not have",
         "1:82 WL003 wiki link [[AI Note#^nope]] names a block ^nope that "
         "domains/health/AI Note.md does not have",
+    ]
+
+
+def test_heading_check_reads_the_note_obsidian_opens(tmp_path: Path) -> None:
+    # From core/mechanisms/ a bare [[_map]] opens that folder's map, not the shorter
+    # domains/health/_map.md; only the heading it lacks is reported.
+    config = "select: [WL003]\nseverity:\n  WL003: warning\n"
+    text = "[[_map#Mechanisms]] [[_map#Health]]\n"
+    kb = make_kb(tmp_path, {"core/mechanisms/links.md": text}, config)
+    assert report(kb, "core/mechanisms/links.md") == [
+        "1:21 WL003 wiki link [[_map#Health]] names a heading 'Health' that "
+        "core/mechanisms/_map.md does not have"
     ]
 
 

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
 from ..links import (
+    EXACT,
+    OWN_FOLDER,
+    SHORTEST,
+    TIE,
     LinkIndex,
     WikiLink,
     candidates,
+    link_key,
     links_in_text,
     parse_inner,
     retarget,
     scan_links,
+    shortest,
 )
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..rename import recorded_relinker, stale_referrers
@@ -91,7 +98,21 @@ def _did_you_mean(kb: KnowledgeBase, target: str, raw: str, source: str) -> tupl
         new = retarget(raw, index.target_for(found[0], target, source))
         if new == raw:
             new = None
-    return suggest(_titles(kb, found)), new
+    return suggest(_link_forms(index, found, target, source)), new
+
+
+def _link_forms(
+    index: LinkIndex, paths: list[str], target: str, source: str
+) -> list[tuple[str, float]]:
+    """Did-you-mean candidates for a link: their titles, or, when two share a title, the
+    link target that opens each from ``source`` (the own folder's note first, as Obsidian
+    would open it)."""
+    names = [stem(p) for p in paths]
+    if len(set(n.casefold() for n in names)) == len(names):
+        return [(n, 0.0) for n in names]
+    folder = source.rpartition("/")[0]
+    ordered = sorted(paths, key=lambda p: p.rpartition("/")[0] != folder)
+    return [(index.target_for(p, target, source), 0.0) for p in ordered]
 
 
 @rule(
@@ -113,7 +134,6 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
     for link, found in resolved(kb, info):
         if found or _renamed(kb, link.raw, info.path):
             continue
-            continue
         hint, new = _did_you_mean(kb, link.target, link.raw, info.path)
         fix = None
         if new is not None:
@@ -128,28 +148,155 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
         )
 
 
+class PerFolder:
+    """The ``per_folder_names`` setting: notes that each folder (or each agent's folder)
+    has one of by convention. An entry without ``/`` is a file name (``_map``), compared
+    as links compare names; an entry with ``/`` is a pattern of paths without ``.md``
+    (``agents/*/*``), ``*`` matching within one folder name."""
+
+    def __init__(self, entries: list[str]) -> None:
+        self.names = frozenset(link_key(e) for e in entries if "/" not in e.strip("/"))
+        self.patterns = [
+            tuple((e[:-3] if e.lower().endswith(".md") else e).strip("/").split("/"))
+            for e in entries
+            if "/" in e.strip("/")
+        ]
+
+    def name(self, key: str) -> bool:
+        """Whether a folded file name (a link's, without ``.md``) is a per-folder name."""
+        return key in self.names
+
+    def note(self, path: str) -> bool:
+        """Whether the note at ``path`` is a per-folder note."""
+        if self.name(link_key(path).rsplit("/", 1)[-1]):
+            return True
+        if not self.patterns:
+            return False
+        parts = (path[:-3] if path.lower().endswith(".md") else path).split("/")
+        return any(
+            len(pattern) == len(parts) and all(map(fnmatchcase, parts, pattern))
+            for pattern in self.patterns
+        )
+
+
+def per_folder(kb: KnowledgeBase) -> PerFolder:
+    """The knowledge base's :class:`PerFolder` setting (built once per check)."""
+    found = kb.memo.get("per-folder")
+    if found is None:
+        found = kb.memo["per-folder"] = PerFolder(kb.config.per_folder_names)
+    return found  # type: ignore[return-value]
+
+
+def _listed(paths: list[str], limit: int = 3) -> str:
+    return ", ".join(paths[:limit]) + (", …" if len(paths) > limit else "")
+
+
+def _either(paths: list[str]) -> str:
+    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " or " + paths[-1]
+
+
 @rule(
     "WL002",
     "ambiguous-wiki-link",
-    "A short [[wiki link]] names two or more notes with the same file name.",
-    "File names are not unique across folders. Obsidian opens the note with the shortest "
-    "path, which may not be the one meant, and a note added later can change which one "
-    "that is. Write the link with enough folders to name one note ([[folder/name]]).",
-    "[[_map]]   # domains/health/_map.md and core/mechanisms/_map.md",
+    "A [[wiki link]] names several notes and Obsidian's own order does not settle which "
+    "one it opens, or it opens another folder's per-folder note (such as its _map).",
+    "File names are not unique across folders. Obsidian opens, in this order: the note whose "
+    "vault path the link is ([[Note]] is Note.md at the root), else the note in the linking "
+    "note's own folder, else the note with the shortest path. A link is reported only when "
+    "two or more notes share that shortest path length (which one opens is then not "
+    "known), or when the note it opens is a per-folder note (per_folder_names: by default "
+    "every folder's _map and each agent's own files) of another folder: a bare [[_map]] in "
+    "a folder without one opens another folder's map only because its path is the "
+    "shortest, which is almost never what was meant. Other shared "
+    "names are reported once per note, by WL006. Write the link with enough folders to "
+    "name one note ([[folder/name]]).",
+    "[[_map]]   # in agents/leo/x.md: opens domains/health/_map.md, not a map of agents/leo/\n"
+    "[[Note]]   # a/Note.md and b/Note.md: equally short, which one opens is not settled",
     severity=WARNING,
 )
 def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    index = link_index(kb)
+    convention = per_folder(kb)
     for link, found in resolved(kb, info):
-        if len(found) > 1:
-            others = ", ".join(found[1:4]) + (", …" if len(found) > 4 else "")
-            yield r.violation(
-                info,
-                f"wiki link [[{link.target}]] names {len(found)} notes; Obsidian opens "
-                f"{found[0]} (also: {others}); add folders to say which",
-                line=link.line,
-                column=link.column,
-                subject=link.target,
+        if len(found) < 2:
+            continue
+        how = index.why(found, link.target, info.path)
+        if how in (EXACT, OWN_FOLDER):
+            continue
+        if how == SHORTEST and not convention.note(found[0]):
+            continue  # settled by the shortest path; the shared name is WL006's
+        head = f"wiki link [[{link.target}]] names {len(found)} notes"
+        folder = info.path.rpartition("/")[0]
+        if how == TIE and found[0].rpartition("/")[0] == folder:
+            tied = [p for p in found if p.rpartition("/")[0] == folder]
+            opens = (
+                f"{_either(tied)} are in this folder, named alike but for case, so which "
+                "one Obsidian opens is not settled"
             )
+        elif how == TIE:
+            tied = shortest(found)
+            opens = (
+                f"none is in this folder and {_either(tied)} are equally short paths, so "
+                "which one Obsidian opens is not settled"
+            )
+        else:
+            tied = found[:1]
+            opens = (
+                f"this folder has no {stem(link.target)} of its own, so "
+                f"Obsidian opens {found[0]}, the shortest path"
+            )
+        others = [p for p in found if p not in tied]
+        also = f" (also: {_listed(others)})" if others else ""
+        forms = _either([f"[[{index.target_for(p, link.target, info.path)}]]" for p in tied])
+        advice = f"write {forms} to say which" if len(tied) > 1 else f"write {forms} if it is meant"
+        yield r.violation(
+            info,
+            f"{head}; {opens}{also}; {advice}",
+            line=link.line,
+            column=link.column,
+            subject=link.target,
+        )
+
+
+@rule(
+    "WL006",
+    "duplicate-note-name",
+    "Another note has the same file name, so a bare [[name]] can open either.",
+    "Obsidian finds a note by its file name, compared case-insensitively. When two notes "
+    "share one, a bare [[name]] opens the one at the vault's root, else the one in the "
+    "linking note's own folder, else the one with the shortest path: from most folders it "
+    "opens the same one of them, and a note with a shorter path added later changes which. "
+    "Reported once on each note whose name another note has (not once per link: WL002 "
+    "reports only the links whose note is not settled). Per-folder notes "
+    "(per_folder_names: by default every folder's _map and each agent's own files) are "
+    "meant to repeat and are not reported. Renaming one of the notes, or linking with "
+    "folders ([[folder/name]]), removes the doubt.",
+    "domains/a/Foo.md   # file name also used by core/x/Foo.md; a bare [[Foo]] in a folder "
+    "without its own Foo opens core/x/Foo.md",
+    severity=WARNING,
+)
+def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    same = link_index(kb).namesakes(info.path)
+    if len(same) < 2:
+        return
+    if per_folder(kb).note(info.path):
+        return
+    name = stem(info.path)
+    others = [p for p in same if p != info.path]
+    key = ("shortest", same[0])  # once per shared name, not once per note that has it
+    tied = kb.memo.get(key)
+    if tied is None:
+        tied = kb.memo[key] = shortest(same)
+    if len(tied) > 1:
+        opens = f"{_either(tied)} (equally short paths: which one is not settled)"
+    else:
+        opens = "this note" if tied[0] == info.path else tied[0]
+    yield r.violation(
+        info,
+        f"file name also used by {_listed(others)}; a bare [[{name}]] in a folder without "
+        f"its own {name} opens {opens}",
+        subject=name,
+    )
 
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
