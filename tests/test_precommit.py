@@ -186,3 +186,20 @@ def test_after_a_baseline_the_hook_passes_and_changes_nothing(tmp_path: Path) ->
     blocked = run(repo, "git", "commit", "-q", "-m", "typo", env=env)
     assert blocked.returncode != 0
     assert "status to 'processed'" in blocked.stdout + blocked.stderr
+
+
+def test_the_readme_hook_config_works_as_written(tmp_path: Path) -> None:
+    """The configuration the README tells users to copy, copied as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Turn it on") :]
+    config = section[section.index("```yaml\n") + len("```yaml\n") :]
+    config = config[: config.index("```")]
+    repo = tmp_path / "kb"
+    make_kb(repo, config)
+    git(repo, "add", "-A")
+    result = pre_commit(repo, "run", "--all-files", home=tmp_path / "home")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Fixing {CLAIM_PATH}" in result.stdout
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM_FIXED.replace(
+        "confidence: likely", "confidence: likley"
+    )
