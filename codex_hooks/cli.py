@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     fix = sub.add_parser("fix", help="apply the safe fixes, then report what remains")
     common(fix)
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="apply the unsafe fixes too (guesses, such as a did-you-mean value)",
+    )
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code such as BL003")
@@ -202,12 +207,15 @@ def shown(text: str) -> str:
     return "".join(c.encode("unicode_escape").decode("ascii") if c in _UNSAFE else c for c in text)
 
 
-def _summary(errors: int, warnings: int, fixable: int) -> str:
+def _summary(errors: int, warnings: int, safe: int, unsafe: int = 0) -> str:
     if not errors + warnings:
         return "All checked notes are consistent."
     text = f"Found {errors} error(s) and {warnings} warning(s)"
-    if fixable:
-        text += f"; {fixable} can be fixed with 'codex-hooks fix'"
+    if safe:
+        text += f"; {safe} fixable with 'codex-hooks fix'"
+    if unsafe:
+        more = "more" if safe else "fixable"
+        text += f"{',' if safe else ';'} {unsafe} {more} with 'codex-hooks fix --unsafe-fixes'"
     return text + ". Explain a code with 'codex-hooks rules CODE'."
 
 
@@ -223,6 +231,8 @@ def print_violations(
             "errors": sum(v.severity == "error" for v in violations),
             "warnings": sum(v.severity == "warning" for v in violations),
             "fixable": sum(v.fixable for v in violations),
+            "fixable_safe": sum(v.safe_fix for v in violations),
+            "fixable_unsafe": sum(v.unsafe_fix for v in violations),
             "notes_checked": checked,
         }
         json.dump(
@@ -233,25 +243,42 @@ def print_violations(
     if fmt == "github":
         for v in violations:
             level = "error" if v.severity == "error" else "warning"
-            message = shown(v.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            message = (
+                shown(v.shown_message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            )
             # A property value escapes '%' first, or a name holding '%2C' would be decoded.
             path = shown(v.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
             out.write(
                 f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
             )
     else:
-        rows = [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in violations]
-        fixable = sum(v.fixable for v in violations)
-        print_rows(rows, fixable, out)
+        rows = [
+            (v.path, v.line, v.column, v.code, v.severity, v.message)
+            + ((None, None, None) if v.fix is None else (v.fix.path, v.fix.title, v.fix.safe))
+            for v in violations
+        ]
+        print_rows(rows, out)
 
 
-def print_rows(rows: Sequence[Sequence], fixable: int, out: TextIO | None = None) -> None:
-    """Write ``(path, line, column, code, severity, message, ...)`` rows as text to
-    ``out`` (default stdout), and the summary to stderr."""
+def print_rows(rows: Sequence[Sequence], out: TextIO | None = None) -> None:
+    """Write ``(path, line, column, code, severity, message, fix path, fix title, fix
+    safe)`` rows (as :mod:`codex_hooks.results` stores them) as text to ``out`` (default
+    stdout), and the summary to stderr. A message with an unsafe fix says what it would
+    do and how to apply it."""
+    from .model import unsafe_hint
+
     out = out or sys.stdout
-    out.write("".join(f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} {shown(r[5])}\n" for r in rows))
+    out.write(
+        "".join(
+            f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} "
+            f"{shown(unsafe_hint(r[5], r[7]) if r[6] is not None and not r[8] else r[5])}\n"
+            for r in rows
+        )
+    )
     errors = sum(r[4] == "error" for r in rows)
-    sys.stderr.write(_summary(errors, len(rows) - errors, fixable) + "\n")
+    safe = sum(r[6] is not None and bool(r[8]) for r in rows)
+    unsafe = sum(r[6] is not None and not r[8] for r in rows)
+    sys.stderr.write(_summary(errors, len(rows) - errors, safe, unsafe) + "\n")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -266,7 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if found is not None:
             rows, checked = found
             if args.format == "text":
-                print_rows(rows, sum(r[6] is not None for r in rows))
+                print_rows(rows)
             else:
                 print_violations(as_violations(rows), args.format, checked)
             return EXIT_FAIL if any(r[4] == "error" for r in rows) else EXIT_OK
@@ -283,7 +310,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_fix(args: argparse.Namespace) -> int:
     kb = _load(args)
     targets = _targets(kb, args)
-    result = kb.fix(targets, dry_run=args.diff)
+    result = kb.fix(targets, dry_run=args.diff, unsafe_fixes=args.unsafe_fixes)
     if args.diff:
         import difflib
 
@@ -323,19 +350,27 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 return EXIT_OK
             raise UsageError(f"unknown rule '{args.code}'; 'codex-hooks rules' lists them")
         r = match[0]
-        print(f"{r.code} {r.name} ({r.severity}{', fixable' if r.fix_safety else ''})\n")
+        print(f"{r.code} {r.name} ({r.severity}{', fixable' if r.fix else ''})\n")
         print(f"What it does\n  {r.summary}\n")
         print("Why\n  " + r.explanation.replace("\n", "\n  ") + "\n")
         print("Example\n  " + r.example.replace("\n", "\n  ") + "\n")
-        if r.fix_safety:
-            print(f"Fix safety\n  {r.fix_safety}")
+        if r.fix:
+            print(f"Fix safety\n  {FIX_LABELS[r.fix]}. {r.fix_safety}")
         return EXIT_OK
     for r in rules:
-        mark = "fix" if r.fix_safety else "   "
-        print(f"{r.code}  {mark}  {r.severity:<7}  {r.name:<32} {r.summary}")
+        print(f"{r.code}  {r.fix or '-':<9}  {r.severity:<7}  {r.name:<32} {r.summary}")
     for code, (name, summary) in PROBLEMS.items():
-        print(f"{code}       error    {name:<32} {summary}")
+        print(f"{code}  {'-':<9}  {'error':<7}  {name:<32} {summary}")
     return EXIT_OK
+
+
+#: How ``rules CODE`` introduces a rule's fix safety.
+FIX_LABELS = {
+    "safe": "Safe: 'codex-hooks fix' applies it",
+    "unsafe": "Unsafe: only 'codex-hooks fix --unsafe-fixes' applies it",
+    "sometimes": "Safe or unsafe, case by case: 'codex-hooks fix' applies the safe ones, "
+    "'--unsafe-fixes' the others too",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

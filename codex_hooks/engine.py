@@ -76,6 +76,10 @@ def check(
             if target is not None and _opted_out(target):
                 # An opted-out note is never written, not even to mend another note's link.
                 v = replace(v, fix=None)
+            else:
+                safe = kb.config.fix_is_safe(v.code, v.fix.safe)
+                if safe != v.fix.safe:  # extend-safe-fixes / extend-unsafe-fixes
+                    v = replace(v, fix=replace(v.fix, safe=safe))
         result.append(v)
     return sorted(result, key=Violation.sort_key)
 
@@ -120,8 +124,10 @@ def fix(
     paths: list[str] | None = None,
     dry_run: bool = False,
     before_write: object = None,
+    unsafe_fixes: bool = False,
 ) -> FixResult:
-    """Apply every safe fix found for the notes at ``paths`` until nothing changes.
+    """Apply every safe fix found for the notes at ``paths`` until nothing changes; with
+    ``unsafe_fixes``, the unsafe ones (guesses such as a did-you-mean value) too.
 
     ``kb`` is a loaded knowledge base or its folder, as for :func:`check`. Fixes may edit
     notes outside ``paths`` (the counterpart of a link). Every edit is made in memory
@@ -138,7 +144,7 @@ def fix(
         violations = check(kb, paths)
         groups: dict[str, list] = defaultdict(list)
         for v in violations:
-            if v.fix is not None:
+            if v.fix is not None and (v.fix.safe or unsafe_fixes):
                 groups[v.fix.path].append(v.fix)
         progressed = False
         for target, fixes in groups.items():

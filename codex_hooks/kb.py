@@ -424,11 +424,14 @@ class KnowledgeBase:
 
         return check(self, paths)
 
-    def fix(self, paths: list[str] | None = None, dry_run: bool = False):
-        """Apply every safe fix for the notes at ``paths``; see :func:`engine.fix`."""
+    def fix(
+        self, paths: list[str] | None = None, dry_run: bool = False, unsafe_fixes: bool = False
+    ):
+        """Apply every safe fix for the notes at ``paths`` (with ``unsafe_fixes``, the
+        unsafe ones too); see :func:`engine.fix`."""
         from .engine import fix
 
-        return fix(self, paths, dry_run=dry_run)
+        return fix(self, paths, dry_run=dry_run, unsafe_fixes=unsafe_fixes)
 
 
 def read_info(root: Path, rel: str, config: Config) -> NoteInfo | None:

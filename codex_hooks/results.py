@@ -39,10 +39,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import Violation
 
-FORMAT = 1
-#: A stored violation: path, line, column, code, severity, message, and the path and
-#: title of its fix (``None`` when it has none).
-Row = tuple[str, int, int, str, str, str, "str | None", "str | None"]
+FORMAT = 2
+#: A stored violation: path, line, column, code, severity, message, and the path, title
+#: and safety of its fix (``None`` when it has none).
+Row = tuple[str, int, int, str, str, str, "str | None", "str | None", "bool | None"]
 #: The configuration files a knowledge base may have (see :mod:`codex_hooks.config`).
 CONFIG_FILES = (".codex-hooks.yaml", "pyproject.toml")
 #: ``Config().agents_dir``, named here so that an unconfigured run need not import it.
@@ -81,6 +81,7 @@ class Stored:
                 v.message,
                 None if v.fix is None else v.fix.path,
                 None if v.fix is None else v.fix.title,
+                None if v.fix is None else v.fix.safe,
             )
             for v in violations
         ]
@@ -106,8 +107,10 @@ def as_violations(rows: list[Row]) -> list[Violation]:
     from .model import Fix, Violation
 
     return [
-        Violation(p, line, col, code, sev, msg, None if fp is None else Fix(fp, ft, _stale))
-        for p, line, col, code, sev, msg, fp, ft in rows
+        Violation(
+            p, line, col, code, sev, msg, None if fp is None else Fix(fp, ft, _stale, safe=fs)
+        )
+        for p, line, col, code, sev, msg, fp, ft, fs in rows
     ]
 
 
