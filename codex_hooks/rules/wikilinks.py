@@ -316,9 +316,10 @@ def _replace_entry(key: str, old: str, new: str):
     'depends_on:\n  - "[[a claim that was renamed]]"',
     severity=WARNING,
     fix_safety="Rewrites an entry only when exactly one note is close, and only a top-level "
-    "string or list item; the entry's other text is kept. Safe or unsafe as for WL001: "
-    "safe when the names differ only in case, spaces, hyphens or underscores, unsafe for "
-    "a fuzzy match (a plain depends_on title that names no note is always such a match).",
+    "string or list item; the entry's other text is kept. Safe when the names differ only "
+    "in case, spaces, hyphens or underscores (as for WL001). Unsafe for a fuzzy match: a "
+    "plain depends_on title that names no note is always one, since titles already match "
+    "with case and separators folded.",
     fix="sometimes",
 )
 def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
