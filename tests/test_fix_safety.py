@@ -342,3 +342,202 @@ def test_library_fix_passes_the_option_through(tmp_path):
     result = codex_hooks.fix(tmp_path, unsafe_fixes=True)
     assert result.changed_paths == [S]
     assert read(tmp_path, S) == source("unprocessed")
+
+
+# -- the command line and the configuration ------------------------------------------------
+
+#: A typo (an unsafe FM002 fix) and a lone tag (a safe FM007 fix), each an error.
+MIXED = {S: source("unprocesed"), C: claim(extra="tags: futarchy\n")}
+TYPO_LINE = (
+    f"{S}:6:1: FM002 status 'unprocesed' is not one of the allowed values (did you mean "
+    f"'unprocessed'?) (unsafe fix: set status to 'unprocessed'; {UNSAFE_HINT})\n"
+)
+
+
+def test_check_counts_both_kinds_and_fix_applies_only_the_safe_one(tmp_path):
+    write_kb(tmp_path, MIXED)
+    status, out, err = cli(tmp_path, "check", "--all-files")
+    assert status == 1
+    assert out.endswith(TYPO_LINE)
+    assert err == (
+        "Found 2 error(s) and 0 warning(s); 1 fixable with 'codex-hooks fix', 1 more with "
+        "'codex-hooks fix --unsafe-fixes'. Explain a code with 'codex-hooks rules CODE'.\n"
+    )
+
+    status, out, err = cli(tmp_path, "fix", "--all-files")
+    assert status == 1  # a file changed, and the typo is an error that remains
+    assert out == f"Fixing {C}: make tags a list\n" + TYPO_LINE
+    assert read(tmp_path, C) == claim(extra="tags:\n  - futarchy\n")
+    assert read(tmp_path, S) == source("unprocesed")
+    assert err.startswith(
+        "Found 1 error(s) and 0 warning(s); 1 fixable with 'codex-hooks fix --unsafe-fixes'."
+    )
+
+    status, out, err = cli(tmp_path, "fix", "--all-files", "--unsafe-fixes")
+    assert (status, out) == (1, f"Fixing {S}: set status to 'unprocessed'\n")
+    assert read(tmp_path, S) == source("unprocessed")
+    assert err == "All checked notes are consistent.\n"
+    assert cli(tmp_path, "fix", "--all-files", "--unsafe-fixes") == (
+        0,
+        "",
+        "All checked notes are consistent.\n",
+    )
+
+
+def test_unsafe_fixes_with_diff_writes_nothing(tmp_path):
+    write_kb(tmp_path, MIXED)
+    before = snapshot(tmp_path)
+    status, out, _ = cli(tmp_path, "fix", "--all-files", "--diff", "--unsafe-fixes")
+    assert status == 1
+    assert "-status: unprocesed\n+status: unprocessed\n" in out
+    assert snapshot(tmp_path) == before
+    status, out, _ = cli(tmp_path, "fix", "--all-files", "--diff")
+    assert "unprocessed" not in out and "+  - futarchy\n" in out
+
+
+def test_the_hook_applies_safe_fixes_only(tmp_path):
+    write_kb(tmp_path, {".codex-hooks.yaml": "{}\n", **MIXED}, git=True)
+    (tmp_path / S).write_text(source("unprocesed") + "\nedited\n")
+    (tmp_path / C).write_text(claim(extra="tags: futarchy\n", body="\nedited\n"))
+    run_git(tmp_path, "add", "-A")
+    status, out, _ = cli(tmp_path, "fix", "--hook", S, C)
+    assert status == 1
+    assert read(tmp_path, C) == claim(extra="tags:\n  - futarchy\n", body="\nedited\n")
+    assert read(tmp_path, S) == source("unprocesed") + "\nedited\n"
+    assert f"(unsafe fix: set status to 'unprocessed'; {UNSAFE_HINT})" in out
+
+
+@pytest.mark.parametrize(
+    ("setting", "status", "changed"),
+    [
+        pytest.param("extend-safe-fixes: [FM002]", 1, {S, C}, id="a code promotes"),
+        pytest.param("extend-safe-fixes: [FM]", 1, {S, C}, id="a prefix promotes"),
+        pytest.param("extend-unsafe-fixes: [FM007]", 1, set(), id="a code demotes"),
+        pytest.param(
+            "extend-safe-fixes: [FM]\nextend-unsafe-fixes: [FM007]",
+            1,
+            {S},
+            id="the longer selector wins",
+        ),
+        pytest.param(
+            "extend-unsafe-fixes: [FM]\nextend-safe-fixes: [FM002]",
+            1,
+            {S},
+            id="the longer selector wins, the other way",
+        ),
+    ],
+)
+def test_configuration_promotes_and_demotes(tmp_path, setting, status, changed):
+    write_kb(tmp_path, {".codex-hooks.yaml": setting + "\n", **MIXED})
+    fixed = {S: source("unprocessed"), C: claim(extra="tags:\n  - futarchy\n")}
+    code, _, err = cli(tmp_path, "fix", "--all-files")
+    assert code == status, err
+    for rel in MIXED:
+        assert read(tmp_path, rel) == (fixed[rel] if rel in changed else MIXED[rel]), rel
+    # Whatever the default, --unsafe-fixes applies both.
+    assert cli(tmp_path, "fix", "--all-files", "--unsafe-fixes")[0] in (0, 1)
+    assert {rel: read(tmp_path, rel) for rel in MIXED} == fixed
+
+
+def test_a_demoted_fix_shows_its_suggestion(tmp_path):
+    write_kb(tmp_path, {".codex-hooks.yaml": "extend-unsafe-fixes: [FM007]\n", **MIXED})
+    status, out, err = cli(tmp_path, "check", "--all-files")
+    assert status == 1
+    assert out.startswith(
+        f"{C}:8:1: FM007 tags should be a list, not a lone value "
+        f"(unsafe fix: make tags a list; {UNSAFE_HINT})\n"
+    )
+    assert "; 2 fixable with 'codex-hooks fix --unsafe-fixes'." in err
+
+
+def test_pyproject_settings_work_too(tmp_path):
+    write_kb(
+        tmp_path, {"pyproject.toml": '[tool.codex-hooks]\nextend-safe-fixes = ["FM002"]\n', **MIXED}
+    )
+    assert cli(tmp_path, "fix", "--all-files")[0] == 1
+    assert read(tmp_path, S) == source("unprocessed")
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        pytest.param(
+            "extend-safe-fixes: [FM0002]",
+            "'extend-safe-fixes' names 'FM0002', which is no rule code or prefix",
+            id="unknown code",
+        ),
+        pytest.param(
+            "extend-unsafe-fixes: [XX]",
+            "'extend-unsafe-fixes' names 'XX', which is no rule code or prefix",
+            id="unknown prefix",
+        ),
+        pytest.param(
+            "extend-safe-fixes: [LC001]",
+            "'extend-safe-fixes' names 'LC001', but no rule it selects has a fix",
+            id="a rule without a fix",
+        ),
+        pytest.param(
+            "extend-safe-fixes: [FM90]",
+            "'extend-safe-fixes' names 'FM90', but no rule it selects has a fix",
+            id="parse problems have no fix",
+        ),
+        pytest.param(
+            "extend-safe-fixes: [FM002]\nextend-unsafe-fixes: [FM002]",
+            "'FM002' is in both 'extend-safe-fixes' and 'extend-unsafe-fixes'",
+            id="in both lists",
+        ),
+        pytest.param(
+            "extend-safe-fixes: 3",
+            "'extend_safe_fixes' must be a list of strings",
+            id="not a list",
+        ),
+    ],
+)
+def test_bad_fix_settings_exit_2(tmp_path, setting, message):
+    write_kb(tmp_path, {".codex-hooks.yaml": setting + "\n", **MIXED})
+    before = snapshot(tmp_path)
+    for args in (("check", "--all-files"), ("fix", "--all-files", "--unsafe-fixes")):
+        status, out, err = cli(tmp_path, *args)
+        assert (status, out) == (2, "")
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert snapshot(tmp_path) == before
+
+
+def test_rules_show_each_rules_fix_safety():
+    import os
+
+    status, out, _ = cli(Path(os.getcwd()), "rules")
+    assert status == 0
+    kinds = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    for code, r in REGISTRY.items():
+        assert kinds[code] == (r.fix or "-"), code
+    status, out, _ = cli(Path(os.getcwd()), "rules", "FM009")
+    assert out.endswith(
+        "Fix safety\n  Unsafe: only 'codex-hooks fix --unsafe-fixes' applies it. "
+        + REGISTRY["FM009"].fix_safety
+        + "\n"
+    )
+
+
+def test_json_says_which_fix_is_safe(tmp_path):
+    import json
+
+    write_kb(tmp_path, MIXED)
+    status, out, _ = cli(tmp_path, "check", "--all-files", "--format", "json")
+    assert status == 1
+    data = json.loads(out)
+    fixes = {v["code"]: (v["fixable"], v["fix"]) for v in data["violations"]}
+    assert fixes == {
+        "FM002": (True, {"title": "set status to 'unprocessed'", "safe": False}),
+        "FM007": (True, {"title": "make tags a list", "safe": True}),
+    }
+    assert data["summary"]["fixable"] == 2
+    assert (data["summary"]["fixable_safe"], data["summary"]["fixable_unsafe"]) == (1, 1)
+    # The message itself is the rule's; the fix object carries the rest.
+    assert all("unsafe fix" not in v["message"] for v in data["violations"])
+
+
+def test_github_annotations_show_the_suggestion(tmp_path):
+    write_kb(tmp_path, MIXED)
+    _, out, _ = cli(tmp_path, "check", "--all-files", "--format", "github")
+    assert f"(unsafe fix: set status to 'unprocessed'; {UNSAFE_HINT})\n" in out
