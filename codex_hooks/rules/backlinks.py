@@ -556,8 +556,8 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
     "sourced-from-unresolved",
     "A sourced_from entry is not the path of an existing note.",
     "sourced_from holds repo-relative paths of source notes. When the source was moved or "
-    "renamed (git records the rename, or exactly one note has that file name) the fix "
-    "rewrites the path; otherwise the entry is reported. Absolute paths and paths that climb "
+    "renamed the fix rewrites the path: a safe fix when git records the rename, an unsafe "
+    "one when only the file name matches one source note; otherwise the entry is reported. Absolute paths and paths that climb "
     "out of the repository are reported and never opened.",
     "sourced_from: inbox/2026-01-00-old-name.md   # → inbox/archive/2026-01-00-old-name.md",
     kinds=(CLAIM,),
