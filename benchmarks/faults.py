@@ -1,25 +1,31 @@
-"""Fault injection over a real knowledge base: is every fault detected, is every safe fix the
-exact inverse of its fault, and does anything else change?
+"""Fault injection over a real knowledge base: is every fault detected, is every fix the
+exact inverse of its fault, is a guess left to ``--unsafe-fixes``, and does anything else
+change?
 
     python benchmarks/faults.py CORPUS_DIR --seed S --faults N [--batch B] [--scope staged|all]
                                 [--json FILE] [--keep DIR]
 
 CORPUS_DIR is a git repository of notes, or a folder holding a git bundle of one (such as
 ``shared/corpus``). It is cloned into a temporary folder (never written), brought to a clean
-fixed point with ``fix`` (repeated until it changes nothing) and committed. Then faults with
-known answers are injected, a few at a time on notes whose link neighbourhoods do not
-overlap, staged with ``git add -A`` as a user would, and the hook's work is replayed: check
-the staged notes (``--scope staged``, what the pre-commit hook does; ``all`` checks and
-fixes every note), then fix them. After each batch the repository is reset to the fixed
-point.
+fixed point with ``fix --unsafe-fixes`` (repeated until it changes nothing) and committed.
+Then faults with known answers are injected, a few at a time on notes whose link
+neighbourhoods do not overlap, staged with ``git add -A`` as a user would, and the hook's
+work is replayed: check the staged notes (``--scope staged``, what the pre-commit hook
+does; ``all`` checks and fixes every note), then fix them with the safe fixes only, as the
+hook does; then, as a person would after reading the suggestions, ``fix --unsafe-fixes``.
+After each batch the repository is reset to the fixed point.
 
 For every fault:
 
 * **detected**: a new finding (not present at the fixed point) with the expected code on
   the expected note;
-* **repaired exactly** (fixable faults): after the fix every involved note holds exactly
-  the bytes it should (the pre-fault bytes; for a rename or a move, the pre-fault bytes
-  with the old title or path replaced by the new one);
+* **repaired exactly by the hook** (fixable faults): after the hook's safe fixes every
+  involved note holds exactly the bytes it should (the pre-fault bytes; for a rename or a
+  move, the pre-fault bytes with the old title or path replaced by the new one). A fault
+  whose repair is a guess (a typo that is not only a matter of case, spaces, hyphens or
+  underscores) must instead be left as the fault left it;
+* **repaired with --unsafe-fixes**: not repaired by the hook, and exact after
+  ``fix --unsafe-fixes``;
 * **left as is** (faults that are only reportable): the faulty note is byte-identical to
   its faulty state after the fix;
 * **collateral**: any other file whose bytes differ from the fixed point (must be 0).
@@ -46,6 +52,7 @@ from pathlib import Path
 from codex_hooks.frontmatter import parse_frontmatter
 from codex_hooks.kb import CLAIM, SOURCE, KnowledgeBase, as_list
 from codex_hooks.note import Note
+from codex_hooks.rules.common import spelling
 from codex_hooks.titles import clean_path, normalize_title, stem
 
 KINDS = (
@@ -79,11 +86,17 @@ class Fault:
     expected: dict[str, bytes | None]  # the bytes each involved note must hold after fix
     fixable: bool
     detail: str = ""
+    #: Its repair is a guess (a typo scored by similarity): an unsafe fix, which the hook
+    #: must not apply.
+    guess: bool = False
     detected: bool = False
+    #: After the hook's safe fixes: repaired exactly, or left as the fault left it.
     exact: bool = False
-    #: A fixable fault that was reported but not written (say, a typo as close to two
-    #: allowed values): safe, not repaired.
     unfixed: bool = False
+    #: After ``fix --unsafe-fixes`` too: repaired exactly, or still as the fault left it
+    #: (say, a typo as close to two allowed values: reported, not written).
+    unsafe_exact: bool = False
+    unsafe_unfixed: bool = False
     wrong: list[str] = field(default_factory=list)
 
 
@@ -126,7 +139,7 @@ class Report:
             "misses": [
                 {"kind": f.kind, "note": f.note, "detail": f.detail, "wrong": f.wrong}
                 for f in self.faults
-                if not f.detected or not f.exact
+                if not f.detected or f.wrong or not (f.exact or f.unsafe_exact)
             ],
         }
 
@@ -139,9 +152,11 @@ def _row(kind: str, faults: list[Fault]) -> dict[str, object]:
         "injected": len(faults),
         "detected": sum(f.detected for f in faults),
         "fixable": len(fixable),
+        "guesses": sum(f.guess for f in fixable),
         "repaired_exactly": sum(f.exact for f in fixable),
-        "left_unfixed": sum(f.unfixed for f in fixable),
-        "wrong_fix": sum(not f.exact and not f.unfixed for f in fixable),
+        "repaired_unsafe": sum(not f.exact and f.unsafe_exact for f in fixable),
+        "left_unfixed": sum(f.unsafe_unfixed for f in fixable),
+        "wrong_fix": sum(bool(f.wrong) for f in fixable),
         "report_only": len(report_only),
         "left_as_is": sum(f.exact for f in report_only),
     }
@@ -190,11 +205,12 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def fixed_point(root: Path, rounds: int = 6) -> int:
-    """Run ``fix`` on every note until it changes nothing; commit that state."""
+    """Run ``fix --unsafe-fixes`` on every note until it changes nothing; commit that state
+    (so that no fix a fault's repair could set off is pending before it)."""
     done = 0
     while True:
         done += 1
-        if not KnowledgeBase.load(root, cache=False).fix().changes:
+        if not KnowledgeBase.load(root, cache=False).fix(unsafe_fixes=True).changes:
             break
         if done == rounds:
             raise RuntimeError(f"fix did not reach a fixed point in {rounds} rounds")
@@ -452,7 +468,9 @@ class Injector:
         lines = list(note.lines)
         lines[span.start] = line[:vs] + token.replace(value, new, 1) + line[ve:]
         codes = {"status": ("FM002",), "confidence": ("FM003",), "domain": ("FM004", "FM009")}
-        return self._fixable(kind, path, _join(note, lines), codes[key], f"{value!r} → {new!r}")
+        fault = self._fixable(kind, path, _join(note, lines), codes[key], f"{value!r} → {new!r}")
+        fault.guess = spelling(new) != spelling(value)
+        return fault
 
     def _typo_status(self, path: str, note: Note) -> Fault | None:
         return self._typo("typo-status", "status", path, note)
@@ -498,6 +516,7 @@ class Injector:
             {path: before},
             True,
             f"{sub} {inner.detail}",
+            guess=inner.guess,
         )
         return fault
 
@@ -675,10 +694,15 @@ def run(
             else:
                 targets = None
             found = _findings(kb.check(targets)) - baseline
-            kb.fix(targets)
+            kb.fix(targets)  # the hook: safe fixes only
         except Exception as exc:  # a crash is a finding, not the end of the run
             report.crashes.append(f"batch {n}: {type(exc).__name__}: {exc}")
             found = set()
+        hooked = snapshot(root)
+        try:
+            KnowledgeBase.load(root, cache=False).fix(targets, unsafe_fixes=True)
+        except Exception as exc:
+            report.crashes.append(f"batch {n}, --unsafe-fixes: {type(exc).__name__}: {exc}")
         after = snapshot(root)
         involved: set[str] = set()
         for fault in group:
@@ -690,17 +714,23 @@ def run(
                     path == fault.note and code == "WL001" and fault.detail in msg
                     for path, code, msg in found
                 )
+            fault.exact, fault.unfixed = _outcome(fault, hooked, base)
+            fault.unsafe_exact, fault.unsafe_unfixed = _outcome(fault, after, base)
+            # The hook must not apply a guess; either pass may leave a fault unfixed, but
+            # what it writes must be exact.
+            hook_ok = fault.unfixed if fault.guess else (fault.exact or fault.unfixed)
             for rel, data in fault.expected.items():
-                if after.get(rel) != data:
+                if (not hook_ok and hooked.get(rel) != data) or not (
+                    fault.unsafe_exact or fault.unsafe_unfixed
+                ):
                     fault.wrong.append(rel)
-            fault.exact = not fault.wrong
-            fault.unfixed = not fault.exact and all(
-                after.get(rel) == (fault.writes[rel] if rel in fault.writes else base.get(rel))
-                for rel in fault.expected
-            )
+            if not hook_ok and not fault.wrong:
+                fault.wrong.append(f"{fault.note} (a guess, applied by the hook)")
             involved |= set(fault.expected)
-        for rel in sorted(set(base) | set(after)):
-            if rel not in involved and base.get(rel) != after.get(rel):
+        for rel in sorted(set(base) | set(hooked) | set(after)):
+            if rel in involved:
+                continue
+            if base.get(rel) != hooked.get(rel) or base.get(rel) != after.get(rel):
                 report.collateral.append(f"batch {n}: {rel}")
         report.faults.extend(group)
         report.batches = n
@@ -713,23 +743,36 @@ def run(
     return report
 
 
+def _outcome(fault: Fault, now: dict[str, bytes], base: dict[str, bytes]) -> tuple[bool, bool]:
+    """Whether every note the fault involves is exactly repaired in ``now``, and whether
+    every one is still as the fault left it."""
+    exact = all(now.get(rel) == data for rel, data in fault.expected.items())
+    unfixed = all(
+        now.get(rel) == (fault.writes[rel] if rel in fault.writes else base.get(rel))
+        for rel in fault.expected
+    )
+    return exact, unfixed and not exact
+
+
 def table(report: Report) -> str:
     """The summary as a markdown table."""
     head = (
-        "| fault | injected | detected | repaired exactly | reported, left unfixed "
-        "| wrong fix | report-only: left byte-identical |\n"
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        "| fault | injected | detected | repaired exactly by the hook (safe fixes) "
+        "| repaired with --unsafe-fixes | reported, left unfixed | wrong fix "
+        "| report-only: left byte-identical |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     )
     body = ""
     for r in report.rows():
         fixable = r["fixable"]
         fx = f"{r['repaired_exactly']}/{fixable}" if fixable else "–"
+        unsafe = r["repaired_unsafe"] if fixable else "–"
         unfixed = r["left_unfixed"] if fixable else "–"
         wrong = r["wrong_fix"] if fixable else "–"
         ro = f"{r['left_as_is']}/{r['report_only']}" if r["report_only"] else "–"
         body += (
-            f"| {r['kind']} | {r['injected']} | {r['detected']} | {fx} | {unfixed} "
-            f"| {wrong} | {ro} |\n"
+            f"| {r['kind']} | {r['injected']} | {r['detected']} | {fx} | {unsafe} "
+            f"| {unfixed} | {wrong} | {ro} |\n"
         )
     return head + body + f"\nCollateral changes: {len(report.collateral)}\n"
 
@@ -766,7 +809,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     ok = not report.collateral and not report.crashes
-    ok = ok and all(f.detected and (f.exact or f.unfixed) for f in report.faults)
+    ok = ok and all(f.detected and not f.wrong for f in report.faults)
     return 0 if ok else 1
 
 

@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     fix = sub.add_parser("fix", help="apply the safe fixes, then report what remains")
     common(fix)
     reporting(fix)
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="apply the unsafe fixes too (guesses, such as a did-you-mean value)",
+    )
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code such as BL003")
@@ -326,7 +331,12 @@ def shown(text: str) -> str:
 
 
 def _summary(
-    errors: int, warnings: int, fixable: int, baselined: int = 0, suppressed: int = 0
+    errors: int,
+    warnings: int,
+    safe: int,
+    unsafe: int = 0,
+    baselined: int = 0,
+    suppressed: int = 0,
 ) -> str:
     hidden = []
     if baselined:
@@ -338,8 +348,11 @@ def _summary(
             return f"No findings to show; {', '.join(hidden)}."
         return "All checked notes are consistent."
     text = f"Found {errors} error(s) and {warnings} warning(s)"
-    if fixable:
-        text += f"; {fixable} can be fixed with 'codex-hooks fix'"
+    if safe:
+        text += f"; {safe} fixable with 'codex-hooks fix'"
+    if unsafe:
+        more = "more" if safe else "fixable"
+        text += f"{',' if safe else ';'} {unsafe} {more} with 'codex-hooks fix --unsafe-fixes'"
     if hidden:
         text += f"; {', '.join(hidden)}"
     return text + ". Explain a code with 'codex-hooks rules CODE'."
@@ -371,6 +384,8 @@ def print_violations(
             "errors": sum(v.severity == "error" for v in violations),
             "warnings": sum(v.severity == "warning" for v in violations),
             "fixable": sum(v.fixable for v in violations),
+            "fixable_safe": sum(v.safe_fix for v in violations),
+            "fixable_unsafe": sum(v.unsafe_fix for v in violations),
             "notes_checked": checked,
             "baselined": baselined,
             "suppressed": suppressed,
@@ -383,37 +398,62 @@ def print_violations(
     if fmt == "github":
         for v in violations:
             level = "error" if v.severity == "error" else "warning"
-            message = shown(v.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            message = (
+                shown(v.shown_message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            )
             # A property value escapes '%' first, or a name holding '%2C' would be decoded.
             path = shown(v.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
             out.write(
                 f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
             )
     else:
-        rows = [(v.path, v.line, v.column, v.code, v.severity, v.message) for v in violations]
-        fixable = sum(v.fixable for v in violations)
-        print_rows(rows, fixable, out, violations, baselined, suppressed)
+        print_rows([_row(v) for v in violations], out, violations, baselined, suppressed)
+
+
+def _row(v: Violation) -> tuple:
+    """A violation as :mod:`codex_hooks.results` stores it (see ``results.Row``)."""
+    fix = v.fix
+    return (
+        v.path,
+        v.line,
+        v.column,
+        v.code,
+        v.severity,
+        v.message,
+        None if fix is None else fix.path,
+        None if fix is None else fix.title,
+        v.subject,
+        None if fix is None else fix.safe,
+    )
 
 
 def print_rows(
     rows: Sequence[Sequence],
-    fixable: int,
     out: TextIO | None = None,
     violations: Sequence[Violation] | None = None,
     baselined: int = 0,
     suppressed: int = 0,
 ) -> None:
-    """Write ``(path, line, column, code, severity, message, ...)`` rows as text to
-    ``out`` (default stdout), and the summary to stderr. ``violations`` are the rows as
-    violations, when there are such objects at hand (else made for the broken links)."""
+    """Write rows as :mod:`codex_hooks.results` stores them (path, line, column, code,
+    severity, message, fix path, fix title, subject, fix safe) as text to ``out``
+    (default stdout), and the summary to stderr. A message with an unsafe fix says what it
+    would do and how to apply it. ``violations`` are the rows as violations, when there
+    are such objects at hand (else made for the broken links)."""
+    from .model import unsafe_hint
+
     out = out or sys.stdout
-    out.write("".join(f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} {shown(r[5])}\n" for r in rows))
-    _print_summary(rows, fixable, violations, baselined, suppressed)
+    out.write(
+        "".join(
+            f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} "
+            f"{shown(unsafe_hint(r[5], r[7]) if r[6] is not None and not r[9] else r[5])}\n"
+            for r in rows
+        )
+    )
+    _print_summary(rows, violations, baselined, suppressed)
 
 
 def _print_summary(
     rows: Sequence[Sequence],
-    fixable: int,
     violations: Sequence[Violation] | None = None,
     baselined: int = 0,
     suppressed: int = 0,
@@ -430,7 +470,10 @@ def _print_summary(
             violations = as_violations([r for r in rows if r[3] in MISSING_LINK_CODES])
         sys.stderr.write(shown(missing_links_summary(violations)) + "\n")
     errors = sum(r[4] == "error" for r in rows)
-    sys.stderr.write(_summary(errors, len(rows) - errors, fixable, baselined, suppressed) + "\n")
+    safe = sum(r[6] is not None and bool(r[9]) for r in rows)
+    unsafe = sum(r[6] is not None and not r[9] for r in rows)
+    summary = _summary(errors, len(rows) - errors, safe, unsafe, baselined, suppressed)
+    sys.stderr.write(summary + "\n")
 
 
 def report(
@@ -458,13 +501,7 @@ def report(
         out.write("\n")
         return
     out.write(statistics_table(rows))
-    _print_summary(
-        [(v.path, v.line, v.column, v.code, v.severity) for v in violations],
-        sum(v.fixable for v in violations),
-        violations,
-        baselined,
-        suppressed,
-    )
+    _print_summary([_row(v) for v in violations], violations, baselined, suppressed)
 
 
 def _usage(args: argparse.Namespace) -> bool:
@@ -508,8 +545,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     rows = [r for r, hide in zip(rows, flags, strict=True) if not hide]
                     baselined = sum(flags)
             if args.format == "text" and not args.statistics:
-                fixable = sum(r[6] is not None for r in rows)
-                print_rows(rows, fixable, None, None, baselined, store.suppressed)
+                print_rows(rows, None, None, baselined, store.suppressed)
             else:
                 report(as_violations(rows), args, checked, None, baselined, store.suppressed)
             return _exit(args, any(r[4] == "error" for r in rows))
@@ -538,7 +574,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if not args.no_baseline:
         kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
     targets, keep = _targets(kb, args)
-    result = kb.fix(targets, dry_run=args.diff, baseline=not args.no_baseline, keep=keep)
+    result = kb.fix(
+        targets,
+        dry_run=args.diff,
+        unsafe_fixes=args.unsafe_fixes,
+        baseline=not args.no_baseline,
+        keep=keep,
+    )
     if args.diff:
         import difflib
 
@@ -587,19 +629,27 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 return EXIT_OK
             raise UsageError(f"unknown rule '{args.code}'; 'codex-hooks rules' lists them")
         r = match[0]
-        print(f"{r.code} {r.name} ({r.severity}{', fixable' if r.fix_safety else ''})\n")
+        print(f"{r.code} {r.name} ({r.severity}{', fixable' if r.fix else ''})\n")
         print(f"What it does\n  {r.summary}\n")
         print("Why\n  " + r.explanation.replace("\n", "\n  ") + "\n")
         print("Example\n  " + r.example.replace("\n", "\n  ") + "\n")
-        if r.fix_safety:
-            print(f"Fix safety\n  {r.fix_safety}")
+        if r.fix:
+            print(f"Fix safety\n  {FIX_LABELS[r.fix]}. {r.fix_safety}")
         return EXIT_OK
     for r in rules:
-        mark = "fix" if r.fix_safety else "   "
-        print(f"{r.code}  {mark}  {r.severity:<7}  {r.name:<32} {r.summary}")
+        print(f"{r.code}  {r.fix or '-':<9}  {r.severity:<7}  {r.name:<32} {r.summary}")
     for code, (name, summary) in PROBLEMS.items():
-        print(f"{code}       error    {name:<32} {summary}")
+        print(f"{code}  {'-':<9}  {'error':<7}  {name:<32} {summary}")
     return EXIT_OK
+
+
+#: How ``rules CODE`` introduces a rule's fix safety.
+FIX_LABELS = {
+    "safe": "Safe: 'codex-hooks fix' applies it",
+    "unsafe": "Unsafe: only 'codex-hooks fix --unsafe-fixes' applies it",
+    "sometimes": "Safe or unsafe, case by case: 'codex-hooks fix' applies the safe ones, "
+    "'--unsafe-fixes' the others too",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

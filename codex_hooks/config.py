@@ -109,6 +109,10 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     #: Severity per rule code: ``error`` or ``warning``.
     severity: dict[str, str] = field(default_factory=dict)
+    #: Rule codes or prefixes whose unsafe fixes count as safe, and whose safe fixes count
+    #: as unsafe (as in ruff; the longer, more specific selector wins).
+    extend_safe_fixes: list[str] = field(default_factory=list)
+    extend_unsafe_fixes: list[str] = field(default_factory=list)
     #: Fuzzy match score (0-100) above which a drifted title counts as a candidate.
     fuzzy_threshold: float = 90.0
     #: The baseline file (see :mod:`codex_hooks.baseline`), relative to the root.
@@ -128,6 +132,16 @@ class Config:
         if any(code.startswith(p) for p in self.ignore):
             return False
         return not self.select or any(code.startswith(p) for p in self.select)
+
+    def fix_is_safe(self, code: str, declared: bool) -> bool:
+        """Whether a fix of rule ``code`` counts as safe: as the rule ``declared`` it,
+        unless ``extend-safe-fixes`` or ``extend-unsafe-fixes`` names the rule; when both
+        do, the longer selector (the more specific one) decides."""
+        safe = max((len(p) for p in self.extend_safe_fixes if code.startswith(p)), default=-1)
+        unsafe = max((len(p) for p in self.extend_unsafe_fixes if code.startswith(p)), default=-1)
+        if safe == unsafe:  # neither names it (a tie otherwise is refused when loading)
+            return declared
+        return safe > unsafe
 
     def fingerprint(self) -> str:
         """A short hash of every setting: caches built under other settings are stale."""
@@ -213,6 +227,30 @@ def _check_codes(values: dict[str, Any], origin: str) -> None:
                 f"{origin}: 'severity' names '{code}', which is no rule code "
                 "('codex-hooks rules' lists them)"
             )
+    from .rules import all_rules
+
+    with_fix = [r.code for r in all_rules() if r.fix]
+    for setting in ("extend_safe_fixes", "extend_unsafe_fixes"):
+        name = setting.replace("_", "-")
+        for selector in values.get(setting, ()):
+            if not selector or not any(c.startswith(selector) for c in codes):
+                raise ConfigError(
+                    f"{origin}: '{name}' names '{selector}', which is no rule code or "
+                    "prefix ('codex-hooks rules' lists them)"
+                )
+            if not any(c.startswith(selector) for c in with_fix):
+                raise ConfigError(
+                    f"{origin}: '{name}' names '{selector}', but no rule it selects has a "
+                    "fix ('codex-hooks rules' marks the rules that do)"
+                )
+    both = sorted(
+        set(values.get("extend_safe_fixes", ())) & set(values.get("extend_unsafe_fixes", ()))
+    )
+    if both:
+        raise ConfigError(
+            f"{origin}: '{both[0]}' is in both 'extend-safe-fixes' and 'extend-unsafe-fixes'; "
+            "keep it in one"
+        )
 
 
 def unknown_selector(selectors: Sequence[str]) -> str | None:

@@ -196,6 +196,15 @@ class FrontmatterEditor:
         token = lines[sl][sc:ec] if sl == el else render_scalar(current, span.quote)
         return self._splice(key, span.start, span.end, self._block(span, [token]), [current])
 
+    def empty_list(self, key: str) -> FrontmatterEditor:
+        """Write ``key``'s value as the empty flow list ``[]``, keeping the key, its
+        spacing and any comment on its line (a value already empty is left alone)."""
+        span = self._fm.spans.get(key)
+        if span is None or self._fm.data.get(key) == []:
+            return self
+        line = [self._head(span) + " []" + self._key_comment(span) + self._nl]
+        return self._splice(key, span.start, span.end, line, [])
+
     def rename_key(self, old: str, new: str) -> FrontmatterEditor:
         """Rename key ``old`` to ``new`` in place, keeping its value's lines untouched."""
         span = self._fm.spans.get(old)

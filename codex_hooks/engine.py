@@ -120,6 +120,10 @@ def _check(kb: KnowledgeBase, paths: list[str] | None) -> list[Violation]:
             if target is not None and _opted_out(target):
                 # An opted-out note is never written, not even to mend another note's link.
                 v = replace(v, fix=None)
+            else:
+                safe = kb.config.fix_is_safe(v.code, v.fix.safe)
+                if safe != v.fix.safe:  # extend-safe-fixes / extend-unsafe-fixes
+                    v = replace(v, fix=replace(v.fix, safe=safe))
         result.append(v)
     return sorted(result, key=Violation.sort_key)
 
@@ -169,8 +173,10 @@ def fix(
     before_write: object = None,
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
+    unsafe_fixes: bool = False,
 ) -> FixResult:
-    """Apply every safe fix found for the notes at ``paths`` until nothing changes.
+    """Apply every safe fix found for the notes at ``paths`` until nothing changes; with
+    ``unsafe_fixes``, the unsafe ones (guesses such as a did-you-mean value) too.
 
     ``kb`` is a loaded knowledge base or its folder, as for :func:`check`. Fixes may edit
     notes outside ``paths`` (the counterpart of a link). Every edit is made in memory
@@ -191,7 +197,7 @@ def fix(
         violations = check(kb, paths, baseline, keep)
         groups: dict[str, list] = defaultdict(list)
         for v in violations:
-            if v.fix is not None:
+            if v.fix is not None and (v.fix.safe or unsafe_fixes):
                 groups[v.fix.path].append(v.fix)
         progressed = False
         for target, fixes in groups.items():

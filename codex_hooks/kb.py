@@ -460,15 +460,19 @@ class KnowledgeBase:
         self,
         paths: list[str] | None = None,
         dry_run: bool = False,
+        unsafe_fixes: bool = False,
         baseline: bool = True,
         keep: Callable[[Violation], bool] | None = None,
     ):
-        """Apply every safe fix for the notes at ``paths``; see :func:`engine.fix`.
-        Findings the baseline records are neither fixed nor reported unless ``baseline``
-        is false; ``keep`` narrows the findings the fixes come from."""
+        """Apply every safe fix for the notes at ``paths`` (with ``unsafe_fixes``, the
+        unsafe ones too); see :func:`engine.fix`. Findings the baseline records are
+        neither fixed nor reported unless ``baseline`` is false; ``keep`` narrows the
+        findings the fixes come from."""
         from .engine import fix
 
-        return fix(self, paths, dry_run=dry_run, baseline=baseline, keep=keep)
+        return fix(
+            self, paths, dry_run=dry_run, unsafe_fixes=unsafe_fixes, baseline=baseline, keep=keep
+        )
 
 
 def read_info(root: Path, rel: str, config: Config) -> NoteInfo | None:

@@ -14,18 +14,31 @@ ERROR = "error"
 WARNING = "warning"
 
 
+#: What a rule declares about its fixes (:attr:`Rule.fix`).
+FIX_KINDS = ("", "safe", "unsafe", "sometimes")
+#: What the message of a finding with an unsafe fix ends with, as reports show it.
+UNSAFE_HINT = "codex-hooks fix --unsafe-fixes"
+
+
 @dataclass(frozen=True)
 class Fix:
-    """A safe repair: ``apply`` edits the frontmatter of the note at ``path``.
+    """A repair: ``apply`` edits the frontmatter of the note at ``path``.
 
     ``path`` may differ from the violation's note: that is how a back-link is written into
     the counterpart note. ``apply`` must be idempotent (adding what is already there
     changes nothing), because fixes run until nothing changes.
+
+    ``safe`` says whether the fix is the only reading of what the author wrote (the
+    counterpart entry of a two-way link, a list shape, a name that differs only in case,
+    spaces, hyphens or underscores, a reference to a note git shows renamed) or a guess
+    (a similarity-scored value, a domain taken from the folder). ``fix`` applies safe
+    fixes only, unless asked for the unsafe ones too. It has no default: every rule says.
     """
 
     path: str
     title: str
     apply: Callable[[FrontmatterEditor], object] = field(compare=False, repr=False)
+    safe: bool = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -49,11 +62,30 @@ class Violation:
 
     @property
     def fixable(self) -> bool:
-        """Whether a safe fix exists."""
+        """Whether a fix exists, safe or not."""
         return self.fix is not None
 
+    @property
+    def safe_fix(self) -> bool:
+        """Whether a fix exists that ``codex-hooks fix`` applies by default."""
+        return self.fix is not None and self.fix.safe
+
+    @property
+    def unsafe_fix(self) -> bool:
+        """Whether a fix exists that only ``codex-hooks fix --unsafe-fixes`` applies."""
+        return self.fix is not None and not self.fix.safe
+
+    @property
+    def shown_message(self) -> str:
+        """The message as reports print it: with an unsafe fix, what that fix would do and
+        how to apply it, on the same line."""
+        if self.fix is None or self.fix.safe:
+            return self.message
+        return unsafe_hint(self.message, self.fix.title)
+
     def to_dict(self) -> dict[str, object]:
-        """The JSON form used by ``--format json``."""
+        """The JSON form used by ``--format json``: ``fix`` is ``null`` or the fix's
+        ``title`` and whether it is ``safe``."""
         return {
             "path": self.path,
             "line": self.line,
@@ -63,10 +95,16 @@ class Violation:
             "message": self.message,
             "fixable": self.fixable,
             "subject": self.subject,
+            "fix": None if self.fix is None else {"title": self.fix.title, "safe": self.fix.safe},
         }
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+
+def unsafe_hint(message: str, title: str) -> str:
+    """``message`` followed by the unsafe fix ``title`` and the command that applies it."""
+    return f"{message} (unsafe fix: {title}; {UNSAFE_HINT})"
 
 
 CheckFn = Callable[["KnowledgeBase", "NoteInfo", "Rule"], Iterable[Violation]]
@@ -77,7 +115,9 @@ class Rule:
     """A declared rule: stable code, kebab-case name, documentation and its check.
 
     ``check`` runs once per note being checked and yields violations; ``kinds`` limits it
-    to notes of those kinds (empty: every note with readable frontmatter).
+    to notes of those kinds (empty: every note with readable frontmatter). ``fix`` says
+    which fixes the rule makes: none (``""``), only ``safe`` ones, only ``unsafe`` ones, or
+    ``sometimes`` one and sometimes the other; ``fix_safety`` says exactly when.
     """
 
     code: str
@@ -89,6 +129,7 @@ class Rule:
     severity: str = ERROR
     kinds: tuple[str, ...] = ()
     fix_safety: str = ""
+    fix: str = ""
 
     def violation(
         self,
@@ -123,14 +164,21 @@ def rule(
     severity: str = ERROR,
     kinds: tuple[str, ...] = (),
     fix_safety: str = "",
+    fix: str = "",
 ) -> Callable[[CheckFn], CheckFn]:
-    """Declare a rule: decorate its check function. Codes are never reused."""
+    """Declare a rule: decorate its check function. Codes are never reused. A rule with a
+    fix declares its kind (``fix``: safe, unsafe or sometimes) and says in ``fix_safety``
+    when it is safe."""
+    if fix not in FIX_KINDS or bool(fix) != bool(fix_safety):
+        raise ValueError(
+            f"rule {code}: fix must be one of safe, unsafe, sometimes, with fix_safety"
+        )
 
     def register(fn: CheckFn) -> CheckFn:
         if code in REGISTRY:
             raise ValueError(f"rule code {code} declared twice")
         REGISTRY[code] = Rule(
-            code, name, summary, explanation, example, fn, severity, kinds, fix_safety
+            code, name, summary, explanation, example, fn, severity, kinds, fix_safety, fix
         )
         return fn
 

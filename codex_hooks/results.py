@@ -45,10 +45,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import Violation
 
-FORMAT = 2
+FORMAT = 3
 #: A stored violation: path, line, column, code, severity, message, the path and title of
-#: its fix (``None`` when it has none), and its subject.
-Row = tuple[str, int, int, str, str, str, "str | None", "str | None", str]
+#: its fix (``None`` when it has none), its subject, and its fix's safety (``None`` when
+#: it has none).
+Row = tuple[str, int, int, str, str, str, "str | None", "str | None", str, "bool | None"]
 #: The configuration files a knowledge base may have (see :mod:`codex_hooks.config`).
 CONFIG_FILES = (".codex-hooks.yaml", "pyproject.toml")
 #: ``Config().agents_dir``, named here so that an unconfigured run need not import it.
@@ -91,6 +92,7 @@ class Stored:
                 None if v.fix is None else v.fix.path,
                 None if v.fix is None else v.fix.title,
                 v.subject,
+                None if v.fix is None else v.fix.safe,
             )
             for v in violations
         ]
@@ -117,9 +119,16 @@ def as_violations(rows: list[Row]) -> list[Violation]:
 
     return [
         Violation(
-            p, line, col, code, sev, msg, None if fp is None else Fix(fp, ft, _stale), subject
+            p,
+            line,
+            col,
+            code,
+            sev,
+            msg,
+            None if fp is None else Fix(fp, ft, _stale, safe=bool(fs)),
+            subject,
         )
-        for p, line, col, code, sev, msg, fp, ft, subject in rows
+        for p, line, col, code, sev, msg, fp, ft, subject, fs in rows
     ]
 
 

@@ -45,14 +45,22 @@ def render() -> str:
         "Every rule has a stable code (never renumbered or reused) and a kebab-case name. "
         "`codex-hooks rules` lists them and `codex-hooks rules CODE` explains one. "
         "Select or ignore rules by code or prefix, and change their severity, in the "
-        "configuration (see [configuration.md](configuration.md)). A rule marked *fix* has "
-        "a safe fix that `codex-hooks fix` applies; its **Fix safety** says exactly when.",
+        "configuration (see [configuration.md](configuration.md)). The *fix* column says "
+        "which fixes a rule makes: *safe* ones are the only reading of what was written "
+        "(the counterpart entry of a two-way link, a list shape, a name that differs only "
+        "in case, spaces, hyphens or underscores, a reference to a note git shows renamed) "
+        "and `codex-hooks fix` and the hooks apply them; *unsafe* ones are guesses (a "
+        "similarity-scored value, a domain taken from the folder), shown in the finding's "
+        "message and applied only by `codex-hooks fix --unsafe-fixes`; *sometimes* means "
+        "either, case by case. Each rule's **Fix safety** says exactly when; the "
+        "`extend-safe-fixes` and `extend-unsafe-fixes` settings promote or demote a rule's "
+        "fixes.",
         "",
         "| code | name | severity | fix | what it finds |",
         "| --- | --- | --- | --- | --- |",
     ]
     for r in rules:
-        fix = "fix" if r.fix_safety else ""
+        fix = r.fix
         out.append(
             f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity} | {fix} | {r.summary} |"
         )
@@ -68,7 +76,7 @@ def render() -> str:
             f"### {r.code}",
             "",
             f"**{r.name}** · severity: {r.severity} · applies to: {_applies(r.kinds)} · "
-            f"fix: {'yes' if r.fix_safety else 'no'}",
+            f"fix: {r.fix or 'no'}",
             "",
             "**What it does.** " + r.summary,
             "",
@@ -78,8 +86,8 @@ def render() -> str:
             "",
             _example(r.example),
         ]
-        if r.fix_safety:
-            out += ["", "**Fix safety.** " + r.fix_safety]
+        if r.fix:
+            out += ["", f"**Fix safety ({r.fix}).** " + r.fix_safety]
     out += [
         "",
         "## Notes that cannot be read (FM90x)",

@@ -173,11 +173,17 @@ def assert_violations(found: list[tuple], expected: list[tuple]) -> None:
         assert e[5] in f[5], f"{e[5]!r} not in {f[5]!r}"
 
 
-def fix_kb(root: Path, expected: dict[str, str], paths: list[str] | None = None) -> None:
-    """Fix the knowledge base at ``root``; the notes in ``expected`` must now hold exactly
-    that text, every other file its old bytes, and a second fix must change nothing."""
+def fix_kb(
+    root: Path,
+    expected: dict[str, str],
+    paths: list[str] | None = None,
+    unsafe_fixes: bool = False,
+) -> None:
+    """Fix the knowledge base at ``root`` (the unsafe fixes too with ``unsafe_fixes``); the
+    notes in ``expected`` must now hold exactly that text, every other file its old bytes,
+    and a second fix must change nothing."""
     before = snapshot(root)
-    result = load_kb(root).fix(paths)
+    result = load_kb(root).fix(paths, unsafe_fixes=unsafe_fixes)
     assert sorted(result.changed_paths) == sorted(expected), result.failed
     assert not result.failed
     after = snapshot(root)
@@ -186,7 +192,7 @@ def fix_kb(root: Path, expected: dict[str, str], paths: list[str] | None = None)
             assert after[rel].decode("utf-8") == expected[rel], rel
         else:
             assert after[rel] == data, f"{rel} was changed"
-    again = load_kb(root).fix(paths)
+    again = load_kb(root).fix(paths, unsafe_fixes=unsafe_fixes)
     assert again.changed_paths == []
 
 

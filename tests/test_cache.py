@@ -238,6 +238,18 @@ def test_fix_through_the_command_line(kb_root: Path):
     run("check", "--all-files")
     assert run("fix", "--all-files").returncode == 1  # files changed
     warm, cold = run("check", "--all-files"), run("check", "--all-files", "--no-cache")
+    assert (warm.returncode, warm.stdout, warm.stderr) == (
+        cold.returncode,
+        cold.stdout,
+        cold.stderr,
+    )
+    # The typo's fix is a guess: left, and shown with its suggestion, stored or not.
+    assert "(unsafe fix: set status to 'processed'; codex-hooks fix --unsafe-fixes)" in warm.stdout
+    assert "more with 'codex-hooks fix --unsafe-fixes'" in warm.stderr or (
+        "fixable with 'codex-hooks fix --unsafe-fixes'" in warm.stderr
+    )
+    assert run("fix", "--all-files", "--unsafe-fixes").returncode == 1
+    warm, cold = run("check", "--all-files"), run("check", "--all-files", "--no-cache")
     assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
     assert "procesed" not in warm.stdout
 

@@ -79,7 +79,7 @@ def test_check_with_errors_exits_1_sorted_by_path(tmp_path):
         f"{S}:6:1: FM002 status 'done' is not one of the allowed values\n"
     )
     assert err == (
-        "Found 3 error(s) and 0 warning(s); 1 can be fixed with 'codex-hooks fix'. "
+        "Found 3 error(s) and 0 warning(s); 1 fixable with 'codex-hooks fix'. "
         "Explain a code with 'codex-hooks rules CODE'.\n"
     )
 
@@ -174,6 +174,7 @@ def test_json_format(tmp_path):
                 "message": BL003_C.split(" BL003 ", 1)[1].rstrip("\n"),
                 "fixable": True,
                 "subject": S,
+                "fix": {"title": f"add {S} to sourced_from", "safe": True},
             },
             {
                 "path": S,
@@ -184,12 +185,15 @@ def test_json_format(tmp_path):
                 "message": "format 'zine' is not one of the allowed values",
                 "fixable": False,
                 "subject": "format",
+                "fix": None,
             },
         ],
         "summary": {
             "errors": 1,
             "warnings": 1,
             "fixable": 1,
+            "fixable_safe": 1,
+            "fixable_unsafe": 0,
             "notes_checked": 5,
             "baselined": 0,
             "suppressed": 0,
@@ -207,6 +211,8 @@ def test_json_format_when_clean(tmp_path):
             "errors": 0,
             "warnings": 0,
             "fixable": 0,
+            "fixable_safe": 0,
+            "fixable_unsafe": 0,
             "notes_checked": 1,
             "baselined": 0,
             "suppressed": 0,
@@ -390,8 +396,11 @@ def test_rules_lists_every_rule():
     assert code == 0
     listed = [line.split()[0] for line in out.splitlines()]
     assert listed == sorted(REGISTRY) + list(PROBLEMS)
-    assert "BL003  fix  error    missing-sourced-from" in out
-    assert "FM005  fix  warning  invalid-format" in out
+    assert "BL003  sometimes  error    missing-sourced-from" in out
+    assert "BL004  safe       error    missing-claims-extracted" in out
+    assert "FM005  sometimes  warning  invalid-format" in out
+    assert "FM009  unsafe     error    domain-folder-mismatch" in out
+    assert "LC001  -          error    processed-incomplete" in out
 
 
 @pytest.mark.parametrize("code", sorted(REGISTRY))
@@ -402,7 +411,11 @@ def test_rules_explains_each_rule(code):
     assert out.startswith(f"{code} {rule.name} ({rule.severity}")
     for section in ("What it does", "Why", "Example"):
         assert f"\n{section}\n" in out
-    assert ("\nFix safety\n" in out) == bool(rule.fix_safety)
+    assert ("\nFix safety\n" in out) == bool(rule.fix)
+    if rule.fix:
+        assert out.endswith(f"{rule.fix_safety}\n")
+        label = {"safe": "Safe: ", "unsafe": "Unsafe: ", "sometimes": "Safe or unsafe, "}
+        assert out.split("\nFix safety\n  ", 1)[1].startswith(label[rule.fix])
     assert cli_here("rules", rule.name)[1] == out
 
 

@@ -70,7 +70,7 @@ def kb(tmp_path: Path) -> Path:
 def summary(errors: int, warnings: int, fixable: int = 0) -> str:
     text = f"Found {errors} error(s) and {warnings} warning(s)"
     if fixable:
-        text += f"; {fixable} can be fixed with 'codex-hooks fix'"
+        text += f"; {fixable} fixable with 'codex-hooks fix'"
     return f"{text}. {EXPLAIN}\n"
 
 

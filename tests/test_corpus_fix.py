@@ -11,6 +11,7 @@ import pytest
 
 from codex_hooks import Note, parse_frontmatter
 from codex_hooks.kb import KnowledgeBase
+from codex_hooks.model import REGISTRY
 
 LINK = re.compile(r"\[\[[^\[\]]*\]\]")
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -28,13 +29,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-def test_fix_changes_only_the_keys_it_names_and_is_idempotent(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe fixes", "unsafe fixes too"])
+def test_fix_changes_only_the_keys_it_names_and_is_idempotent(
+    corpus: Path, tmp_path: Path, unsafe: bool
+) -> None:
     work = tmp_path / "kb"
     shutil.copytree(corpus, work, symlinks=True)
     before = {p: (work / p).read_bytes() for p in KnowledgeBase.load(work, cache=False).notes}
     kb = KnowledgeBase.load(work, cache=False)
     unreadable = [p for p, info in kb.notes.items() if info.problem]
-    result = kb.fix()
+    result = kb.fix(unsafe_fixes=unsafe)
     assert result.changes, "the corpus has fixable problems"
     assert not result.failed
 
@@ -58,7 +62,22 @@ def test_fix_changes_only_the_keys_it_names_and_is_idempotent(corpus: Path, tmp_
     for path in unreadable:
         assert (work / path).read_bytes() == before[path]
 
-    again = KnowledgeBase.load(work, cache=False).fix()
+    again = KnowledgeBase.load(work, cache=False).fix(unsafe_fixes=unsafe)
     assert again.changes == []
-    fixable_left = [v for v in again.remaining if v.fixable]
+    # What is left to apply is what was not asked for: unsafe fixes, without the option.
+    fixable_left = [v for v in again.remaining if v.fixable and (unsafe or v.fix.safe)]
     assert fixable_left == []
+
+
+def test_each_fix_is_of_the_kind_its_rule_declares(corpus: Path) -> None:
+    seen = set()
+    for v in KnowledgeBase.load(corpus, cache=False).check():
+        if v.fix is None:
+            continue
+        declared = REGISTRY[v.code].fix
+        assert declared, v
+        if declared != "sometimes":
+            assert v.fix.safe == (declared == "safe"), v
+        seen.add((v.code, v.fix.safe))
+    # The corpus has guesses (drifted titles, look-alike links) as well as safe repairs.
+    assert {safe for _, safe in seen} == {True, False}

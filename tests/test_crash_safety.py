@@ -21,21 +21,21 @@ N_CLAIMS = 12
 
 
 def broken_kb() -> dict[str, str | bytes]:
-    """A source listing claims that lack sourced_from, and claims with typos: fixing it
-    writes every claim and the source."""
+    """A source listing claims that lack sourced_from, and values in the wrong case (safe
+    fixes, which fix applies by default): fixing it writes every claim and the source."""
     titles = [f"claim number {i} about markets" for i in range(N_CLAIMS)]
     entries = "".join(f'  - "{t}"\n' for t in titles)
     files: dict[str, str | bytes] = {
         AGENT_PATH: AGENT,
         "inbox/archive/2026-01-12-launch.md": (
-            "---\ntype: source\ntitle: Launch\nstatus: procesed\nprocessed_by: rio\n"
+            "---\ntype: source\ntitle: Launch\nstatus: Processed\nprocessed_by: rio\n"
             f"processed_date: 2026-01-13\nclaims_extracted:\n{entries}---\n\n# Launch\n"
         ),
     }
     for i, title in enumerate(titles):
         text = (
             f"---\ntype: claim\ndomain: internet-finance\ndescription: 'Claim {i}'\n"
-            f"confidence: {'likley' if i % 2 else 'likely'}\nsource: Launch post\n"
+            f"confidence: {'Likely' if i % 2 else 'likely'}\nsource: Launch post\n"
             f"created: 2026-01-13\n---\n\n# {title}\n\n" + "Body line.\n" * 200
         )
         if i % 3 == 0:  # some notes are CRLF, some have a BOM

@@ -382,7 +382,8 @@ def test_fixing_notes_with_control_characters_is_safe(tmp_path: Path) -> None:
     for name in EVIL_NAMES:
         files[name] = bad
     root = init_repo(tmp_path / "kb", files)
-    run = cli(root, "fix", "--all-files")
+    # The typo's repair is an unsafe fix: asked for, so that every note has a write due.
+    run = cli(root, "fix", "--all-files", "--unsafe-fixes")
     assert "Traceback" not in run.stderr
     for stream in (run.stdout, run.stderr):
         assert not [c for c in stream if c in "\r\x1b\u202e"]

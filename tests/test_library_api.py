@@ -67,7 +67,9 @@ def test_load_and_check(tmp_path):
         "message": v.message,
         "fixable": True,
         "subject": "inbox/archive/s.md",
+        "fix": {"title": "add inbox/archive/s.md to sourced_from", "safe": True},
     }
+    assert v.fix.safe and v.safe_fix and not v.unsafe_fix
 
 
 def test_check_paths_limits_the_notes_reported(tmp_path):
@@ -165,7 +167,8 @@ def test_a_note_changed_while_fixing_is_not_overwritten(tmp_path):
             (tmp_path / D).write_text("edited meanwhile\n")
 
     kb = codex_hooks.KnowledgeBase.load(tmp_path)
-    result = codex_hooks.fix(kb, before_write=meddle)
+    # D's fix (its domain taken from its folder, FM009) is unsafe: asked for here.
+    result = codex_hooks.fix(kb, before_write=meddle, unsafe_fixes=True)
     assert read(tmp_path, D) == "edited meanwhile\n"
     assert result.changed_paths == [C]
     assert result.failed == [f"{D}: changed on disk while fixing; not written"]

@@ -16,6 +16,8 @@ import pytest
 from reliability_kb import CLAIM, CLAIM_PATH, clean_kb, cli, git, init_repo
 
 TYPO = CLAIM.replace("confidence: likely", "confidence: likley")
+#: A value in the wrong case: a safe fix, which the fix hook applies (a typo's is unsafe).
+SLIP = CLAIM.replace("confidence: likely", "confidence: Likely")
 APPENDED = "\nA paragraph the user is still writing.\n"
 
 CONFIG = """repos:
@@ -75,15 +77,15 @@ def test_check_reads_a_staged_note_deleted_from_the_work_tree(tmp_path: Path) ->
 
 def test_fix_never_stages_or_discards_unstaged_work(tmp_path: Path) -> None:
     root = init_repo(tmp_path / "kb", clean_kb())
-    (root / CLAIM_PATH).write_text(TYPO)
+    (root / CLAIM_PATH).write_text(SLIP)
     git(root, "add", CLAIM_PATH)
-    (root / CLAIM_PATH).write_text(TYPO + APPENDED)
+    (root / CLAIM_PATH).write_text(SLIP + APPENDED)
     staged_before = git(root, "diff", "--cached", "--binary")
     run = cli(root, "fix")
     assert run.returncode == 1
     assert f"Fixing {CLAIM_PATH}" in run.stdout
     assert git(root, "diff", "--cached", "--binary") == staged_before
-    assert index_blob(root, CLAIM_PATH) == TYPO
+    assert index_blob(root, CLAIM_PATH) == SLIP
     assert worktree(root, CLAIM_PATH) == CLAIM + APPENDED
 
 
@@ -139,16 +141,16 @@ def head(root: Path) -> str:
 
 def test_commit_fix_keeps_unstaged_lines(hooked) -> None:
     root, env = hooked("fix")
-    (root / CLAIM_PATH).write_text(TYPO)
+    (root / CLAIM_PATH).write_text(SLIP)
     git(root, "add", CLAIM_PATH)
-    (root / CLAIM_PATH).write_text(TYPO + APPENDED)
+    (root / CLAIM_PATH).write_text(SLIP + APPENDED)
     before = head(root)
     run = commit(root, env)
     assert run.returncode != 0, run.stdout
     assert "files were modified by this hook" in run.stdout + run.stderr
     assert head(root) == before
     # The fixer did not stage its fix: the index holds what the user staged ...
-    assert index_blob(root, CLAIM_PATH) == TYPO
+    assert index_blob(root, CLAIM_PATH) == SLIP
     # ... and the work tree holds the fix plus the user's unstaged paragraph.
     assert worktree(root, CLAIM_PATH) == CLAIM + APPENDED
     git(root, "add", CLAIM_PATH)
@@ -158,7 +160,7 @@ def test_commit_fix_keeps_unstaged_lines(hooked) -> None:
 
 def test_commit_fix_conflicting_with_unstaged_work_keeps_the_work(hooked) -> None:
     root, env = hooked("fix")
-    (root / CLAIM_PATH).write_text(TYPO)
+    (root / CLAIM_PATH).write_text(SLIP)
     git(root, "add", CLAIM_PATH)
     mine = CLAIM.replace("confidence: likely", "confidence: speculative") + APPENDED
     (root / CLAIM_PATH).write_text(mine)  # the same line, changed differently
@@ -166,7 +168,7 @@ def test_commit_fix_conflicting_with_unstaged_work_keeps_the_work(hooked) -> Non
     run = commit(root, env)
     assert run.returncode != 0
     assert head(root) == before
-    assert index_blob(root, CLAIM_PATH) == TYPO
+    assert index_blob(root, CLAIM_PATH) == SLIP
     assert worktree(root, CLAIM_PATH) == mine
 
 

@@ -32,7 +32,7 @@ CLAIM = """---
 type: claim
 domain: internet-finance
 description: "Pass and fail markets price a proposal"
-confidence: likley
+confidence: Likely
 source: "Example launch post (2026)"
 created: 2026-01-13
 ---
@@ -41,7 +41,8 @@ created: 2026-01-13
 
 Body stays as it is.
 """
-CLAIM_FIXED = CLAIM.replace("confidence: likley", "confidence: likely").replace(
+# A value in the wrong case and a missing back-link: safe fixes, which the hook applies.
+CLAIM_FIXED = CLAIM.replace("confidence: Likely", "confidence: likely").replace(
     'source: "Example launch post (2026)"\n',
     'source: "Example launch post (2026)"\nsourced_from: inbox/archive/2026-01-12-launch.md\n',
 )
@@ -99,6 +100,35 @@ def test_pre_commit_run_all_files_fixes_both_notes(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stdout + second.stderr
 
 
+def test_the_fix_hook_leaves_a_typo_to_unsafe_fixes(tmp_path: Path) -> None:
+    """A typo's repair is a guess: the hook writes the back-link (safe) and shows the
+    suggestion for the typo; 'codex-hooks fix --unsafe-fixes' applies it."""
+    repo = tmp_path / "kb"
+    make_kb(repo, LOCAL_CONFIG)
+    typo = CLAIM.replace("confidence: Likely", "confidence: likley")
+    (repo / CLAIM_PATH).write_text(typo, encoding="utf-8")
+    git(repo, "add", "-A")
+    first = pre_commit(repo, "run", "--all-files", home=tmp_path / "home")
+    assert first.returncode == 1, first.stdout + first.stderr
+    linked = CLAIM_FIXED.replace("confidence: likely", "confidence: likley")
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == linked
+    assert (
+        f"{CLAIM_PATH}:5:1: FM003 confidence 'likley' is not one of the allowed values "
+        "(did you mean 'likely'?) (unsafe fix: set confidence to 'likely'; "
+        "codex-hooks fix --unsafe-fixes)"
+    ) in first.stdout
+    git(repo, "add", "-A")
+    second = pre_commit(repo, "run", "--all-files", home=tmp_path / "home")
+    assert second.returncode == 1  # the typo is an error a person must settle
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == linked
+    fixed = run(repo, "codex-hooks", "fix", "--all-files", "--unsafe-fixes")
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # a file changed
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM_FIXED
+    git(repo, "add", "-A")
+    third = pre_commit(repo, "run", "--all-files", home=tmp_path / "home")
+    assert third.returncode == 0, third.stdout + third.stderr
+
+
 def test_commit_through_installed_hook(tmp_path: Path) -> None:
     repo = tmp_path / "kb"
     make_kb(repo, LOCAL_CONFIG)
@@ -128,7 +158,7 @@ def test_check_hook_blocks_a_commit_with_errors(tmp_path: Path) -> None:
     blocked = run(repo, "git", "commit", "-q", "-m", "add notes", env=env)
     assert blocked.returncode != 0
     out = blocked.stdout + blocked.stderr
-    assert f"{CLAIM_PATH}:5:1: FM003 confidence 'likley'" in out
+    assert f"{CLAIM_PATH}:5:1: FM003 confidence 'Likely'" in out
     assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM  # check never writes
 
 
@@ -154,7 +184,7 @@ def test_hook_definitions_install_from_this_repository(tmp_path: Path) -> None:
     result = pre_commit(repo, "run", "--all-files", home=tmp_path / "home")
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
-    assert "FM003 confidence 'likley'" in out  # codex-check reported before the fix
+    assert "FM003 confidence 'Likely'" in out  # codex-check reported before the fix
     assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM_FIXED
 
 
@@ -200,6 +230,4 @@ def test_the_readme_hook_config_works_as_written(tmp_path: Path) -> None:
     result = pre_commit(repo, "run", "--all-files", home=tmp_path / "home")
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"Fixing {CLAIM_PATH}" in result.stdout
-    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM_FIXED.replace(
-        "confidence: likely", "confidence: likley"
-    )
+    assert (repo / CLAIM_PATH).read_text(encoding="utf-8") == CLAIM_FIXED

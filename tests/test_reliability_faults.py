@@ -55,15 +55,28 @@ def test_detected_on_the_right_note(report, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", faults.KINDS)
 def test_fix_is_the_exact_inverse_or_leaves_the_note_alone(report, kind: str) -> None:
-    # A typo as close to two allowed values is reported with both and not written: safe,
-    # and the only way a fixable fault may stay. Anything else must come back exactly.
+    # The hook applies safe fixes only: a typo's repair is a guess (an unsafe fix), so
+    # the hook leaves it, and 'fix --unsafe-fixes' repairs it exactly. A typo as close to
+    # two allowed values is reported with both and never written: the only way a fixable
+    # fault may stay. Anything else must come back exactly from the hook.
     allowed_unfixed = kind.startswith("typo-") or kind.endswith("-needs-fix")
-    wrong = [
-        (f.note, f.detail, f.wrong)
-        for f in report.faults
-        if f.kind == kind and not f.exact and not (f.unfixed and allowed_unfixed)
-    ]
-    assert wrong == []
+    mine = [f for f in report.faults if f.kind == kind]
+    assert [(f.note, f.detail, f.wrong) for f in mine if f.wrong] == []
+    for f in mine:
+        if not f.fixable:
+            assert f.exact and f.unsafe_exact, (f.note, f.detail)  # left byte-identical
+        elif f.guess:
+            assert f.unfixed, (f.note, f.detail)  # not by the hook ...
+            assert f.unsafe_exact or f.unsafe_unfixed, (f.note, f.detail)  # ... by a person
+        else:
+            assert f.exact or (allowed_unfixed and f.unfixed), (f.note, f.detail)
+
+
+def test_typo_repairs_are_guesses_left_to_unsafe_fixes(report) -> None:
+    typos = [f for f in report.faults if f.kind.startswith("typo-") and f.guess]
+    assert typos, "no typo was injected"
+    assert not any(f.exact for f in typos)  # the hook applied none of them
+    assert any(f.unsafe_exact for f in typos)  # fix --unsafe-fixes repaired them
 
 
 def test_typo_makes_a_real_typo() -> None:

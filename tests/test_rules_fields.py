@@ -318,11 +318,15 @@ def test_unreadable_note_is_never_written_as_a_counterpart(tmp_path):
     fix_kb(tmp_path, {})
 
 
+#: A fix case whose fixes are guesses (similarity-scored, or taken from the folder).
+UNSAFE = pytest.mark.unsafe_fixes
+
 FIX = [
     pytest.param(
         {S: source("unprocesed")},
         {S: source("unprocessed")},
         id="FM002 typo fixed",
+        marks=UNSAFE,
     ),
     pytest.param(
         {S: source('"Unprocessed"  # set by hand')},
@@ -333,26 +337,31 @@ FIX = [
         {C: claim_with("confidence: likely", "confidence: speculatve")},
         {C: claim_with("confidence: likely", "confidence: speculative")},
         id="FM003 typo fixed",
+        marks=UNSAFE,
     ),
     pytest.param(
         {CORE: claim("ai-alignement")},
         {CORE: claim("ai-alignment")},
         id="FM004 typo fixed",
+        marks=UNSAFE,
     ),
     pytest.param(
         {C: claim("ai-alignement")},
         {C: claim("ai-alignment")},
         id="FM004 and FM009 agree on the folder's domain",
+        marks=UNSAFE,
     ),
     pytest.param(
         {"domains/health/c.md": claim("ai-alignement")},
         {"domains/health/c.md": claim("health")},
         id="FM004 and FM009 disagree: the folder wins, and a second fix changes nothing",
+        marks=UNSAFE,
     ),
     pytest.param(
         {S: source().replace("format: paper", "format: artcle")},
         {S: source().replace("format: paper", "format: article")},
         id="FM005 typo fixed",
+        marks=UNSAFE,
     ),
     pytest.param(
         {S: source("processing", "date: 2015-03-00\ndate_published: '2015-00-00'\n")},
@@ -375,7 +384,7 @@ FIX = [
         id="FM007 the line's comment stays",
     ),
     pytest.param(
-        {S: source("unprocesed", "claims_extracted: 0\n")},
+        {S: source("Unprocessed", "claims_extracted: 0\n")},
         {S: source("unprocessed", "claims_extracted: 0\n")},
         id="FM011 the word is kept while the note is fixed ([] would be a guess)",
     ),
@@ -398,6 +407,7 @@ FIX = [
         {"domains/health/c.md": claim("ai-alignment")},
         {"domains/health/c.md": claim("health")},
         id="FM009 field follows the folder",
+        marks=UNSAFE,
     ),
 ]
 
@@ -439,9 +449,12 @@ def test_check(tmp_path, files, expected):
 
 
 @pytest.mark.parametrize(("files", "expected"), FIX)
-def test_fix(tmp_path, files, expected):
+def test_fix(tmp_path, files, expected, request):
     write_kb(tmp_path, files)
-    fix_kb(tmp_path, expected)
+    # Cases marked UNSAFE repair guesses: only fix(unsafe_fixes=True) applies them
+    # (tests/test_fix_safety.py checks that the default leaves them alone).
+    unsafe = request.node.get_closest_marker("unsafe_fixes") is not None
+    fix_kb(tmp_path, expected, unsafe_fixes=unsafe)
 
 
 @pytest.mark.parametrize("files", NOOP)

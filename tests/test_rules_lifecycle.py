@@ -167,6 +167,9 @@ CHECK = [
     ),
 ]
 
+#: A fix case whose fixes are guesses (similarity-scored, or taken from the folder).
+UNSAFE = pytest.mark.unsafe_fixes
+
 FIX = [
     pytest.param(
         {S: source("processing", "processed_by:\n  - rio\n  - Theseus  # second\n")},
@@ -182,6 +185,7 @@ FIX = [
         {S: source("processing", "processed_by: 'rioo'\n")},
         {S: source("processing", "processed_by: 'rio'\n")},
         id="LC005 typo fixed in its quotes",
+        marks=UNSAFE,
     ),
 ]
 
@@ -205,9 +209,12 @@ def test_check(tmp_path, files, expected):
 
 
 @pytest.mark.parametrize(("files", "expected"), FIX)
-def test_fix(tmp_path, files, expected):
+def test_fix(tmp_path, files, expected, request):
     write_kb(tmp_path, files)
-    fix_kb(tmp_path, expected)
+    # Cases marked UNSAFE repair guesses: only fix(unsafe_fixes=True) applies them
+    # (tests/test_fix_safety.py checks that the default leaves them alone).
+    unsafe = request.node.get_closest_marker("unsafe_fixes") is not None
+    fix_kb(tmp_path, expected, unsafe_fixes=unsafe)
 
 
 @pytest.mark.parametrize("files", NOOP)

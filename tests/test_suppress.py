@@ -37,7 +37,9 @@ def test_a_yaml_comment_with_the_code_hides_that_finding_only(tmp_path):
     )
     code, lines, err = found(tmp_path)
     assert (code, lines) == (1, [f"{T}:5:1: FM005", f"{T}:6:1: FM002"])
-    assert err.startswith("Found 1 error(s) and 1 warning(s); 1 can be fixed with 'codex-hooks")
+    assert err.startswith(
+        "Found 1 error(s) and 1 warning(s); 1 fixable with 'codex-hooks fix --unsafe-fixes'"
+    )
     assert "; 1 suppressed inline. Explain" in err
 
 
@@ -169,8 +171,11 @@ def test_a_suppressed_finding_is_not_fixed(tmp_path):
 
 def test_a_fix_on_the_line_keeps_the_comment(tmp_path):
     """A value rewritten by a fix keeps the comment that ends its line."""
+    write_kb(tmp_path, {S: source("Processed  # codex-hooks: ignore[FM005]")})
+    assert cli(tmp_path, "fix", "--all-files")[0] == 1  # a safe fix: only the case differs
+    assert read(tmp_path, S) == source("processed  # codex-hooks: ignore[FM005]")
     write_kb(tmp_path, {S: source("procesed  # codex-hooks: ignore[FM005]")})
-    assert cli(tmp_path, "fix", "--all-files")[0] == 1
+    assert cli(tmp_path, "fix", "--all-files", "--unsafe-fixes")[0] == 1
     assert read(tmp_path, S) == source("processed  # codex-hooks: ignore[FM005]")
 
 

@@ -109,6 +109,8 @@ class ExtractedBy:
         #: ``(source, folded entry, entry)`` for every entry that names no note.
         self.pending: list[tuple[str, str, str]] = []
         self.done: dict[str, list[str]] = {}
+        #: Claim → the sources of :attr:`done` that name it only by a fuzzy match.
+        self.fuzzy: dict[str, set[str]] = {}
         #: Claim → sources by fuzzy match, once worked out for every pending entry.
         self.matched: dict[str, set[str]] | None = None
         titles, config = kb.titles, kb.config
@@ -140,7 +142,9 @@ class ExtractedBy:
                 found.add(path)
         info = kb.notes.get(claim)
         if self.pending and info is not None and info.kind == CLAIM:
-            found |= self._fuzzy(claim, title)
+            guessed = self._fuzzy(claim, title) - found
+            self.fuzzy[claim] = guessed
+            found |= guessed
         order = _note_order(kb)
         return sorted(found, key=order.__getitem__)
 
@@ -168,6 +172,12 @@ class ExtractedBy:
             if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
                 found.add(path)
         return found
+
+    def guessed(self, claim: str) -> set[str]:
+        """The sources that name ``claim`` only by a fuzzy match of a drifted title: a
+        back-link written for them is a guess (an unsafe fix)."""
+        self.get(claim)
+        return self.fuzzy.get(claim, set())
 
     def __getitem__(self, claim: str) -> list[str]:
         found = self.get(claim)
@@ -304,10 +314,13 @@ def _unresolved(kind_label: str, canonical: str, severity_doc: str):
             fix = None
             if best is not None:
                 title = kb.notes[best].title
+                # The entry names no note even with case, spaces and hyphens folded: the
+                # closest title is a guess.
                 fix = Fix(
                     info.path,
                     f"rewrite {key} entry to '{title}'",
                     lambda ed, e=entry, t=title, k=key: ed.replace_item(k, e, t),
+                    safe=False,
                 )
             yield r.violation(
                 info,
@@ -320,28 +333,37 @@ def _unresolved(kind_label: str, canonical: str, severity_doc: str):
     return check
 
 
+_UNRESOLVED_SAFETY = (
+    "Always unsafe: an entry that differs from a title only in case, spaces or hyphens "
+    "already names that claim, so a rewrite is needed only for a drifted title, and "
+    "picking the clearly closest one (fuzzy score >= fuzzy_threshold) is a guess. It is "
+    "suggested, and applied only by 'codex-hooks fix --unsafe-fixes'."
+)
 rule(
     "BL001",
     "claims-extracted-unresolved",
     "A claims_extracted entry names no existing note.",
     "Each entry must be the title of the claim the source produced (its file name without "
     ".md; case, spaces and hyphens may differ). When the title drifted and exactly one claim "
-    "is clearly closest, the fix rewrites the entry to that claim's exact title; several "
-    "close claims are listed for a person to choose.",
+    "is clearly closest, the fix (unsafe) rewrites the entry to that claim's exact title; "
+    "several close claims are listed for a person to choose.",
     'claims_extracted:\n  - "futarchy enables conditional ownership coin"   # → ...coins',
     kinds=(SOURCE,),
-    fix_safety="Rewrites only when one claim title is clearly the closest (fuzzy score >= 90).",
+    fix_safety=_UNRESOLVED_SAFETY,
+    fix="unsafe",
 )(_unresolved("note", "claims_extracted", "error"))
 rule(
     "BL002",
     "enrichment-unresolved",
     "An enrichments_applied entry names no existing note.",
     "Each entry names a claim that the source added evidence to. A drifted title with one "
-    "clear match is rewritten to the exact title; otherwise candidates are listed.",
+    "clear match is rewritten to the exact title (an unsafe fix); otherwise candidates are "
+    "listed.",
     "enrichments_applied:\n  - some claim that was renamed.md",
     severity=WARNING,
     kinds=(SOURCE,),
-    fix_safety="Rewrites only when one claim title is clearly the closest (fuzzy score >= 90).",
+    fix_safety=_UNRESOLVED_SAFETY,
+    fix="unsafe",
 )(_unresolved("note", "enrichments_applied", "warning"))
 
 
@@ -353,17 +375,22 @@ rule(
     "sourced_from (a repo-relative path, a list when there are several). The fix adds the "
     "source's path to the claim, keeping any source it already names.",
     "# inbox/archive/s.md: claims_extracted: [c]\n# c.md lacks: sourced_from: inbox/archive/s.md",
-    fix_safety="Safe: the path is added; existing entries are kept, so a claim listed by two "
-    "sources ends up naming both. When the claim's source text cites an arXiv id or DOI that "
-    "another source note records and the listing source does not, the listing is suspect "
-    "and only reported.",
+    fix_safety="Safe when the claims_extracted entry names the claim (its title, with case, "
+    "spaces, hyphens or underscores folded, or its name before a rename git recorded): the "
+    "path is added, existing entries are kept, so a claim listed by two sources ends up "
+    "naming both. Unsafe when the entry names no note and the claim is only its clearly "
+    "closest fuzzy match (a drifted title): that link is a guess, written only by "
+    "'codex-hooks fix --unsafe-fixes'. When the claim's source text cites an arXiv id or "
+    "DOI that another source note records and the listing source does not, the listing is "
+    "suspect and only reported.",
+    fix="sometimes",
     kinds=(CLAIM, SOURCE),
 )
 def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("sourced_from")
     ce = kb.config.field_name("claims_extracted")
     if info.kind == SOURCE:
-        for targets in entry_targets(kb, info, "claims_extracted").values():
+        for entry, targets in entry_targets(kb, info, "claims_extracted").items():
             if len(targets) != 1:
                 continue
             claim = kb.notes[targets[0]]
@@ -380,7 +407,12 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                     subject=claim.path,
                 )
                 continue
-            fix = Fix(claim.path, f"add {info.path} to {key}", add_sourced_from(key, info.path))
+            fix = Fix(
+                claim.path,
+                f"add {info.path} to {key}",
+                add_sourced_from(key, info.path),
+                safe=named_by(kb, entry) is not None,  # else the entry is a drifted title
+            )
             yield r.violation(
                 info,
                 f"claim '{claim.title}' does not name this source in {key}",
@@ -389,6 +421,7 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                 subject=claim.path,
             )
     elif info.kind == CLAIM:
+        guessed = extracted_by(kb).guessed(info.path)
         for spath in extracted_by(kb).get(info.path, []):
             if cites(kb, info, spath):
                 continue
@@ -403,7 +436,12 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                     subject=spath,
                 )
                 continue
-            fix = Fix(info.path, f"add {spath} to {key}", add_sourced_from(key, spath))
+            fix = Fix(
+                info.path,
+                f"add {spath} to {key}",
+                add_sourced_from(key, spath),
+                safe=spath not in guessed,
+            )
             yield r.violation(
                 info,
                 f"{spath} lists this claim in {ce}, but {key} does not name it",
@@ -470,9 +508,11 @@ def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str
     "The link must point both ways: the source lists, in claims_extracted, the title of every "
     "claim that names it in sourced_from. The fix appends the claim's title to the source.",
     "# c.md: sourced_from: inbox/archive/s.md\n# s.md lacks c in claims_extracted",
-    fix_safety="Safe: the title is appended in the list's own style. A source that lists the "
-    "claim under enrichments_applied, or whose status is unprocessed or null-result (which "
+    fix_safety="Always safe: sourced_from names the source by its exact path, and the "
+    "claim's title is appended in the list's own style. A source that lists the claim "
+    "under enrichments_applied, or whose status is unprocessed or null-result (which "
     "forbid extracted claims), is reported, not changed.",
+    fix="safe",
     kinds=(CLAIM, SOURCE),
 )
 def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
@@ -524,7 +564,9 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
                 where, f"{msg}, and its status '{status}' forbids one", at, subject=other
             )
             continue
-        fix = Fix(source.path, f"add '{claim.title}' to {ce}", add_entry(ce, claim.title))
+        fix = Fix(
+            source.path, f"add '{claim.title}' to {ce}", add_entry(ce, claim.title), safe=True
+        )
         yield r.violation(where, msg, at, fix, subject=other)
 
 
@@ -533,12 +575,17 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
     "sourced-from-unresolved",
     "A sourced_from entry is not the path of an existing note.",
     "sourced_from holds repo-relative paths of source notes. When the source was moved or "
-    "renamed (git records the rename, or exactly one note has that file name) the fix "
-    "rewrites the path; otherwise the entry is reported. Absolute paths and paths that climb "
+    "renamed the fix rewrites the path: a safe fix when git records the rename, an unsafe "
+    "one when only the file name matches one source note; otherwise the entry is reported. Absolute paths and paths that climb "
     "out of the repository are reported and never opened.",
     "sourced_from: inbox/2026-01-00-old-name.md   # → inbox/archive/2026-01-00-old-name.md",
     kinds=(CLAIM,),
-    fix_safety="Rewrites only a rename git recorded or a unique file-name match.",
+    fix_safety="Safe when git recorded the rename of that exact path, or when the entry is a "
+    "[[wiki link]] naming exactly one source note (it is written as that note's path). "
+    "Unsafe when a stale path is repointed to the one source note with its file name: the "
+    "note that was meant may be gone, so the new path is suggested, and written only by "
+    "'codex-hooks fix --unsafe-fixes'.",
+    fix="sometimes",
 )
 def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("sourced_from")
@@ -555,7 +602,8 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
             )
             continue
         new = kb.renames.get(path)
-        if new is None or new not in kb.notes:
+        recorded = new is not None and new in kb.notes
+        if not recorded:
             hits = [h for h in kb.resolve(path) if kb.notes[h].kind == SOURCE]
             new = hits[0] if len(hits) == 1 else None
             if new is None and len(hits) > 1:
@@ -568,7 +616,16 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
                 continue
         fix = None
         if new is not None:
-            fix = Fix(info.path, f"rewrite {key} to {new}", repoint(key, ref, new))
+            # A [[link]] names its note by file name, as Obsidian reads it: writing the
+            # path of the one source it names keeps its meaning. A stale path does not name
+            # a note elsewhere with its file name: that is a guess.
+            link = ref.strip().startswith("[[")
+            fix = Fix(
+                info.path,
+                f"rewrite {key} to {new}",
+                repoint(key, ref, new),
+                safe=recorded or link,
+            )
         hint = f" (moved to {new}?)" if new else ""
         yield r.violation(info, f"{key} entry '{ref}' names no note{hint}", key, fix, subject=ref)
 
@@ -602,7 +659,10 @@ def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     "by the fix; a missing evidence block in the body is only reported.",
     "### Additional Evidence (extend)\n*Source: [[2026-01-00-s]] | Added: 2026-02-01*",
     severity=WARNING,
-    fix_safety="Only the frontmatter side is written; the body is never changed.",
+    fix_safety="Always safe: the evidence block's [[link]] names exactly one source, and "
+    "only the frontmatter side (that source's enrichments_applied) is written; the body is "
+    "never changed.",
+    fix="safe",
     kinds=(CLAIM, SOURCE),
 )
 def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
@@ -632,7 +692,12 @@ def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
                 kb, source, info.path, "claims_extracted"
             ):
                 continue
-            fix = Fix(source.path, f"add '{info.title}' to {ea}", add_enrichment(ea, info.title))
+            fix = Fix(
+                source.path,
+                f"add '{info.title}' to {ea}",
+                add_enrichment(ea, info.title),
+                safe=True,
+            )
             link = next((lk for lk in info.links if lk.target == cited), None)
             yield r.violation(
                 info,

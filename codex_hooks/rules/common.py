@@ -34,3 +34,16 @@ def text(value: Value) -> str | None:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
+
+
+def spelling(value: str) -> str:
+    """``value`` with case, spaces, hyphens and underscores folded: two values with one
+    spelling differ only in how they were typed, not in what they say."""
+    return " ".join(value.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def spelled_alike(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ only in case, spaces, hyphens and underscores: a fix
+    from one to the other is the one reading of what was written (a safe fix), where a
+    similarity score is a guess (an unsafe one)."""
+    return spelling(a) == spelling(b)

@@ -10,7 +10,7 @@ from ..fuzzy import candidates, clear_match, suggest
 from ..kb import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
-from .common import real_date, text
+from .common import real_date, spelled_alike, text
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase, NoteInfo
@@ -67,7 +67,12 @@ def _enum_rule(field_name: str, kinds: tuple[str, ...]):
         best = clear_match(found)
         fix = None
         if best is not None:
-            fix = Fix(info.path, f"set {name} to '{best}'", lambda ed: ed.set(name, best))
+            fix = Fix(
+                info.path,
+                f"set {name} to '{best}'",
+                lambda ed: ed.set(name, best),
+                safe=spelled_alike(value, best),
+            )
         yield r.violation(
             info, f"{name} '{value}' is not one of the allowed values{suggest(found)}", name, fix
         )
@@ -76,9 +81,17 @@ def _enum_rule(field_name: str, kinds: tuple[str, ...]):
 
 
 _ENUM_DOC = (
-    "The field takes one value of a fixed list (configurable). A near miss such as a typo "
-    "or a wrong case is fixed when exactly one allowed value is close; otherwise the close "
-    "values are suggested."
+    "The field takes one value of a fixed list (configurable). A value that differs from "
+    "an allowed one only in case, spaces, hyphens or underscores is fixed; a typo is fixed "
+    "only on request (an unsafe fix) when exactly one allowed value is close; otherwise "
+    "the close values are suggested."
+)
+_ENUM_SAFETY = (
+    "Safe when the value differs from one allowed value only in case, spaces, hyphens or "
+    "underscores (Processed, null_result). Unsafe when the allowed value is only the "
+    "clearly closest by similarity score (procesed → processed): a typo's meaning is a "
+    "guess, so it is suggested, and applied only by 'codex-hooks fix --unsafe-fixes'. "
+    "Ties are only reported."
 )
 rule(
     "FM002",
@@ -87,7 +100,8 @@ rule(
     _ENUM_DOC,
     "status: procesed   # → processed",
     kinds=(SOURCE,),
-    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+    fix_safety=_ENUM_SAFETY,
+    fix="sometimes",
 )(_enum_rule("status", (SOURCE,)))
 rule(
     "FM003",
@@ -96,7 +110,8 @@ rule(
     _ENUM_DOC,
     "confidence: likley   # → likely",
     kinds=(CLAIM,),
-    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+    fix_safety=_ENUM_SAFETY,
+    fix="sometimes",
 )(_enum_rule("confidence", (CLAIM,)))
 rule(
     "FM004",
@@ -105,7 +120,8 @@ rule(
     _ENUM_DOC,
     "domain: ai-alignement   # → ai-alignment",
     kinds=(CLAIM, SOURCE),
-    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+    fix_safety=_ENUM_SAFETY,
+    fix="sometimes",
 )(_enum_rule("domain", (CLAIM, SOURCE)))
 rule(
     "FM005",
@@ -115,7 +131,8 @@ rule(
     "format: pape   # → paper",
     severity=WARNING,
     kinds=(SOURCE,),
-    fix_safety="Safe when one allowed value is clearly closest; ties are only reported.",
+    fix_safety=_ENUM_SAFETY,
+    fix="sometimes",
 )(_enum_rule("format", (SOURCE,)))
 
 
@@ -128,8 +145,10 @@ rule(
     "2026-00-00 or 2026-02-30 break every tool that loads dates. A publication date whose "
     "day or month is written 00 (unknown) is fixed by dropping the unknown part.",
     "processed_date: 2026-02-30\ndate: 2015-03-00   # → 2015-03",
-    fix_safety="Only publication dates with 00 for an unknown day or month are rewritten "
-    "(2015-03-00 → 2015-03, 2015-00-00 → 2015); the known parts are kept as written.",
+    fix_safety="Safe: only publication dates with 00 for an unknown day or month are "
+    "rewritten (2015-03-00 → 2015-03, 2015-00-00 → 2015); the known parts are kept as "
+    "written. Other invalid dates have no fix.",
+    fix="safe",
 )
 def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in (*FULL_DATES, *PARTIAL_DATES):
@@ -147,6 +166,7 @@ def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violati
                         info.path,
                         f"write {key} as '{shorter}'",
                         lambda ed, k=key, v=shorter: ed.set(k, v, typed=True),
+                        safe=True,
                     )
                 yield r.violation(
                     info, f"{key} '{value}' is not a real calendar date (YYYY-MM-DD)", key, fix
@@ -184,6 +204,7 @@ def _unknown_parts_dropped(value: str) -> str | None:
     "characters by others; the fix wraps it in a one-item list.",
     "tags: futarchy   # → tags:\\n  - futarchy",
     fix_safety="Always safe: the value is kept as the list's only item.",
+    fix="safe",
 )
 def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in LIST_FIELDS:
@@ -191,7 +212,7 @@ def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation
         value = info.get(key)
         if isinstance(value, str) and value.strip() and not means_no_entries(value):
             # A word meaning "no entries" is FM011's: wrapped, it would become an entry.
-            fix = Fix(info.path, f"make {key} a list", lambda ed, k=key: ed.make_list(k))
+            fix = Fix(info.path, f"make {key} a list", lambda ed, k=key: ed.make_list(k), safe=True)
             yield r.violation(info, f"{key} should be a list, not a lone value", key, fix)
         elif isinstance(value, dict):
             yield r.violation(info, f"{key} should be a list, not a mapping", key)
@@ -288,19 +309,28 @@ ENTRY_FIELDS = (*LIST_FIELDS, "enrichments", "sourced_from")
     "entries. YAML's own null (null, ~ or nothing after the colon) and an empty string "
     "also mean no entries and are not reported.",
     "claims_extracted: 0   # → claims_extracted: []",
-    fix_safety="unsafe: rewriting the word to an empty list [] guesses what it means (it "
-    "may stand for entries never written down), so the message only suggests it.",
+    fix="unsafe",
+    fix_safety="Always unsafe: rewriting the word to an empty list [] guesses what it means (it "
+    "may stand for entries never written down), so only 'codex-hooks fix --unsafe-fixes' "
+    "writes it; the rest of the line, a comment included, is kept.",
 )
 def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in ENTRY_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
         if means_no_entries(value):
+            fix = Fix(
+                info.path,
+                f"write {key}: []",
+                lambda ed, k=key: ed.empty_list(k),
+                safe=False,
+            )
             yield r.violation(
                 info,
                 f"{key} is '{str(value).strip()}', which probably means no entries: write an "
                 "empty list `[]` if there are none",
                 key,
+                fix,
             )
 
 
@@ -313,7 +343,8 @@ def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viol
     "enrichments:\\n  - some claim   # → enrichments_applied:",
     severity=WARNING,
     kinds=(SOURCE,),
-    fix_safety="Safe: every entry is kept; duplicates are not added twice.",
+    fix_safety="Always safe: every entry is kept; duplicates are not added twice.",
+    fix="safe",
 )
 def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     new = kb.config.field_name("enrichments_applied")
@@ -332,7 +363,7 @@ def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[V
                 have.add(normalize_title(entry))
         ed.delete_key("enrichments")
 
-    fix = Fix(info.path, f"merge enrichments into {new}", merge)
+    fix = Fix(info.path, f"merge enrichments into {new}", merge, safe=True)
     yield r.violation(info, f"legacy field 'enrichments': use '{new}'", "enrichments", fix)
 
 
@@ -341,10 +372,14 @@ def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[V
     "domain-folder-mismatch",
     "A claim filed under domains/<d>/ does not say domain: <d>.",
     "The folder and the field must agree, or the claim shows up in the wrong domain "
-    "depending on which one a tool reads. The fix sets the field to the folder's domain.",
+    "depending on which one a tool reads. The fix (unsafe) sets the field to the folder's "
+    "domain.",
     "# domains/health/x.md\ndomain: ai-alignment   # → health",
     kinds=(CLAIM,),
-    fix_safety="Safe when the folder names a known domain; the field is what tools filter on.",
+    fix_safety="Always unsafe: either side may be the wrong one (the claim may have been "
+    "filed in the wrong folder), so the field is set to the folder's domain only by "
+    "'codex-hooks fix --unsafe-fixes', and only when the folder names a known domain.",
+    fix="unsafe",
 )
 def domain_folder(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     parts = info.path.split("/")
@@ -356,7 +391,9 @@ def domain_folder(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violat
         return
     fix = None
     if folder in kb.config.domain:
-        fix = Fix(info.path, f"set domain to '{folder}'", lambda ed: ed.set("domain", folder))
+        fix = Fix(
+            info.path, f"set domain to '{folder}'", lambda ed: ed.set("domain", folder), safe=False
+        )
     yield r.violation(
         info, f"claim is filed under domains/{folder}/ but says domain '{value}'", "domain", fix
     )

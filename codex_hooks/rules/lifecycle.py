@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..fuzzy import candidates, clear_match, suggest
 from ..kb import SOURCE, as_list
 from ..model import Fix, Rule, Violation, rule
-from .common import text
+from .common import spelled_alike, text
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase, NoteInfo
@@ -185,11 +185,15 @@ def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterato
     "unknown-agent",
     "processed_by does not name an agent (a folder under agents/).",
     "processed_by records which agent read the source; it must be one of the agents of the "
-    "knowledge base so that work can be attributed. A wrong case or a typo is fixed when "
-    "exactly one agent is close.",
+    "knowledge base so that work can be attributed. A wrong case is fixed; a typo is fixed "
+    "on request (an unsafe fix) when exactly one agent is close.",
     "processed_by: Theseus   # → theseus",
     kinds=(SOURCE,),
-    fix_safety="Safe when exactly one agent name is clearly closest.",
+    fix_safety="Safe when the value differs from one agent's name only in case, spaces, "
+    "hyphens or underscores (Theseus → theseus). Unsafe when that agent is only the clearly "
+    "closest by similarity score (thesues → theseus): the name is a guess, applied only by "
+    "'codex-hooks fix --unsafe-fixes'.",
+    fix="sometimes",
 )
 def unknown_agent(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("processed_by")
@@ -209,6 +213,7 @@ def unknown_agent(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violat
                 info.path,
                 f"set {key} to '{best}'",
                 lambda ed, old=raw, new=best: ed.replace_item(key, old, new),
+                safe=spelled_alike(value, best),
             )
         yield r.violation(
             info, f"{key} '{value}' is not an agent folder{suggest(found)}", key, fix, subject=value

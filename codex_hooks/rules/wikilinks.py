@@ -30,6 +30,7 @@ from ..links import (
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..rename import recorded_relinker, stale_referrers
 from ..titles import stem
+from .common import spelling
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
@@ -88,17 +89,31 @@ def rewrite_link(old: str, new: str):
     return apply
 
 
-def _did_you_mean(kb: KnowledgeBase, target: str, raw: str, source: str) -> tuple[str, str | None]:
-    """The did-you-mean text for a target that names no note, and the rewritten link
-    when exactly one close note exists."""
+def spelled_as(written: str, dest: str, source: str | None = None) -> bool:
+    """Whether the link target ``written`` names ``dest`` once case, spaces, hyphens and
+    underscores are folded in every folder and the name: then rewriting it to ``dest``
+    is the one reading of what was written (a safe fix), not a similarity guess."""
+    want = [spelling(part) for part in link_key(written, source).split("/") if part]
+    path = dest[:-3] if dest.lower().endswith(".md") else dest
+    have = [spelling(part) for part in path.split("/")]
+    return bool(want) and have[-len(want) :] == want
+
+
+def _did_you_mean(
+    kb: KnowledgeBase, target: str, raw: str, source: str
+) -> tuple[str, str | None, bool]:
+    """The did-you-mean text for a target that names no note, the rewritten link when
+    exactly one close note exists, and whether that rewrite is safe (see
+    :func:`spelled_as`)."""
     index = link_index(kb)
-    found, safe = candidates(index, kb.titles, target, kb.config.fuzzy_threshold)
+    found, single = candidates(index, kb.titles, target, kb.config.fuzzy_threshold)
     new = None
-    if safe:
+    if single:
         new = retarget(raw, index.target_for(found[0], target, source))
         if new == raw:
             new = None
-    return suggest(_link_forms(index, found, target, source)), new
+    safe = new is not None and spelled_as(target, found[0], source)
+    return suggest(_link_forms(index, found, target, source)), new, safe
 
 
 def _link_forms(
@@ -126,18 +141,27 @@ def _link_forms(
     "removed.",
     "[[a claim that was never written]]\n[[futarchy-enables-conditional-ownership-coin]]   # → ...coins",
     severity=WARNING,
-    fix_safety="Rewrites the link's target only when exactly one note is close: its name "
-    "differs only in case, spaces, hyphens or underscores, or it is the one fuzzy match "
-    "scoring at least fuzzy_threshold. |text and #heading are kept.",
+    fix_safety="Rewrites the link's target only when exactly one note is close; |text and "
+    "#heading are kept. Safe when that note's name (and each folder the link gives) "
+    "differs from what was written only in case, spaces, hyphens or underscores. Unsafe "
+    "when it is the one fuzzy match scoring at least fuzzy_threshold: a look-alike name "
+    "may be another note, so it is suggested, and applied only by 'codex-hooks fix "
+    "--unsafe-fixes'.",
+    fix="sometimes",
 )
 def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for link, found in resolved(kb, info):
         if found or _renamed(kb, link.raw, info.path):
             continue
-        hint, new = _did_you_mean(kb, link.target, link.raw, info.path)
+        hint, new, safe = _did_you_mean(kb, link.target, link.raw, info.path)
         fix = None
         if new is not None:
-            fix = Fix(info.path, f"rewrite {link.raw} to {new}", rewrite_link(link.raw, new))
+            fix = Fix(
+                info.path,
+                f"rewrite {link.raw} to {new}",
+                rewrite_link(link.raw, new),
+                safe=safe,
+            )
         yield r.violation(
             info,
             f"wiki link [[{link.target}]] names no note{hint}",
@@ -440,8 +464,12 @@ def _replace_entry(key: str, old: str, new: str):
     "checked by the BL rules.",
     'depends_on:\n  - "[[a claim that was renamed]]"',
     severity=WARNING,
-    fix_safety="Rewrites an entry only when exactly one note is close (as for WL001), and "
-    "only a top-level string or list item; the entry's other text is kept.",
+    fix_safety="Rewrites an entry only when exactly one note is close, and only a top-level "
+    "string or list item; the entry's other text is kept. Safe when the names differ only "
+    "in case, spaces, hyphens or underscores (as for WL001). Unsafe for a fuzzy match: a "
+    "plain depends_on title that names no note is always one, since titles already match "
+    "with case and separators folded.",
+    fix="sometimes",
 )
 def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     index = link_index(kb)
@@ -460,6 +488,7 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
                     info.path,
                     f"rewrite {key} entry to '{title}'",
                     _replace_entry(key, entry, entry.replace(text, title, 1)),
+                    safe=spelling(stem(text)) == spelling(stem(found[0])),
                 )
             yield r.violation(
                 info,
@@ -473,13 +502,14 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
             target, _, _ = parse_inner(raw[2:-2])
             if not target or index.resolve(target, info.path) or _renamed(kb, raw, info.path):
                 continue
-            hint, new = _did_you_mean(kb, target, raw, info.path)
+            hint, new, safe = _did_you_mean(kb, target, raw, info.path)
             fix = None
             if new is not None and top:
                 fix = Fix(
                     info.path,
                     f"rewrite {raw} to {new} in {key}",
                     _replace_entry(key, entry, entry.replace(raw, new)),
+                    safe=safe,
                 )
             yield r.violation(
                 info, f"{key}: [[{target}]] names no note{hint}", key, fix, subject=target
@@ -498,8 +528,9 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     "the renamed note is checked (a commit that only renames), on the renamed note.",
     "git mv 'old title.md' 'new title.md'   # [[old title|see]] → [[new title|see]]",
     severity=ERROR,
-    fix_safety="Safe: a reference is rewritten only when, before the rename, it named the "
-    "renamed note; afterwards it names that note at its new place.",
+    fix_safety="Always safe: a reference is rewritten only when, before the rename, it "
+    "named the renamed note; afterwards it names that note at its new place.",
+    fix="safe",
 )
 def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     relinker = recorded_relinker(kb)
@@ -507,7 +538,7 @@ def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vi
         return
     stale = stale_referrers(kb)
     for rw in stale.get(info.path, []):
-        fix = Fix(info.path, "rewrite references to renamed notes", relinker.apply)
+        fix = Fix(info.path, "rewrite references to renamed notes", relinker.apply, safe=True)
         what = rw.old.strip() if rw.where == "body" else f"{rw.where} entry '{rw.old.strip()}'"
         yield r.violation(
             info,
@@ -525,7 +556,7 @@ def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vi
         mine = [rw for rw in stale[path] if rw.dest == info.path]
         if path in kb.checking or not mine:
             continue
-        fix = Fix(path, "rewrite references to renamed notes", relinker.apply)
+        fix = Fix(path, "rewrite references to renamed notes", relinker.apply, safe=True)
         yield r.violation(
             info,
             f"{path} still names this note by its old name '{stem(old)}' "
