@@ -412,19 +412,9 @@ def print_violations(
 
 def _row(v: Violation) -> tuple:
     """A violation as :mod:`codex_hooks.results` stores it (see ``results.Row``)."""
-    fix = v.fix
-    return (
-        v.path,
-        v.line,
-        v.column,
-        v.code,
-        v.severity,
-        v.message,
-        None if fix is None else fix.path,
-        None if fix is None else fix.title,
-        v.subject,
-        None if fix is None else fix.safe,
-    )
+    from .results import as_row
+
+    return as_row(v)
 
 
 def print_rows(

@@ -81,21 +81,7 @@ class Stored:
     def write(self, violations: list[Violation], checked: int, suppressed: int = 0) -> None:
         """Store ``violations`` of ``checked`` notes (and how many findings were suppressed
         inline) under the key, atomically; a failure leaves nothing behind."""
-        rows = [
-            (
-                v.path,
-                v.line,
-                v.column,
-                v.code,
-                v.severity,
-                v.message,
-                None if v.fix is None else v.fix.path,
-                None if v.fix is None else v.fix.title,
-                v.subject,
-                None if v.fix is None else v.fix.safe,
-            )
-            for v in violations
-        ]
+        rows = [as_row(v) for v in violations]
         body = marshal.dumps((rows, checked, suppressed))
         from .write import atomic_write
 
@@ -110,6 +96,23 @@ def _digest(data: bytes) -> bytes:
     from _blake2 import blake2b
 
     return blake2b(data, digest_size=16).digest()
+
+
+def as_row(v: Violation) -> Row:
+    """``v`` as it is stored (see :data:`Row`)."""
+    fix = v.fix
+    return (
+        v.path,
+        v.line,
+        v.column,
+        v.code,
+        v.severity,
+        v.message,
+        None if fix is None else fix.path,
+        None if fix is None else fix.title,
+        v.subject,
+        None if fix is None else fix.safe,
+    )
 
 
 def as_violations(rows: list[Row]) -> list[Violation]:
