@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from .baseline import Baseline
     from .frontmatter import Value
+    from .graph import Graph, Link, NoteRecord, Provenance
     from .links import WikiLink
     from .model import Violation
     from .note import Note
@@ -276,10 +277,29 @@ def list_markdown(
     return [p for p in paths if not excluded.match(norm(p))]
 
 
+class NoteTable(dict):
+    """``kb.notes``: path → :class:`NoteInfo` (what the rules read), and, called,
+    ``kb.notes()``: every note as a :class:`~codex_hooks.graph.NoteRecord`.
+
+    >>> kb.notes()[0].title                            # doctest: +SKIP
+    'a claim'
+    """
+
+    __slots__ = ("kb",)
+
+    def __call__(self) -> tuple[NoteRecord, ...]:
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self.kb).records()
+
+
 class KnowledgeBase:
-    """A knowledge base loaded from disk: its notes, indexes, checks and fixes.
+    """A knowledge base loaded from disk: its notes, their links and provenance, checks
+    and fixes.
 
     >>> kb = KnowledgeBase.load("path/to/kb")          # doctest: +SKIP
+    >>> [p.source for p in kb.sources_of("domains/x/c.md")]   # doctest: +SKIP
+    ['inbox/archive/s.md']
     >>> violations = kb.check()                        # doctest: +SKIP
     >>> result = kb.fix(dry_run=True)                  # doctest: +SKIP
     """
@@ -287,7 +307,8 @@ class KnowledgeBase:
     def __init__(self, root: Path, config: Config, notes: dict[str, NoteInfo]) -> None:
         self.root = root
         self.config = config
-        self.notes = notes
+        self.notes = NoteTable(notes)
+        self.notes.kb = self
         #: Notes edited in memory by :meth:`fix` and not yet written.
         self.pending: dict[str, Note] = {}
         #: Notes whose staged content a check reads instead of the work tree's (see
@@ -391,14 +412,22 @@ class KnowledgeBase:
         return found  # type: ignore[return-value]
 
     def _resolve(self, ref: str) -> list[str]:
+        hits = self.resolve_title(ref)
+        if not hits and ref.strip():
+            from .rename import renamed_to
+
+            return renamed_to(self, ref.strip())
+        return hits
+
+    def resolve_title(self, ref: str) -> list[str]:
+        """:meth:`resolve` without following renames: the notes whose folded title is the
+        reference's, narrowed by its folders when it has some and several notes match."""
         ref = ref.strip()
         if not ref:
             return []
         hits = self.titles.get(normalize_title(ref), [])
         if not hits:
-            from .rename import renamed_to
-
-            return renamed_to(self, ref)
+            return []
         target = ref.strip("[]").split("|", 1)[0].split("#", 1)[0].strip()
         if "/" in target and len(hits) > 1:
             suffix = target if target.lower().endswith(".md") else target + ".md"
@@ -418,6 +447,99 @@ class KnowledgeBase:
         from .gitutil import renames
 
         return renames(self.root)
+
+    # -- the graph: notes, links and provenance as plain records (see graph.py) ---------
+
+    def claims(self) -> tuple[NoteRecord, ...]:
+        """Every claim, as :class:`~codex_hooks.graph.NoteRecord`, in path order.
+
+        >>> [c.title for c in kb.claims()]               # doctest: +SKIP
+        ['a claim']
+        """
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self).records(CLAIM)
+
+    def sources(self) -> tuple[NoteRecord, ...]:
+        """Every source, as :class:`~codex_hooks.graph.NoteRecord`, in path order.
+
+        >>> [s.status for s in kb.sources()]             # doctest: +SKIP
+        ['processed']
+        """
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self).records(SOURCE)
+
+    def note(self, path: str) -> NoteRecord:
+        """The note at ``path`` (repo-relative); ``KeyError`` when there is none.
+
+        >>> kb.note("domains/x/c.md").confidence         # doctest: +SKIP
+        'likely'
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.record(index.path_of(path))
+
+    def sources_of(self, claim: str | NoteRecord) -> tuple[Provenance, ...]:
+        """The provenance links of a claim (a path or record): each names the source, the
+        kind (``extraction`` or ``enrichment``) and which side declares it (``claim``,
+        ``source`` or ``both``).
+
+        >>> [(p.source, p.declared_by) for p in kb.sources_of("domains/x/c.md")]   # doctest: +SKIP
+        [('inbox/archive/s.md', 'source')]
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.sources_of(index.path_of(claim))
+
+    def claims_of(self, source: str | NoteRecord) -> tuple[Provenance, ...]:
+        """The provenance links of a source (a path or record), as :meth:`sources_of`.
+
+        >>> [p.claim for p in kb.claims_of("inbox/archive/s.md")]   # doctest: +SKIP
+        ['domains/x/c.md']
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.claims_of(index.path_of(source))
+
+    def links_from(self, note: str | NoteRecord) -> tuple[Link, ...]:
+        """Every wiki link in the note's body and every ``[[link]]`` (or ``depends_on``
+        title) in its frontmatter, each with where it is and the note it resolves to
+        (``None``: it names none).
+
+        >>> [(l.line, l.resolves_to) for l in kb.links_from("domains/x/c.md")]   # doctest: +SKIP
+        [(9, 'domains/x/other.md')]
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.links_from(index.path_of(note))
+
+    def backlinks(self, note: str | NoteRecord) -> tuple[Link, ...]:
+        """The links of other notes (and its own) that resolve to the note.
+
+        >>> [l.note for l in kb.backlinks("domains/x/other.md")]   # doctest: +SKIP
+        ['domains/x/c.md']
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.backlinks(index.path_of(note))
+
+    def graph(self) -> Graph:
+        """Every note as a node, every resolved link and provenance link as a typed edge;
+        see :class:`~codex_hooks.graph.Graph` (``to_dict()``, ``to_networkx()``).
+
+        >>> g = kb.graph()                               # doctest: +SKIP
+        >>> g.counts()["nodes"] == len(kb.notes)         # doctest: +SKIP
+        True
+        """
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self).graph()
 
     # -- reading and updating ---------------------------------------------------------
 

@@ -1,0 +1,594 @@
+"""The knowledge graph: notes, their links and their provenance, as plain frozen records.
+
+Everything here is read from the index a :class:`~codex_hooks.kb.KnowledgeBase` already
+holds, resolved by the checker's own rules, so that a tool reading the graph sees what
+``codex-hooks check`` sees:
+
+* a body wiki link, or a ``[[link]]`` anywhere in the frontmatter, names the note Obsidian
+  opens for it (:meth:`~codex_hooks.links.LinkIndex.resolve`, first candidate);
+* a plain ``depends_on`` entry, and a ``claims_extracted`` or ``enrichments_applied``
+  entry, names the note whose title it is once case, spaces, hyphens, underscores and
+  ``.md`` are folded (a claim before any other note of that title, as the BL rules read
+  it); a ``sourced_from`` entry is a path (a stale path: the note of its file name);
+* a claim's ``### Additional Evidence`` block citing ``*Source: [[S]]*`` is the claim's
+  side of an enrichment.
+
+Nothing is guessed: a reference that names no note, or names one only by a fuzzy match
+(what ``codex-hooks fix`` would propose), stays unresolved. Renames git recorded are not
+followed either: the graph shows the notes as they are (rule WL005 reports stale names).
+
+Quick start::
+
+    kb = KnowledgeBase.load("path/to/kb")
+    for p in kb.sources_of("domains/x/claim.md"):
+        print(p.source, p.declared_by)          # "claim", "source" or "both"
+    graph = kb.graph()
+    print(len(graph.nodes), len(graph.edges))
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .kb import CLAIM, SOURCE, as_list
+from .links import _order
+from .titles import clean_path
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase, NoteInfo
+    from .links import LinkIndex
+
+#: Edge types. A body wiki link is :data:`WIKI`; a frontmatter reference is typed by its
+#: field when the field is one of :data:`TYPED_FIELDS`, else :data:`FRONTMATTER`.
+WIKI = "wiki"
+FRONTMATTER = "frontmatter"
+EXTRACTION = "extraction"  #: a source's claims_extracted ↔ a claim's sourced_from
+ENRICHMENT = "enrichment"  #: enrichments_applied ↔ an Additional Evidence block
+#: Frontmatter fields whose references get an edge type of their own name.
+TYPED_FIELDS = ("depends_on", "challenged_by", "supersedes")
+EDGE_TYPES = (WIKI, FRONTMATTER, *TYPED_FIELDS, EXTRACTION, ENRICHMENT)
+
+#: Which side of a provenance link declares it.
+BY_CLAIM, BY_SOURCE, BY_BOTH = "claim", "source", "both"
+
+#: Frontmatter fields the provenance links are read from (canonical names; a knowledge
+#: base may rename them, see ``fields`` in configuration.md). WL004 leaves these to the
+#: BL rules, and so are they left out of the frontmatter references here.
+PROVENANCE_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
+#: Frontmatter fields whose plain entries (not only ``[[links]]``) are titles (as WL004).
+TITLE_LIST_FIELDS = ("depends_on",)
+#: Frontmatter fields shown as a note's dates.
+DATE_FIELDS = ("created", "date", "processed_date", "last_evaluated")
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One note as other tools need it.
+
+    ``frontmatter`` is the mapping as read (every scalar is text; ``None`` for a note
+    without frontmatter or one that cannot be read, whose error is ``problem``).
+
+    >>> kb.note("domains/ai/c.md").kind                 # doctest: +SKIP
+    'claim'
+    """
+
+    path: str
+    kind: str
+    title: str
+    domain: str | None = None
+    status: str | None = None
+    confidence: str | None = None
+    dates: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False)
+    frontmatter: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a node (see ``graph.schema.json``)."""
+        out: dict[str, Any] = {"id": self.path, "kind": self.kind, "title": self.title}
+        for key in ("domain", "status", "confidence"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.dates:
+            out["dates"] = dict(self.dates)
+        if self.problem is not None:
+            out["problem"] = self.problem
+        return out
+
+
+@dataclass(frozen=True)
+class Link:
+    """A wiki link or frontmatter reference written in ``note``.
+
+    ``field`` is ``""`` for a link in the body, else the frontmatter key that holds it;
+    ``line`` is then the key's line and ``column`` 0 (the index keeps no finer position for
+    frontmatter). ``resolves_to`` is the note it opens, ``None`` when it names none.
+
+    >>> [(l.target, l.resolves_to) for l in kb.links_from("a.md")]   # doctest: +SKIP
+    [('b', 'notes/b.md'), ('gone', None)]
+    """
+
+    note: str
+    target: str
+    raw: str
+    line: int
+    column: int
+    field: str
+    resolves_to: str | None
+    type: str = WIKI
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """A claim↔source link: ``kind`` is :data:`EXTRACTION` (claims_extracted ↔
+    sourced_from) or :data:`ENRICHMENT` (enrichments_applied ↔ an Additional Evidence
+    block); ``declared_by`` says which side writes it: ``"claim"``, ``"source"`` or
+    ``"both"``.
+
+    >>> [(p.source, p.declared_by) for p in kb.sources_of("c.md")]   # doctest: +SKIP
+    [('inbox/archive/s.md', 'both')]
+    """
+
+    claim: str
+    source: str
+    kind: str
+    declared_by: str
+
+    @property
+    def one_way(self) -> bool:
+        """Whether only one side declares the link (``codex-hooks fix`` writes the other
+        side of an extraction; BL rules report both kinds)."""
+        return self.declared_by != BY_BOTH
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A typed edge from ``source`` to ``target`` (both note paths).
+
+    Wiki and frontmatter edges run from the linking note, one per link, with where it is
+    written. Provenance edges (:data:`EXTRACTION`, :data:`ENRICHMENT`) run from the claim
+    to its source whichever side declares them, one per pair; ``sides`` says which side
+    does (``"claim"``, ``"source"`` or ``"both"``). ``declared_by``: the declaring notes.
+
+    >>> sorted({e.type for e in kb.graph().edges})      # doctest: +SKIP
+    ['extraction', 'wiki']
+    """
+
+    type: str
+    source: str
+    target: str
+    declared_by: tuple[str, ...]
+    sides: str = ""
+    field: str = ""
+    line: int = 0
+    column: int = 0
+    raw: str = ""
+
+    @property
+    def one_way(self) -> bool | None:
+        """For a provenance edge, whether one side alone declares it (else ``None``)."""
+        return (self.sides != BY_BOTH) if self.sides else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of an edge (see ``graph.schema.json``)."""
+        out: dict[str, Any] = {
+            "type": self.type,
+            "source": self.source,
+            "target": self.target,
+            "declared_by": list(self.declared_by),
+        }
+        if self.sides:
+            out["sides"] = self.sides
+            out["one_way"] = self.sides != BY_BOTH
+        else:
+            out["field"] = self.field
+            out["line"] = self.line
+            out["column"] = self.column
+            out["raw"] = self.raw
+        return out
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Every note as a node and every resolved link as a typed edge; the references that
+    name no note are in ``unresolved``.
+
+    >>> graph = kb.graph()                                # doctest: +SKIP
+    >>> one_way = [e for e in graph.edges if e.one_way]   # doctest: +SKIP
+    """
+
+    nodes: tuple[NoteRecord, ...]
+    edges: tuple[Edge, ...]
+    unresolved: tuple[Link, ...] = ()
+
+    def filtered(
+        self, kinds: Iterator[str] | None = None, types: Iterator[str] | None = None
+    ) -> Graph:
+        """The graph of the notes of ``kinds`` (``None``: all) and the edges of ``types``
+        between them; an unresolved reference stays when its note does.
+
+        >>> kb.graph().filtered(kinds=["claim", "source"])   # doctest: +SKIP
+        """
+        keep_kinds = None if kinds is None else set(kinds)
+        keep_types = None if types is None else set(types)
+        nodes = tuple(n for n in self.nodes if keep_kinds is None or n.kind in keep_kinds)
+        kept = {n.path for n in nodes}
+        edges = tuple(
+            e
+            for e in self.edges
+            if e.source in kept
+            and e.target in kept
+            and (keep_types is None or e.type in keep_types)
+        )
+        unresolved = tuple(
+            u
+            for u in self.unresolved
+            if u.note in kept and (keep_types is None or u.type in keep_types)
+        )
+        return Graph(nodes, edges, unresolved)
+
+    def counts(self) -> dict[str, Any]:
+        """How many nodes, edges (by type, and one-way provenance edges) and unresolved
+        references the graph has."""
+        by_type: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
+        one_way = 0
+        for e in self.edges:
+            by_type[e.type] = by_type.get(e.type, 0) + 1
+            one_way += bool(e.one_way)
+        return {
+            "nodes": len(self.nodes),
+            "edges": len(self.edges),
+            "edges_by_type": by_type,
+            "one_way": one_way,
+            "unresolved": len(self.unresolved),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``codex-hooks graph --format json`` prints, described by the
+        schema :func:`schema` returns."""
+        return {
+            "format": FORMAT,
+            "nodes": [n.to_dict() for n in self.nodes],
+            "edges": [e.to_dict() for e in self.edges],
+            "unresolved": [
+                {
+                    "type": u.type,
+                    "source": u.note,
+                    "target": u.target,
+                    "field": u.field,
+                    "line": u.line,
+                    "column": u.column,
+                    "raw": u.raw,
+                }
+                for u in self.unresolved
+            ],
+            "counts": self.counts(),
+        }
+
+    def to_networkx(self) -> Any:
+        """The graph as a ``networkx.MultiDiGraph`` (install ``codex-hooks[graph]``): node
+        keys are paths, attributes those of the JSON form; one edge per :class:`Edge`,
+        keyed by its type.
+
+        >>> g = kb.graph().to_networkx()                    # doctest: +SKIP
+        >>> g.nodes["domains/ai/c.md"]["kind"]               # doctest: +SKIP
+        'claim'
+        """
+        try:
+            import networkx as nx
+        except ModuleNotFoundError as exc:  # an optional extra: say how to get it
+            raise ModuleNotFoundError(
+                "to_networkx() needs networkx: pip install 'codex-hooks[graph]'",
+                name="networkx",
+            ) from exc
+        g = nx.MultiDiGraph()
+        for n in self.nodes:
+            attrs = n.to_dict()
+            del attrs["id"]
+            g.add_node(n.path, **attrs)
+        for e in self.edges:
+            attrs = e.to_dict()
+            del attrs["source"], attrs["target"]
+            g.add_edge(e.source, e.target, key=e.type, **attrs)
+        return g
+
+
+#: The version of the JSON document's shape (``format`` in it).
+FORMAT = 1
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of :meth:`Graph.to_dict`, as shipped in the package
+    (``codex_hooks/graph.schema.json``).
+
+    >>> schema()["title"]
+    'codex-hooks knowledge graph'
+    """
+    import json
+    from importlib.resources import files
+
+    return json.loads(files(__package__).joinpath("graph.schema.json").read_text("utf-8"))
+
+
+# -- building it ------------------------------------------------------------------------
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def record(info: NoteInfo) -> NoteRecord:
+    """The :class:`NoteRecord` of one indexed note."""
+    data = info.data
+    dates: Mapping[str, str] = _EMPTY
+    if data:
+        found = {k: v for k in DATE_FIELDS if (v := _text(data.get(k))) is not None}
+        if found:
+            dates = MappingProxyType(found)
+    problem = None
+    if info.problem is not None:
+        problem = f"{info.problem.code} {info.problem.message}"
+    return NoteRecord(
+        info.path,
+        info.kind,
+        info.title,
+        _text(info.get("domain")),
+        _text(info.get("status")),
+        _text(info.get("confidence")),
+        dates,
+        data,
+        problem,
+    )
+
+
+def frontmatter_refs(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
+    """``(key, entry, is_link)`` for every frontmatter string that holds a ``[[link]]``
+    or, in a title list field, is a plain title: the entries rule WL004 resolves (its
+    walk, repeated here so that the graph need not import the rules)."""
+    from .links import links_in_text
+
+    skip = {kb.config.field_name(f) for f in PROVENANCE_FIELDS} | set(PROVENANCE_FIELDS)
+
+    def walk(key: str, value: object, top: bool) -> Iterator[tuple[str, str, bool]]:
+        if isinstance(value, str):
+            if "[[" in value:
+                for raw in dict.fromkeys(links_in_text(value)):
+                    yield key, raw, True
+            elif key in TITLE_LIST_FIELDS and top and value.strip():
+                yield key, value, False
+        elif isinstance(value, list):
+            # An unquoted `[[name]]` reads as a list in a list: it is still a link.
+            inner = value[0] if len(value) == 1 else None
+            if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
+                yield key, f"[[{inner[0]}]]", True
+                return
+            for item in value:
+                if item is not None:
+                    yield from walk(key, item, top and isinstance(item, str))
+        elif isinstance(value, dict):
+            for sub in value.values():
+                yield from walk(key, sub, False)
+
+    for key, value in (info.data or {}).items():
+        if key not in skip:
+            yield from walk(key, value, True)
+
+
+def _title_target(kb: KnowledgeBase, entry: str) -> str | None:
+    """The note a list entry names by its folded title: a claim before any other note of
+    that title (as the BL rules read entries), then Obsidian's order (shortest path)."""
+    hits = kb.resolve_title(entry)
+    if not hits:
+        return None
+    claims = [h for h in hits if kb.notes[h].kind == CLAIM]
+    return min(claims or hits, key=_order)
+
+
+class GraphIndex:
+    """The graph's facts for one state of a knowledge base, worked out on first use and
+    kept in ``kb.memo`` (dropped when a note changes). :class:`KnowledgeBase`'s graph
+    methods delegate here."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._records: dict[str, NoteRecord] = {}
+        self._links: dict[str, tuple[Link, ...]] = {}
+        self._provenance: list[Provenance] | None = None
+        self._backlinks: dict[str, list[Link]] | None = None
+
+    @staticmethod
+    def of(kb: KnowledgeBase) -> GraphIndex:
+        """The index of ``kb``'s current state."""
+        found = kb.memo.get("graph-index")
+        if found is None:
+            found = kb.memo["graph-index"] = GraphIndex(kb)
+        return found  # type: ignore[return-value]
+
+    @property
+    def link_index(self) -> LinkIndex:
+        from .links import LinkIndex
+
+        # The same key as the rules' index: built once per state, whoever asks first.
+        index = self.kb.memo.get("link-index")
+        if index is None:
+            index = self.kb.memo["link-index"] = LinkIndex(self.kb.notes)
+        return index  # type: ignore[return-value]
+
+    def path_of(self, note: str | NoteRecord | Provenance) -> str:
+        """A note's repo-relative path from a path, a record or a ``NoteInfo``."""
+        path = getattr(note, "path", note)
+        if not isinstance(path, str) or path not in self.kb.notes:
+            raise KeyError(f"{path}: no such note in the knowledge base at {self.kb.root}")
+        return path
+
+    def record(self, path: str) -> NoteRecord:
+        found = self._records.get(path)
+        if found is None:
+            found = self._records[path] = record(self.kb.notes[path])
+        return found
+
+    def records(self, kind: str | None = None) -> tuple[NoteRecord, ...]:
+        return tuple(
+            self.record(p) for p, info in self.kb.notes.items() if kind is None or info.kind == kind
+        )
+
+    # -- links ----------------------------------------------------------------------
+
+    def links_from(self, path: str) -> tuple[Link, ...]:
+        found = self._links.get(path)
+        if found is None:
+            found = self._links[path] = tuple(self._scan(path))
+        return found
+
+    def _scan(self, path: str) -> Iterator[Link]:
+        kb, index = self.kb, self.link_index
+        info = kb.notes[path]
+        for link, dests in index.resolve_links(info.links, path):
+            yield Link(
+                path,
+                link.target,
+                link.raw,
+                link.line,
+                link.column,
+                "",
+                dests[0] if dests else None,
+            )
+        if not info.data:
+            return
+        from .links import parse_inner
+
+        for key, entry, is_link in frontmatter_refs(kb, info):
+            kind = key if key in TYPED_FIELDS else FRONTMATTER
+            line = info.key_lines.get(key, 0)
+            if is_link:
+                target = parse_inner(entry[2:-2])[0]
+                if not target:
+                    continue
+                dest = index.first(target, path)
+            else:
+                target = entry.strip()
+                dest = _title_target(kb, target)
+            yield Link(path, target, entry.strip(), line, 0, key, dest, kind)
+
+    def backlinks(self, path: str) -> tuple[Link, ...]:
+        if self._backlinks is None:
+            found: dict[str, list[Link]] = defaultdict(list)
+            for source in self.kb.notes:
+                for link in self.links_from(source):
+                    if link.resolves_to is not None:
+                        found[link.resolves_to].append(link)
+            self._backlinks = found
+        return tuple(self._backlinks.get(path, ()))
+
+    # -- provenance -----------------------------------------------------------------
+
+    @property
+    def provenance(self) -> list[Provenance]:
+        """Every claim↔source link, each pair once per kind."""
+        if self._provenance is None:
+            self._provenance = self._build_provenance()
+        return self._provenance
+
+    def _build_provenance(self) -> list[Provenance]:
+        kb = self.kb
+        notes, config = kb.notes, kb.config
+        # (claim, source, kind) -> sides seen; a dict keeps the first-seen order.
+        sides: dict[tuple[str, str, str], set[str]] = {}
+
+        def declare(claim: str, source: str, kind: str, side: str) -> None:
+            sides.setdefault((claim, source, kind), set()).add(side)
+
+        sourced_from = config.field_name("sourced_from")
+        extracted = config.field_name("claims_extracted")
+        enriched = [config.field_name("enrichments_applied")]
+        if "enrichments" not in enriched:
+            enriched.append("enrichments")  # the legacy spelling, still understood
+        for path, info in notes.items():
+            if info.data:
+                for ref in as_list(info.get(sourced_from)):
+                    target = _source_target(kb, clean_path(ref))
+                    if target is not None and target != path:
+                        declare(path, target, EXTRACTION, BY_CLAIM)
+            for cited in info.evidence:
+                target = _title_target(kb, cited)
+                if target is not None and target != path:
+                    declare(path, target, ENRICHMENT, BY_CLAIM)
+            if info.kind != SOURCE or not info.data:
+                continue
+            for entry in as_list(info.get(extracted)):
+                target = _title_target(kb, entry)
+                if target is not None and target != path:
+                    declare(target, path, EXTRACTION, BY_SOURCE)
+            for key in enriched:
+                for entry in as_list(info.get(key)):
+                    target = _title_target(kb, entry)
+                    if target is not None and target != path:
+                        declare(target, path, ENRICHMENT, BY_SOURCE)
+        return [
+            Provenance(claim, source, kind, BY_BOTH if len(s) == 2 else next(iter(s)))
+            for (claim, source, kind), s in sides.items()
+        ]
+
+    def sources_of(self, path: str) -> tuple[Provenance, ...]:
+        return tuple(p for p in self._by("claim").get(path, ()))
+
+    def claims_of(self, path: str) -> tuple[Provenance, ...]:
+        return tuple(p for p in self._by("source").get(path, ()))
+
+    def _by(self, side: str) -> dict[str, list[Provenance]]:
+        key = "_by_" + side
+        found = self.__dict__.get(key)
+        if found is None:
+            found = defaultdict(list)
+            for p in self.provenance:
+                found[getattr(p, side)].append(p)
+            self.__dict__[key] = found
+        return found
+
+    # -- the graph ------------------------------------------------------------------
+
+    def graph(self) -> Graph:
+        nodes = self.records()
+        edges: list[Edge] = []
+        unresolved: list[Link] = []
+        for path in self.kb.notes:
+            for link in self.links_from(path):
+                if link.resolves_to is None:
+                    unresolved.append(link)
+                    continue
+                edges.append(
+                    Edge(
+                        link.type,
+                        path,
+                        link.resolves_to,
+                        (path,),
+                        field=link.field,
+                        line=link.line,
+                        column=link.column,
+                        raw=link.raw,
+                    )
+                )
+        for p in self.provenance:
+            declared = {BY_CLAIM: (p.claim,), BY_SOURCE: (p.source,)}.get(
+                p.declared_by, (p.claim, p.source)
+            )
+            edges.append(Edge(p.kind, p.claim, p.source, declared, sides=p.declared_by))
+        return Graph(nodes, tuple(edges), tuple(unresolved))
+
+
+def _source_target(kb: KnowledgeBase, path: str) -> str | None:
+    """The note a ``sourced_from`` path names: the note at that path, else (a stale path)
+    the note of its file name, as BL005 repoints it."""
+    if path in kb.notes:
+        return path
+    if not path or path.startswith(("/", "\\", "~")) or ".." in path.split("/"):
+        return None
+    hits = kb.resolve_title(path)
+    sources = [h for h in hits if kb.notes[h].kind == SOURCE]
+    return min(sources or hits, key=_order) if hits else None
