@@ -273,8 +273,9 @@ class Graph:
 
     def to_networkx(self) -> Any:
         """The graph as a ``networkx.MultiDiGraph`` (install ``codex-hooks[graph]``): node
-        keys are paths, attributes those of the JSON form; one edge per :class:`Edge`,
-        keyed by its type.
+        keys are paths, attributes those of the JSON form; one edge per :class:`Edge`, a
+        provenance edge keyed by its type (``extraction``, ``enrichment``), a link edge by
+        networkx's own count.
 
         >>> g = kb.graph().to_networkx()                    # doctest: +SKIP
         >>> g.nodes["domains/ai/c.md"]["kind"]               # doctest: +SKIP
@@ -295,7 +296,8 @@ class Graph:
         for e in self.edges:
             attrs = e.to_dict()
             del attrs["source"], attrs["target"]
-            g.add_edge(e.source, e.target, key=e.type, **attrs)
+            # A pair has one provenance edge per kind, but may have many links.
+            g.add_edge(e.source, e.target, key=e.type if e.sides else None, **attrs)
         return g
 
 

@@ -111,9 +111,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _emit(data: bytes, output: str | None) -> int:
     if output is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text stream put in place of stdout (a caller capturing it)
+            sys.stdout.write(data.decode("utf-8"))
+            return 0
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        buffer.write(data)
+        buffer.flush()
         return 0
     from pathlib import Path
 
