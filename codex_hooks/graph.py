@@ -67,7 +67,7 @@ DATE_FIELDS = ("created", "date", "processed_date", "last_evaluated")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteRecord:
     """One note as other tools need it.
 
@@ -102,7 +102,7 @@ class NoteRecord:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A wiki link or frontmatter reference written in ``note``.
 
@@ -124,7 +124,7 @@ class Link:
     type: str = WIKI
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """A claim↔source link: ``kind`` is :data:`EXTRACTION` (claims_extracted ↔
     sourced_from) or :data:`ENRICHMENT` (enrichments_applied ↔ an Additional Evidence
@@ -147,7 +147,7 @@ class Provenance:
         return self.declared_by != BY_BOTH
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """A typed edge from ``source`` to ``target`` (both note paths).
 
@@ -181,12 +181,13 @@ class Edge:
             "type": self.type,
             "source": self.source,
             "target": self.target,
-            "declared_by": list(self.declared_by),
         }
         if self.sides:
+            out["declared_by"] = list(self.declared_by)
             out["sides"] = self.sides
             out["one_way"] = self.sides != BY_BOTH
         else:
+            # A link is declared by the note it is written in, its source: not repeated.
             out["field"] = self.field
             out["line"] = self.line
             out["column"] = self.column
@@ -194,7 +195,7 @@ class Edge:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Graph:
     """Every note as a node and every resolved link as a typed edge; the references that
     name no note are in ``unresolved``.
@@ -253,7 +254,7 @@ class Graph:
         """The JSON document ``codex-hooks graph --format json`` prints, described by the
         schema :func:`schema` returns."""
         return {
-            "format": FORMAT,
+            **self.to_dict_head(),
             "nodes": [n.to_dict() for n in self.nodes],
             "edges": [e.to_dict() for e in self.edges],
             "unresolved": [
@@ -270,6 +271,10 @@ class Graph:
             ],
             "counts": self.counts(),
         }
+
+    def to_dict_head(self) -> dict[str, Any]:
+        """What the JSON document says before its nodes: its ``format``."""
+        return {"format": FORMAT}
 
     def to_networkx(self) -> Any:
         """The graph as a ``networkx.MultiDiGraph`` (install ``codex-hooks[graph]``): node

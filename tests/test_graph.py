@@ -356,3 +356,18 @@ def test_corpus_graph_has_every_note_link_and_provenance(corpus: Path) -> None:
     assert by_claim == len(claim_side)  # no claim of this corpus has sourced_from yet
     assert by_source == len({(tuple(t), s) for t, s in source_side if t})
     assert data["counts"]["one_way"] == sum(e.get("one_way", False) for e in data["edges"])
+
+
+def test_json_writer_is_to_dict_serialised(tmp_path: Path) -> None:
+    from codex_hooks.graph_export import to_json
+
+    files = {
+        **FILES,
+        # Quotes, a backslash and non-ASCII in paths, titles and link text.
+        'domains/ai/naïve "quoted" \\ claim.md': note(CLAIM, '\n[[alpha|say "hi"]] [[gone ✓]]\n'),
+    }
+    root = write_kb(tmp_path, files)
+    graph = KnowledgeBase.load(root, cache=False).graph()
+    text = to_json(graph)
+    assert json.loads(text) == graph.to_dict()
+    assert "naïve" in text  # UTF-8, not escaped
