@@ -8,6 +8,7 @@ Quick start (``root``: the knowledge base's folder)::
         for p in kb.sources_of(claim):                # provenance, and who declares it
             print(claim.title, "<-", p.source, p.declared_by)
     graph = kb.graph()                                # nodes and typed edges
+    one_way = [e for e in graph.edges if e.one_way]   # provenance declared on one side
     data = graph.to_dict()                            # what `codex-hooks graph` prints
     for v in kb.check():                              # what the pre-commit hook reports
         print(f"{v.path}:{v.line}: {v.code} {v.message}")
