@@ -17,11 +17,12 @@ Nothing is guessed: a reference that names no note, or names one only by a fuzzy
 (what ``codex-hooks fix`` would propose), stays unresolved. Renames git recorded are not
 followed either: the graph shows the notes as they are (rule WL005 reports stale names).
 
-Quick start::
+Quick start (``root``: the knowledge base's folder)::
 
-    kb = KnowledgeBase.load("path/to/kb")
-    for p in kb.sources_of("domains/x/claim.md"):
-        print(p.source, p.declared_by)          # "claim", "source" or "both"
+    kb = KnowledgeBase.load(root)
+    for claim in kb.claims():
+        for p in kb.sources_of(claim):
+            print(claim.title, p.source, p.declared_by)   # "claim", "source" or "both"
     graph = kb.graph()
     print(len(graph.nodes), len(graph.edges))
 """
@@ -74,8 +75,9 @@ class NoteRecord:
     ``frontmatter`` is the mapping as read (every scalar is text; ``None`` for a note
     without frontmatter or one that cannot be read, whose error is ``problem``).
 
-    >>> kb.note("domains/ai/c.md").kind                 # doctest: +SKIP
-    'claim'
+    >>> note = kb.note("inbox/archive/2026-01-20-conditional-tokens-explainer.md")
+    >>> note.kind, note.title, note.status, note.frontmatter["format"]
+    ('source', '2026-01-20-conditional-tokens-explainer', 'procesed', 'article')
     """
 
     path: str
@@ -110,8 +112,9 @@ class Link:
     ``line`` is then the key's line and ``column`` 0 (the index keeps no finer position for
     frontmatter). ``resolves_to`` is the note it opens, ``None`` when it names none.
 
-    >>> [(l.target, l.resolves_to) for l in kb.links_from("a.md")]   # doctest: +SKIP
-    [('b', 'notes/b.md'), ('gone', None)]
+    >>> link = kb.links_from("maps/alignment and markets.md")[-1]
+    >>> link.raw, link.line, link.column, link.resolves_to
+    ('[[Decision-Markets price policies]]', 11, 3, None)
     """
 
     note: str
@@ -131,8 +134,9 @@ class Provenance:
     block); ``declared_by`` says which side writes it: ``"claim"``, ``"source"`` or
     ``"both"``.
 
-    >>> [(p.source, p.declared_by) for p in kb.sources_of("c.md")]   # doctest: +SKIP
-    [('inbox/archive/s.md', 'both')]
+    >>> [(p.source, p.declared_by, p.one_way) for p in kb.claims_of(
+    ...     "inbox/archive/2026-01-12-metadao-decision-markets-launch.md")]
+    [('inbox/archive/2026-01-12-metadao-decision-markets-launch.md', 'source', True)]
     """
 
     claim: str
@@ -156,8 +160,10 @@ class Edge:
     to its source whichever side declares them, one per pair; ``sides`` says which side
     does (``"claim"``, ``"source"`` or ``"both"``). ``declared_by``: the declaring notes.
 
-    >>> sorted({e.type for e in kb.graph().edges})      # doctest: +SKIP
-    ['extraction', 'wiki']
+    >>> sorted({e.type for e in kb.graph().edges})
+    ['enrichment', 'extraction', 'wiki']
+    >>> [(e.sides, e.declared_by) for e in kb.graph().edges if e.one_way]
+    [('source', ('inbox/archive/2026-01-12-metadao-decision-markets-launch.md',))]
     """
 
     type: str
@@ -200,8 +206,11 @@ class Graph:
     """Every note as a node and every resolved link as a typed edge; the references that
     name no note are in ``unresolved``.
 
-    >>> graph = kb.graph()                                # doctest: +SKIP
-    >>> one_way = [e for e in graph.edges if e.one_way]   # doctest: +SKIP
+    >>> graph = kb.graph()
+    >>> len(graph.nodes), len(graph.edges), len(graph.unresolved)
+    (19, 11, 2)
+    >>> graph.to_dict()["format"]
+    1
     """
 
     nodes: tuple[NoteRecord, ...]
@@ -214,7 +223,9 @@ class Graph:
         """The graph of the notes of ``kinds`` (``None``: all) and the edges of ``types``
         between them; an unresolved reference stays when its note does.
 
-        >>> kb.graph().filtered(kinds=["claim", "source"])   # doctest: +SKIP
+        >>> provenance = kb.graph().filtered(kinds=["claim", "source"])
+        >>> sorted({n.kind for n in provenance.nodes}), len(provenance.edges)
+        (['claim', 'source'], 8)
         """
         keep_kinds = None if kinds is None else set(kinds)
         keep_types = None if types is None else set(types)
@@ -236,7 +247,12 @@ class Graph:
 
     def counts(self) -> dict[str, Any]:
         """How many nodes, edges (by type, and one-way provenance edges) and unresolved
-        references the graph has."""
+        references the graph has.
+
+        >>> counts = kb.graph().counts()
+        >>> counts["nodes"], counts["one_way"], counts["edges_by_type"]["wiki"]
+        (19, 1, 6)
+        """
         by_type: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
         one_way = 0
         for e in self.edges:
@@ -283,8 +299,8 @@ class Graph:
         networkx's own count.
 
         >>> g = kb.graph().to_networkx()                    # doctest: +SKIP
-        >>> g.nodes["domains/ai/c.md"]["kind"]               # doctest: +SKIP
-        'claim'
+        >>> g.nodes["maps/alignment and markets.md"]["kind"]  # doctest: +SKIP
+        'map'
         """
         try:
             import networkx as nx

@@ -118,3 +118,31 @@ def test_package_quick_start_runs(tmp_path, capsys):
     shutil.copytree(SAMPLE_KB, root)
     exec(compile(block, "codex_hooks/__init__.py", "exec"), {"root": root})
     assert " <- inbox/archive/" in capsys.readouterr().out
+
+
+def test_public_names_have_an_example_that_runs(tmp_path):
+    """Every public name's docstring shows an example, and every example (of the name and
+    of its methods) runs as shown, with ``kb`` a copy of examples/sample-kb loaded and
+    ``root`` its folder."""
+    import doctest
+
+    import codex_hooks
+
+    root = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, root)
+    names = [n for n in codex_hooks.__all__ if n != "__version__"]
+    shared = {n: getattr(codex_hooks, n) for n in names}
+    kb = codex_hooks.KnowledgeBase.load(root, cache=False)
+    finder, parser = doctest.DocTestFinder(), doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    missing, report = [], []
+    for name in names:
+        obj = shared[name]
+        examples = parser.get_examples(obj.__doc__ or "")
+        if not [e for e in examples if not e.options.get(doctest.SKIP)]:
+            missing.append(name)
+        for test in finder.find(obj, name, module=False):
+            test.globs = {"root": root, "kb": kb, "codex_hooks": codex_hooks, **shared}
+            runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
+    assert missing == []
