@@ -102,7 +102,7 @@ def remove_stored(kb: Path) -> None:
         f.unlink()
 
 
-def timed(name, cmd, kb, runs, before=None) -> dict:
+def timed(name, cmd, kb, runs, before=None, label=None) -> dict:
     found = []
     for _ in range(runs):
         if before is not None:
@@ -116,7 +116,7 @@ def timed(name, cmd, kb, runs, before=None) -> dict:
         "runs": len(found),
         "rss": max(r.rss_mib for r in found),
         "out": found[-1].out,
-        "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd)),
+        "command": label or " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd)),
     }
 
 
@@ -233,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     theirs = None
     if not args.no_obsidiantools:
         python = obsidiantools_python(args.venv or args.work / "obsidiantools-venv")
-        run = timed("obsidiantools", [str(python), "-c", OBSIDIANTOOLS, str(kb)], kb, 1)
+        cmd = [str(python), "-c", OBSIDIANTOOLS, str(kb)]
+        label = "obsidiantools.api.Vault(KB).connect()"
+        run = timed("obsidiantools", cmd, kb, 1, label=label)
         rows.append(run)
         theirs = json.loads(run["out"])
     ours = json.loads(rows[-2 if theirs else -1]["out"])
@@ -249,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         goal = TARGETS.get(r["scenario"])
         met = "" if goal is None else ("yes" if ratio <= goal else "**no**")
         print(
-            f"| {r['scenario']} | `{r['command'][:60]}` | {r['median']:.3f} | {r['runs']} | "
+            f"| {r['scenario']} | `{r['command']}` | {r['median']:.3f} | {r['runs']} | "
             f"{ratio:.2f}× | {f'≤ {goal}×' if goal else ''} | {met} | {r['rss']:.0f} |"
         )
     c = ours["counts"]
