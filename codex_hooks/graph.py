@@ -356,7 +356,8 @@ def record(info: NoteInfo) -> NoteRecord:
             dates = MappingProxyType(found)
     problem = None
     if info.problem is not None:
-        problem = f"{info.problem.code} {info.problem.message}"
+        bad = info.problem
+        problem = f"{bad.code} at line {bad.line}, column {bad.column}: {bad.message}"
     return NoteRecord(
         info.path,
         info.kind,

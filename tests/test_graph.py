@@ -387,3 +387,28 @@ def test_json_writer_is_to_dict_serialised(tmp_path: Path) -> None:
     text = to_json(graph)
     assert json.loads(text) == graph.to_dict()
     assert "naïve" in text  # UTF-8, not escaped
+
+
+def test_a_note_that_cannot_be_read_is_a_node_with_its_problem(tmp_path: Path) -> None:
+    root = write_kb(
+        tmp_path, {"a.md": "---\ntype: claim\na: [\n---\nSee [[b]].\n", "b.md": "# b\n"}
+    )
+    code, out, err = cli(root, "graph", "--no-cache")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    jsonschema.validate(data, schema())
+    [bad] = [n for n in data["nodes"] if n["id"] == "a.md"]
+    assert (
+        bad["problem"]
+        == "FM903 at line 4, column 1: YAML error: did not find expected node content"
+    )
+    # Its body is not indexed, as the checks do not read it: no edge from it.
+    assert [e for e in data["edges"] if e["source"] == "a.md"] == []
+
+
+def test_output_that_cannot_be_written_is_a_usage_error(root: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "g.json"
+    code, out, err = cli(root, "graph", "--output", str(target))
+    assert (code, out) == (2, "")
+    assert f"--output {target}: cannot write it" in err
+    assert not target.parent.exists()
