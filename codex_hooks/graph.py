@@ -30,7 +30,7 @@ Quick start (``root``: the knowledge base's folder)::
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -218,7 +218,7 @@ class Graph:
     unresolved: tuple[Link, ...] = ()
 
     def filtered(
-        self, kinds: Iterator[str] | None = None, types: Iterator[str] | None = None
+        self, kinds: Iterable[str] | None = None, types: Iterable[str] | None = None
     ) -> Graph:
         """The graph of the notes of ``kinds`` (``None``: all) and the edges of ``types``
         between them; an unresolved reference stays when its note does.
@@ -444,8 +444,9 @@ class GraphIndex:
             index = self.kb.memo["link-index"] = LinkIndex(self.kb.notes)
         return index  # type: ignore[return-value]
 
-    def path_of(self, note: str | NoteRecord | Provenance) -> str:
-        """A note's repo-relative path from a path, a record or a ``NoteInfo``."""
+    def path_of(self, note: str | NoteRecord) -> str:
+        """A note's repo-relative path from a path or a record (``KeyError`` when no note
+        has it)."""
         path = getattr(note, "path", note)
         if not isinstance(path, str) or path not in self.kb.notes:
             raise KeyError(f"{path}: no such note in the knowledge base at {self.kb.root}")

@@ -146,3 +146,26 @@ def test_public_names_have_an_example_that_runs(tmp_path):
             runner.run(test, out=report.append)
     assert runner.failures == 0, "".join(report)
     assert missing == []
+
+
+@pytest.mark.parametrize("module", ["codex_hooks.graph", "codex_hooks.graph_export"])
+def test_graph_module_examples_run(tmp_path, module):
+    """The examples in the graph modules' own docstrings run as shown (``kb``: a copy of
+    examples/sample-kb)."""
+    import doctest
+    import importlib
+
+    import codex_hooks
+
+    root = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, root)
+    kb = codex_hooks.KnowledgeBase.load(root, cache=False)
+    mod = importlib.import_module(module)
+    result = doctest.testmod(
+        mod,
+        extraglobs={"kb": kb, "root": root},
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        report=False,
+    )
+    assert result.attempted > 0
+    assert result.failed == 0
