@@ -366,7 +366,8 @@ def record(info: NoteInfo) -> NoteRecord:
         _text(info.get("status")),
         _text(info.get("confidence")),
         dates,
-        data,
+        # Read-only: the mapping is the index's own, which the checks read.
+        MappingProxyType(data) if data is not None else None,
         problem,
     )
 
