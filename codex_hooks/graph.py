@@ -125,6 +125,8 @@ class Link:
     field: str
     resolves_to: str | None
     type: str = WIKI
+    #: For an unresolved provenance entry that names several notes: those notes.
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +210,9 @@ class Graph:
 
     >>> graph = kb.graph()
     >>> len(graph.nodes), len(graph.edges), len(graph.unresolved)
-    (19, 11, 2)
+    (19, 11, 3)
+    >>> [(u.type, u.field) for u in graph.unresolved if u.type != "wiki"]   # BL001's entry
+    [('extraction', 'claims_extracted')]
     >>> graph.to_dict()["format"]
     1
     """
@@ -273,18 +277,7 @@ class Graph:
             **self.to_dict_head(),
             "nodes": [n.to_dict() for n in self.nodes],
             "edges": [e.to_dict() for e in self.edges],
-            "unresolved": [
-                {
-                    "type": u.type,
-                    "source": u.note,
-                    "target": u.target,
-                    "field": u.field,
-                    "line": u.line,
-                    "column": u.column,
-                    "raw": u.raw,
-                }
-                for u in self.unresolved
-            ],
+            "unresolved": [_unresolved(u) for u in self.unresolved],
             "counts": self.counts(),
         }
 
@@ -320,6 +313,21 @@ class Graph:
             # A pair has one provenance edge per kind, but may have many links.
             g.add_edge(e.source, e.target, key=e.type if e.sides else None, **attrs)
         return g
+
+
+def _unresolved(u: Link) -> dict[str, Any]:
+    out = {
+        "type": u.type,
+        "source": u.note,
+        "target": u.target,
+        "field": u.field,
+        "line": u.line,
+        "column": u.column,
+        "raw": u.raw,
+    }
+    if u.candidates:
+        out["candidates"] = list(u.candidates)
+    return out
 
 
 #: The version of the JSON document's shape (``format`` in it).
@@ -406,13 +414,17 @@ def frontmatter_refs(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str, s
 
 
 def _title_target(kb: KnowledgeBase, entry: str) -> str | None:
-    """The note a list entry names by its folded title: a claim before any other note of
-    that title (as the BL rules read entries), then Obsidian's order (shortest path)."""
+    """The note a ``depends_on`` title names: a claim before any other note of that title,
+    then Obsidian's order (shortest path). Rule WL004 asks only that it names one."""
+    found = _title_targets(kb, entry)
+    return min(found, key=_order) if found else None
+
+
+def _title_targets(kb: KnowledgeBase, entry: str) -> list[str]:
+    """The notes a list entry names by its folded title, the claims alone when some are
+    claims (as the BL rules read ``claims_extracted`` and ``enrichments_applied``)."""
     hits = kb.resolve_title(entry)
-    if not hits:
-        return None
-    claims = [h for h in hits if kb.notes[h].kind == CLAIM]
-    return min(claims or hits, key=_order)
+    return [h for h in hits if kb.notes[h].kind == CLAIM] or hits
 
 
 class GraphIndex:
@@ -425,6 +437,7 @@ class GraphIndex:
         self._records: dict[str, NoteRecord] = {}
         self._links: dict[str, tuple[Link, ...]] = {}
         self._provenance: list[Provenance] | None = None
+        self._unresolved_provenance: list[Link] = []
         self._backlinks: dict[str, list[Link]] | None = None
 
     @staticmethod
@@ -526,9 +539,21 @@ class GraphIndex:
         notes, config = kb.notes, kb.config
         # (claim, source, kind) -> sides seen; a dict keeps the first-seen order.
         sides: dict[tuple[str, str, str], set[str]] = {}
+        unresolved: list[Link] = []
 
         def declare(claim: str, source: str, kind: str, side: str) -> None:
             sides.setdefault((claim, source, kind), set()).add(side)
+
+        def entry(info: NoteInfo, key: str, text: str, kind: str, found: list[str]) -> str | None:
+            # An entry names a note when it names one alone, as the BL rules read it; one
+            # that names none, or several (a title two notes share), is left unresolved.
+            if len(found) == 1:
+                return found[0]
+            line = info.key_lines.get(key, 0)
+            unresolved.append(
+                Link(info.path, text.strip(), text.strip(), line, 0, key, None, kind, tuple(found))
+            )
+            return None
 
         sourced_from = config.field_name("sourced_from")
         extracted = config.field_name("claims_extracted")
@@ -538,28 +563,38 @@ class GraphIndex:
         for path, info in notes.items():
             if info.data:
                 for ref in as_list(info.get(sourced_from)):
-                    target = _source_target(kb, clean_path(ref))
+                    found = _source_targets(kb, clean_path(ref))
+                    target = entry(info, sourced_from, ref, EXTRACTION, found)
                     if target is not None and target != path:
                         declare(path, target, EXTRACTION, BY_CLAIM)
             for cited in info.evidence:
-                target = _title_target(kb, cited)
-                if target is not None and target != path:
-                    declare(path, target, ENRICHMENT, BY_CLAIM)
+                # The citation is a body link too (its own edge, or unresolved); it is a
+                # provenance link when it names one source, as rule BL007 reads it.
+                found = [h for h in kb.resolve_title(cited) if notes[h].kind == SOURCE]
+                if len(found) == 1 and found[0] != path:
+                    declare(path, found[0], ENRICHMENT, BY_CLAIM)
             if info.kind != SOURCE or not info.data:
                 continue
-            for entry in as_list(info.get(extracted)):
-                target = _title_target(kb, entry)
+            for text in as_list(info.get(extracted)):
+                target = entry(info, extracted, text, EXTRACTION, _title_targets(kb, text))
                 if target is not None and target != path:
                     declare(target, path, EXTRACTION, BY_SOURCE)
             for key in enriched:
-                for entry in as_list(info.get(key)):
-                    target = _title_target(kb, entry)
+                for text in as_list(info.get(key)):
+                    target = entry(info, key, text, ENRICHMENT, _title_targets(kb, text))
                     if target is not None and target != path:
                         declare(target, path, ENRICHMENT, BY_SOURCE)
+        self._unresolved_provenance = unresolved
         return [
             Provenance(claim, source, kind, BY_BOTH if len(s) == 2 else next(iter(s)))
             for (claim, source, kind), s in sides.items()
         ]
+
+    @property
+    def unresolved_provenance(self) -> list[Link]:
+        """The provenance entries that name no note, or several (with ``candidates``)."""
+        self.provenance  # noqa: B018  (worked out with the links)
+        return self._unresolved_provenance
 
     def sources_of(self, path: str) -> tuple[Provenance, ...]:
         return tuple(p for p in self._by("claim").get(path, ()))
@@ -605,16 +640,16 @@ class GraphIndex:
                 p.declared_by, (p.claim, p.source)
             )
             edges.append(Edge(p.kind, p.claim, p.source, declared, sides=p.declared_by))
+        unresolved.extend(self.unresolved_provenance)
         return Graph(nodes, tuple(edges), tuple(unresolved))
 
 
-def _source_target(kb: KnowledgeBase, path: str) -> str | None:
-    """The note a ``sourced_from`` path names: the note at that path, else (a stale path)
-    the note of its file name, as BL005 repoints it."""
+def _source_targets(kb: KnowledgeBase, path: str) -> list[str]:
+    """The notes a ``sourced_from`` path names: the note at that path, else (a stale path,
+    which BL005 repoints) the notes of its file name, sources first."""
     if path in kb.notes:
-        return path
+        return [path]
     if not path or path.startswith(("/", "\\", "~")) or ".." in path.split("/"):
-        return None
+        return []
     hits = kb.resolve_title(path)
-    sources = [h for h in hits if kb.notes[h].kind == SOURCE]
-    return min(sources or hits, key=_order) if hits else None
+    return [h for h in hits if kb.notes[h].kind == SOURCE] or hits

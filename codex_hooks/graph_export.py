@@ -61,13 +61,16 @@ def to_json(graph: Graph) -> str:
             )
     parts.append(",\n".join(rows))
     parts.append('],\n"unresolved": [')
-    parts.append(
-        ",\n".join(
+    rows = []
+    for u in graph.unresolved:
+        row = (
             f'{{"type": "{u.type}", "source": {q(u.note)}, "target": {q(u.target)}, '
-            f'"field": {q(u.field)}, "line": {u.line}, "column": {u.column}, "raw": {q(u.raw)}}}'
-            for u in graph.unresolved
+            f'"field": {q(u.field)}, "line": {u.line}, "column": {u.column}, "raw": {q(u.raw)}'
         )
-    )
+        if u.candidates:
+            row += f', "candidates": [{", ".join(q(c) for c in u.candidates)}]'
+        rows.append(row + "}")
+    parts.append(",\n".join(rows))
     parts.append('],\n"counts": ')
     parts.append(dump(graph.counts(), ensure_ascii=False))
     parts.append("}\n")

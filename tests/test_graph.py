@@ -87,15 +87,16 @@ def test_graph_has_every_note_and_every_edge(root: Path) -> None:
     assert sides[("extraction", B)] == ("source", True, (S1,))
     assert sides[("extraction", G)] == ("claim", True, (G,))
     assert sides[("enrichment", B)] == ("both", False, (B, S2))
-    assert [(u.type, u.note, u.target) for u in graph.unresolved] == [
-        ("wiki", A, "missing note"),
-        ("depends_on", A, "nothing here"),
+    assert [(u.type, u.note, u.target, u.field) for u in graph.unresolved] == [
+        ("wiki", A, "missing note", ""),
+        ("depends_on", A, "nothing here", "depends_on"),
+        ("extraction", S2, "a claim never written", "claims_extracted"),
     ]
     counts = graph.counts()
     assert counts["nodes"] == 8
     assert counts["edges"] == 11
     assert counts["one_way"] == 2
-    assert counts["unresolved"] == 2
+    assert counts["unresolved"] == 3
 
 
 def test_notes_and_records(root: Path) -> None:
@@ -154,6 +155,37 @@ def test_links_from_and_backlinks(root: Path) -> None:
         (B, ""),
         (ACME, "founders"),
     ]
+
+
+def test_an_entry_naming_two_claims_is_left_unresolved(tmp_path: Path) -> None:
+    # Two claims share a title: the source's entry names neither alone, so the BL rules
+    # leave it, and so does the graph (it says which notes the entry could mean). The
+    # other claim of the source, and a sourced_from path, resolve as usual.
+    root = write_kb(
+        tmp_path,
+        {
+            "core/twin.md": note(CLAIM),
+            "domains/ai/twin.md": note(CLAIM),
+            "domains/ai/solo.md": note(CLAIM + "sourced_from: inbox/archive/s.md\n"),
+            "inbox/archive/s.md": processed(["twin", "solo"]),
+        },
+    )
+    graph = KnowledgeBase.load(root, cache=False).graph()
+    assert [(e.type, e.source, e.target, e.sides) for e in graph.edges] == [
+        ("extraction", "domains/ai/solo.md", "inbox/archive/s.md", "both")
+    ]
+    [entry] = graph.unresolved
+    assert (entry.type, entry.note, entry.target, entry.field, entry.line) == (
+        "extraction",
+        "inbox/archive/s.md",
+        "twin",
+        "claims_extracted",
+        9,
+    )
+    assert entry.candidates == ("core/twin.md", "domains/ai/twin.md")
+    data = graph.to_dict()
+    jsonschema.validate(data, schema())
+    assert data["unresolved"][0]["candidates"] == ["core/twin.md", "domains/ai/twin.md"]
 
 
 def test_links_resolve_as_obsidian_opens_them(tmp_path: Path) -> None:
@@ -355,22 +387,28 @@ def test_corpus_graph_has_every_note_link_and_provenance(corpus: Path) -> None:
     claim_side = {
         (p, ref) for p, info in kb.notes.items() for ref in as_list(info.get("sourced_from"))
     }
-    source_side = {
-        (p, tuple(hits))
-        for p, info in kb.notes.items()
-        if info.kind == "source"
-        for entry in as_list(info.get("claims_extracted"))
-        if (hits := kb.resolve_title(entry))
-    }
+    # What each claims_extracted entry names, read as the BL rules read it.
+    named = {}
+    for p, info in kb.notes.items():
+        if info.kind == "source":
+            for entry in as_list(info.get("claims_extracted")):
+                hits = kb.resolve_title(entry)
+                named[(p, entry.strip())] = [h for h in hits if kb.notes[h].kind == "claim"] or hits
     extraction = [e for e in data["edges"] if e["type"] == "extraction"]
     assert len({(e["source"], e["target"]) for e in extraction}) == len(extraction)
     by_claim = {(e["source"], e["target"]) for e in extraction if e["sides"] != "source"}
     by_source = {(e["target"], e["source"]) for e in extraction if e["sides"] != "claim"}
     assert len(by_claim) == len(claim_side)  # no claim of this corpus has sourced_from yet
-    # Every entry that names a note is an edge to one of the notes it names, and back.
-    assert all(any((s, c) in by_source for c in hits) for s, hits in source_side)
-    assert all(any(s == s2 and c in hits for s2, hits in source_side) for s, c in by_source)
-    assert len(by_source) == 94  # the conventions' count: 94 of 105 entries name a claim
+    # An entry that names one note alone is an edge; one that names several is unresolved,
+    # with those notes as candidates; one that names none is unresolved without.
+    assert by_source == {(s, c[0]) for (s, _), c in named.items() if len(c) == 1}
+    unresolved = {
+        (u["source"], u["raw"]): u.get("candidates", [])
+        for u in data["unresolved"]
+        if u["type"] == "extraction"
+    }
+    assert unresolved == {k: c for k, c in named.items() if len(c) != 1}
+    assert len(by_source) + len(unresolved) == len(named) == 105  # the conventions' count
     assert data["counts"]["one_way"] == sum(e.get("one_way", False) for e in data["edges"])
 
 
