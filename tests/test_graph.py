@@ -450,3 +450,14 @@ def test_output_that_cannot_be_written_is_a_usage_error(root: Path, tmp_path: Pa
     assert (code, out) == (2, "")
     assert f"--output {target}: cannot write it" in err
     assert not target.parent.exists()
+
+
+def test_the_command_knows_every_edge_type_and_kind() -> None:
+    # Named in the command too, so that building the parser imports nothing.
+    from codex_hooks import kb as kb_module
+    from codex_hooks.commands import graph as command
+    from codex_hooks.graph import EDGE_TYPES
+
+    assert command.EDGE_TYPES == EDGE_TYPES
+    kinds = (kb_module.SOURCE, kb_module.CLAIM, kb_module.ENTITY, kb_module.MAP)
+    assert command.KINDS == (*kinds, kb_module.AGENT, kb_module.OTHER)

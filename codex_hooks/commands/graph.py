@@ -15,6 +15,12 @@ from __future__ import annotations
 import argparse
 import marshal
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..results import Stored
 
 HELP = "print the knowledge graph (notes, links, provenance) as JSON, GraphML or DOT"
 
@@ -34,7 +40,9 @@ EDGE_TYPES = (
 STORED_FORMAT = 1
 
 
-def _choices(known: tuple[str, ...], what: str):
+def _choices(known: tuple[str, ...], what: str) -> Callable[[str], list[str]]:
+    """An argparse type: a comma-separated list of ``known`` values."""
+
     def parse(text: str) -> list[str]:
         values = [v.strip() for v in text.split(",") if v.strip()]
         unknown = [v for v in values if v not in known]
@@ -82,6 +90,7 @@ def _flat(groups: list[list[str]] | None) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the graph (the stored output when nothing changed since it was stored)."""
     from ..cli import EXIT_OK, _root
 
     kinds, types = _flat(args.kind), _flat(args.edge)
@@ -110,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _emit(data: bytes, output: str | None) -> int:
+    """Write ``data`` to standard output, or atomically to the file ``output``."""
     if output is None:
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:  # a text stream put in place of stdout (a caller capturing it)
@@ -119,8 +129,6 @@ def _emit(data: bytes, output: str | None) -> int:
         buffer.write(data)
         buffer.flush()
         return 0
-    from pathlib import Path
-
     from ..cli import UsageError
     from ..write import atomic_write
 
@@ -132,11 +140,12 @@ def _emit(data: bytes, output: str | None) -> int:
     return 0
 
 
-def _file(store):
+def _file(store: Stored) -> Path:
+    """Where the stored output lives: beside the stored result of a whole check."""
     return store.file.with_name(store.file.name.replace("results-", "graph-", 1))
 
 
-def _read(store, options: bytes) -> bytes | None:
+def _read(store: Stored, options: bytes) -> bytes | None:
     """The stored output for this key and these options, or ``None``."""
     from ..results import _digest
 
@@ -149,7 +158,8 @@ def _read(store, options: bytes) -> bytes | None:
     return body
 
 
-def _write(store, options: bytes, body: bytes) -> None:
+def _write(store: Stored, options: bytes, body: bytes) -> None:
+    """Store ``body`` under the key and ``options``, atomically."""
     import contextlib
 
     from ..results import _digest
