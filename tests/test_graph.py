@@ -460,4 +460,4 @@ def test_the_command_knows_every_edge_type_and_kind() -> None:
 
     assert command.EDGE_TYPES == EDGE_TYPES
     kinds = (kb_module.SOURCE, kb_module.CLAIM, kb_module.ENTITY, kb_module.MAP)
-    assert command.KINDS == (*kinds, kb_module.AGENT, kb_module.OTHER)
+    assert (*kinds, kb_module.AGENT, kb_module.OTHER) == command.KINDS
