@@ -1,8 +1,46 @@
-"""codex_hooks: keep a git-kept markdown knowledge base of claims and sources consistent.
+"""codex_hooks: check, fix and read a git-kept markdown knowledge base of claims and sources.
 
-The note layer is lossless: :class:`Note` holds a file's exact bytes,
-:func:`parse_frontmatter` reads its frontmatter without constructing any type, and
-:class:`FrontmatterEditor` changes only the lines of the keys it touches.
+Quick start (``root``: the knowledge base's folder)::
+
+    from codex_hooks import KnowledgeBase
+    kb = KnowledgeBase.load(root)                     # every note, indexed once
+    for claim in kb.claims():                         # NoteRecord: path, title, domain...
+        for p in kb.sources_of(claim):                # provenance, and who declares it
+            print(claim.title, "<-", p.source, p.declared_by)
+    graph = kb.graph()                                # nodes and typed edges
+    one_way = [e for e in graph.edges if e.one_way]   # provenance declared on one side
+    data = graph.to_dict()                            # what `codex-hooks graph` prints
+    for v in kb.check():                              # what the pre-commit hook reports
+        print(f"{v.path}:{v.line}: {v.code} {v.message}")
+
+The public names, in the order to read them (help() below lists classes alphabetically,
+whatever this order, so this overview is where to start):
+
+Reading a knowledge base
+    KnowledgeBase      load(root); notes(), claims(), sources(), note(path),
+                       sources_of(claim), claims_of(source), links_from(note),
+                       backlinks(note), graph(); check(), fix()
+    NoteRecord         one note: kind, title, path, domain, status, confidence, dates,
+                       frontmatter
+    Provenance         a claim-source link and the side that declares it
+    Link               a wiki link or frontmatter reference and the note it opens
+    Graph, Edge        the whole graph; to_dict(), to_networkx(), filtered()
+
+Checking and fixing
+    check, fix, run_check       shortcuts taking a KnowledgeBase or a folder
+    Violation, Fix              a finding, and the safe fix that goes with it
+    CheckResult, FixResult, FileChange
+    Config, load_config         the settings (docs/configuration.md)
+
+One note, losslessly
+    Note                        a file's exact bytes
+    parse_frontmatter, load_frontmatter, Frontmatter, KeySpan
+    FrontmatterEditor, edit     change only the lines of the keys touched
+    load_roundtrip, atomic_write, resolve_inside
+
+Errors (last): CodexError and its subclasses, each with a file, line and hint.
+
+Importing the package imports none of these: each loads on first use.
 """
 
 from __future__ import annotations
@@ -29,6 +67,7 @@ if TYPE_CHECKING:
         YAMLSyntaxError,
     )
     from .frontmatter import Frontmatter, KeySpan, load_frontmatter, parse_frontmatter
+    from .graph import Edge, Graph, Link, NoteRecord, Provenance
     from .kb import KnowledgeBase
     from .model import Fix, Violation
     from .note import Note
@@ -56,6 +95,7 @@ _PUBLIC = {
         "YAMLSyntaxError",
     ),
     "frontmatter": ("Frontmatter", "KeySpan", "load_frontmatter", "parse_frontmatter"),
+    "graph": ("Edge", "Graph", "Link", "NoteRecord", "Provenance"),
     "kb": ("KnowledgeBase",),
     "model": ("Fix", "Violation"),
     "note": ("Note",),
@@ -101,39 +141,45 @@ sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CheckResult",
-    "CodexError",
-    "Config",
-    "ConfigError",
-    "DuplicateKeyError",
-    "EditError",
-    "FileChange",
-    "Fix",
-    "FixResult",
-    "Frontmatter",
-    "FrontmatterEditor",
-    "KeySpan",
+#: API first (reading, then checking and fixing, then single notes), exceptions last.
+__all__ = [  # noqa: RUF022 (ordered to read, not alphabetically)
     "KnowledgeBase",
+    "NoteRecord",
+    "Provenance",
+    "Link",
+    "Graph",
+    "Edge",
+    "check",
+    "fix",
+    "run_check",
+    "Violation",
+    "Fix",
+    "CheckResult",
+    "FixResult",
+    "FileChange",
+    "Config",
+    "load_config",
+    "Note",
+    "parse_frontmatter",
+    "load_frontmatter",
+    "Frontmatter",
+    "KeySpan",
+    "FrontmatterEditor",
+    "edit",
+    "load_roundtrip",
+    "atomic_write",
+    "resolve_inside",
+    "__version__",
+    "CodexError",
+    "ConfigError",
+    "NoteError",
+    "EditError",
+    "DuplicateKeyError",
     "LimitExceededError",
     "NotAMappingError",
     "NotUTF8Error",
-    "Note",
-    "NoteError",
     "UnclosedFrontmatterError",
     "UnsafePathError",
     "UnsafeTagError",
-    "Violation",
     "YAMLSyntaxError",
-    "__version__",
-    "atomic_write",
-    "check",
-    "edit",
-    "fix",
-    "load_config",
-    "load_frontmatter",
-    "load_roundtrip",
-    "parse_frontmatter",
-    "resolve_inside",
-    "run_check",
 ]

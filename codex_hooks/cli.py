@@ -125,7 +125,7 @@ def reporting(p: argparse.ArgumentParser) -> None:
 #: Sub-commands that live in their own modules under ``codex_hooks/commands``. Each
 #: module defines ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int`` and keeps
 #: its heavy imports inside ``run``.
-EXTENSIONS = ("baseline", "link", "rename")
+EXTENSIONS = ("baseline", "graph", "link", "rename")
 
 
 def _extensions() -> dict[str, object]:

@@ -26,7 +26,12 @@ def _list(*items: str) -> list[str]:
 
 @dataclass
 class Config:
-    """Every setting of a knowledge base, with the defaults of the reference layout."""
+    """Every setting of a knowledge base, with the defaults of the reference layout.
+
+    >>> config = Config(claim_dirs=["claims"], severity={"WL001": "error"})
+    >>> config.claim_dirs, config.source_dirs, config.field_name("sourced_from")
+    (['claims'], ['inbox/archive'], 'sourced_from')
+    """
 
     source_dirs: list[str] = field(default_factory=lambda: _list("inbox/archive"))
     claim_dirs: list[str] = field(default_factory=lambda: _list("domains", "core", "foundations"))
@@ -327,7 +332,11 @@ def with_selection(
 
 
 def load_config(root: str | Path) -> Config:
-    """The configuration of the knowledge base at ``root`` (defaults when none is set)."""
+    """The configuration of the knowledge base at ``root`` (defaults when none is set).
+
+    >>> load_config(root).severity                     # from root/.codex-hooks.yaml
+    {'WL001': 'warning'}
+    """
     root = Path(root)
     yaml_file = root / CONFIG_FILE
     if yaml_file.is_file():

@@ -38,6 +38,13 @@ class FrontmatterEditor:
     Methods return the editor so that edits chain. :attr:`touched` names the keys changed
     so far. A note without frontmatter gets one when a key is added. Notes whose
     frontmatter cannot be parsed raise the parse error: they are never edited.
+
+    >>> note = Note.from_text("---\\ntype: claim\\ntags: [a]  # kept\\n---\\nBody\\n", "n.md")
+    >>> editor = FrontmatterEditor(note).add_item("tags", "b").set("type", "source")
+    >>> editor.note.text                               # the comment, the body: unchanged
+    '---\\ntype: source\\ntags: [a, b]  # kept\\n---\\nBody\\n'
+    >>> editor.touched
+    ['tags', 'type']
     """
 
     def __init__(self, note: Note) -> None:
@@ -439,7 +446,11 @@ def _dash_line(lines: list[str], line: int, column: int) -> int:
 
 
 def edit(note: Note) -> FrontmatterEditor:
-    """Start editing ``note``'s frontmatter (shorthand for :class:`FrontmatterEditor`)."""
+    """Start editing ``note``'s frontmatter (shorthand for :class:`FrontmatterEditor`).
+
+    >>> edit(Note.from_text("---\\nstatus: procesed\\n---\\n")).set("status", "processed").note.text
+    '---\\nstatus: processed\\n---\\n'
+    """
     return FrontmatterEditor(note)
 
 

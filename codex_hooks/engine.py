@@ -33,7 +33,12 @@ def _kb(kb: KnowledgeBase | str | os.PathLike[str]) -> KnowledgeBase:
 @dataclass
 class CheckResult:
     """What :func:`run_check` found: the violations shown, and how many others were hidden
-    by the baseline (``baselined``) and by inline markers (``suppressed``)."""
+    by the baseline (``baselined``) and by inline markers (``suppressed``).
+
+    >>> result = run_check(kb)
+    >>> len(result.violations), result.baselined, result.suppressed
+    (13, 0, 0)
+    """
 
     violations: list[Violation]
     baselined: int = 0
@@ -52,7 +57,9 @@ def check(
     ``kb`` is a loaded :class:`~codex_hooks.kb.KnowledgeBase` or the folder of one, which
     is then loaded with its own configuration::
 
-        >>> violations = codex_hooks.check("path/to/kb")   # doctest: +SKIP
+        >>> violations = codex_hooks.check(root)            # root: the knowledge base's folder
+        >>> [(v.code, v.line) for v in violations if v.path.startswith("maps/")]
+        [('WL001', 11)]
 
     Findings suppressed inline (``# codex-hooks: ignore[CODE]``) are left out, and with
     ``baseline`` those the knowledge base's baseline records; :func:`run_check` also
@@ -69,7 +76,11 @@ def run_check(
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
 ) -> CheckResult:
-    """:func:`check`, with the counts of the findings it hid."""
+    """:func:`check`, with the counts of the findings it hid.
+
+    >>> run_check(kb, ["maps/alignment and markets.md"]).violations[0].code
+    'WL001'
+    """
     from .suppress import split
 
     kb = _kb(kb)
@@ -141,7 +152,15 @@ def _opted_out(info: NoteInfo) -> bool:
 
 @dataclass
 class FileChange:
-    """One note changed by a fix: its bytes before and after, and which fixes did it."""
+    """One note changed by a fix: its bytes before and after, and which fixes did it.
+
+    >>> change = fix(kb, ["inbox/archive/2026-01-20-conditional-tokens-explainer.md"],
+    ...              dry_run=True, unsafe_fixes=True).changes[0]     # a typo: a guess
+    >>> change.path, change.fixes
+    ('inbox/archive/2026-01-20-conditional-tokens-explainer.md', ["set status to 'processed'"])
+    >>> b"procesed" in change.before, b"procesed" in change.after
+    (True, False)
+    """
 
     path: str
     before: bytes
@@ -151,7 +170,12 @@ class FileChange:
 
 @dataclass
 class FixResult:
-    """What :func:`fix` did: the notes it changed and the violations that remain."""
+    """What :func:`fix` did: the notes it changed and the violations that remain.
+
+    >>> result = fix(kb, dry_run=True)
+    >>> len(result.changed_paths), len(result.remaining), result.failed
+    (3, 10, [])
+    """
 
     changes: list[FileChange]
     remaining: list[Violation]
@@ -188,6 +212,14 @@ def fix(
     Findings suppressed inline, and with ``baseline`` those the baseline records, are
     neither fixed nor reported: a commit must not mend old problems of notes it touches.
     ``keep`` narrows the findings as for :func:`check`.
+
+    >>> result = fix(kb, dry_run=True)                 # or fix(root): writes the fixes
+    >>> "maps/alignment and markets.md" in result.changed_paths
+    False
+    >>> sorted({v.code for v in result.remaining})[:4]     # guesses wait for unsafe_fixes
+    ['BL001', 'BL003', 'FM002', 'FM003']
+    >>> len(fix(kb, dry_run=True, unsafe_fixes=True).remaining)
+    5
     """
     kb = _kb(kb)
     originals: dict[str, bytes] = {}

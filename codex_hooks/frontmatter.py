@@ -95,6 +95,13 @@ class KeySpan:
     are ``(line, column)`` positions; ``items`` holds each list item's start and end
     position, ``item_indent`` the text before a block item's dash and ``quote`` the quote
     character of the scalar value or of the last list item (``""`` when plain).
+
+    >>> note = Note.from_text('---\\ntags: [a, b]\\ntitle: "T"\\n---\\n')
+    >>> span = parse_frontmatter(note).spans["tags"]
+    >>> span.start, span.end, span.style, len(span.items)
+    (1, 2, 'flow', 2)
+    >>> parse_frontmatter(note).spans["title"].quote
+    '"'
     """
 
     key: str
@@ -112,7 +119,12 @@ class KeySpan:
 
 @dataclass(frozen=True)
 class Frontmatter:
-    """The parsed frontmatter of a note: plain data plus the span of every key."""
+    """The parsed frontmatter of a note: plain data plus the span of every key.
+
+    >>> fm = parse_frontmatter(Note.from_text("---\\ncreated: 2026-01-05\\n---\\n"))
+    >>> fm.present, fm.get("created"), fm.line_of("created")   # every scalar is text
+    (True, '2026-01-05', 2)
+    """
 
     data: dict[str, Value] = field(default_factory=dict)
     spans: dict[str, KeySpan] = field(default_factory=dict)
@@ -348,6 +360,13 @@ def parse_frontmatter(note: Note, *, spans: bool = True) -> Frontmatter:
 
     ``spans=False`` leaves :attr:`Frontmatter.spans` empty (only :attr:`~Frontmatter.lines`
     is filled), which is all that indexing needs and a third of the cost.
+
+    >>> parse_frontmatter(Note.from_text("---\\ntype: claim\\nx: [1, 2]\\n---\\n")).data
+    {'type': 'claim', 'x': ['1', '2']}
+    >>> parse_frontmatter(Note.from_text("---\\na: 1\\na: 2\\n---\\n", "n.md"))
+    Traceback (most recent call last):
+    ...
+    codex_hooks.errors.DuplicateKeyError: n.md:3:1: duplicate key 'a' (first defined on line 2) ...
     """
     if not note.has_frontmatter:
         return Frontmatter()
@@ -486,7 +505,12 @@ def _is_filler(line: str) -> bool:
 
 
 def load_frontmatter(note: Note) -> tuple[Frontmatter | None, NoteError | None]:
-    """Parse without raising: ``(frontmatter, None)`` or ``(None, error)``."""
+    """Parse without raising: ``(frontmatter, None)`` or ``(None, error)``.
+
+    >>> fm, error = load_frontmatter(Note.from_text("---\\nkey: [\\n---\\n", "n.md"))
+    >>> fm, error.code, error.line
+    (None, 'FM903', 3)
+    """
     try:
         return parse_frontmatter(note), None
     except NoteError as exc:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from .baseline import Baseline
     from .frontmatter import Value
+    from .graph import Graph, Link, NoteRecord, Provenance
     from .links import WikiLink
     from .model import Violation
     from .note import Note
@@ -276,18 +277,42 @@ def list_markdown(
     return [p for p in paths if not excluded.match(norm(p))]
 
 
-class KnowledgeBase:
-    """A knowledge base loaded from disk: its notes, indexes, checks and fixes.
+class NoteTable(dict):
+    """``kb.notes``: path → :class:`NoteInfo` (what the rules read), and, called,
+    ``kb.notes()``: every note as a :class:`~codex_hooks.graph.NoteRecord`.
 
-    >>> kb = KnowledgeBase.load("path/to/kb")          # doctest: +SKIP
-    >>> violations = kb.check()                        # doctest: +SKIP
-    >>> result = kb.fix(dry_run=True)                  # doctest: +SKIP
+    >>> len(kb.notes()) == len(kb.notes)
+    True
+    >>> kb.notes()[0].path
+    'README.md'
+    """
+
+    __slots__ = ("kb",)
+
+    def __call__(self) -> tuple[NoteRecord, ...]:
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self.kb).records()
+
+
+class KnowledgeBase:
+    """A knowledge base loaded from disk: its notes, their links and provenance, checks
+    and fixes.
+
+    >>> kb = KnowledgeBase.load(root)                  # root: the knowledge base's folder
+    >>> len(kb.claims()), len(kb.sources())
+    (6, 8)
+    >>> sorted({v.code for v in kb.check()})[:3]
+    ['BL001', 'BL003', 'FM002']
+    >>> len(kb.fix(dry_run=True).changes)              # what the safe fixes would change
+    3
     """
 
     def __init__(self, root: Path, config: Config, notes: dict[str, NoteInfo]) -> None:
         self.root = root
         self.config = config
-        self.notes = notes
+        self.notes = NoteTable(notes)
+        self.notes.kb = self
         #: Notes edited in memory by :meth:`fix` and not yet written.
         self.pending: dict[str, Note] = {}
         #: Notes whose staged content a check reads instead of the work tree's (see
@@ -391,14 +416,22 @@ class KnowledgeBase:
         return found  # type: ignore[return-value]
 
     def _resolve(self, ref: str) -> list[str]:
+        hits = self.resolve_title(ref)
+        if not hits and ref.strip():
+            from .rename import renamed_to
+
+            return renamed_to(self, ref.strip())
+        return hits
+
+    def resolve_title(self, ref: str) -> list[str]:
+        """:meth:`resolve` without following renames: the notes whose folded title is the
+        reference's, narrowed by its folders when it has some and several notes match."""
         ref = ref.strip()
         if not ref:
             return []
         hits = self.titles.get(normalize_title(ref), [])
         if not hits:
-            from .rename import renamed_to
-
-            return renamed_to(self, ref)
+            return []
         target = ref.strip("[]").split("|", 1)[0].split("#", 1)[0].strip()
         if "/" in target and len(hits) > 1:
             suffix = target if target.lower().endswith(".md") else target + ".md"
@@ -418,6 +451,101 @@ class KnowledgeBase:
         from .gitutil import renames
 
         return renames(self.root)
+
+    # -- the graph: notes, links and provenance as plain records (see graph.py) ---------
+
+    def claims(self) -> tuple[NoteRecord, ...]:
+        """Every claim, as :class:`~codex_hooks.graph.NoteRecord`, in path order.
+
+        >>> kb.claims()[0].title
+        'market oversight makes agent behaviour observable'
+        """
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self).records(CLAIM)
+
+    def sources(self) -> tuple[NoteRecord, ...]:
+        """Every source, as :class:`~codex_hooks.graph.NoteRecord`, in path order.
+
+        >>> [s.status for s in kb.sources()][:3]
+        ['processed', 'processed', 'procesed']
+        """
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self).records(SOURCE)
+
+    def note(self, path: str) -> NoteRecord:
+        """The note at ``path`` (repo-relative); ``KeyError`` when there is none.
+
+        >>> claim = kb.note("domains/internet-finance/futarchy separates what a community wants from how it gets there.md")
+        >>> claim.kind, claim.confidence, claim.dates["created"]
+        ('claim', 'likely', '2026-01-10')
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.record(index.path_of(path))
+
+    def sources_of(self, claim: str | NoteRecord) -> tuple[Provenance, ...]:
+        """The provenance links of a claim (a path or record): each names the source, the
+        kind (``extraction`` or ``enrichment``) and which side declares it (``claim``,
+        ``source`` or ``both``).
+
+        >>> claim = "domains/internet-finance/futarchy separates what a community wants from how it gets there.md"
+        >>> [(p.source, p.kind, p.declared_by) for p in kb.sources_of(claim)]
+        [('inbox/archive/2026-01-10-hanson-futarchy-vote-values-bet-beliefs.md', 'extraction', 'both')]
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.sources_of(index.path_of(claim))
+
+    def claims_of(self, source: str | NoteRecord) -> tuple[Provenance, ...]:
+        """The provenance links of a source (a path or record), as :meth:`sources_of`.
+
+        >>> [p.claim for p in kb.claims_of("inbox/archive/2026-01-20-conditional-tokens-explainer.md")]
+        ['domains/internet-finance/conditional tokens let one market settle on several outcomes.md']
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.claims_of(index.path_of(source))
+
+    def links_from(self, note: str | NoteRecord) -> tuple[Link, ...]:
+        """Every wiki link in the note's body and every ``[[link]]`` (or ``depends_on``
+        title) in its frontmatter, each with where it is and the note it resolves to
+        (``None``: it names none).
+
+        >>> [(link.line, link.resolves_to) for link in kb.links_from("maps/alignment and markets.md")]
+        [(8, 'domains/internet-finance/futarchy ... gets there.md'), (9, ...), (10, ...), (11, None)]
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.links_from(index.path_of(note))
+
+    def backlinks(self, note: str | NoteRecord) -> tuple[Link, ...]:
+        """The links of other notes (and its own) that resolve to the note.
+
+        >>> [link.note for link in kb.backlinks("domains/internet-finance/futarchy separates what a community wants from how it gets there.md")]
+        ['maps/alignment and markets.md']
+        """
+        from .graph import GraphIndex
+
+        index = GraphIndex.of(self)
+        return index.backlinks(index.path_of(note))
+
+    def graph(self) -> Graph:
+        """Every note as a node, every resolved link and provenance link as a typed edge;
+        see :class:`~codex_hooks.graph.Graph` (``to_dict()``, ``to_networkx()``).
+
+        >>> graph = kb.graph()
+        >>> len(graph.nodes) == len(kb.notes), graph.counts()["edges_by_type"]["extraction"]
+        (True, 4)
+        """
+        from .graph import GraphIndex
+
+        return GraphIndex.of(self).graph()
 
     # -- reading and updating ---------------------------------------------------------
 

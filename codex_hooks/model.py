@@ -33,6 +33,9 @@ class Fix:
     spaces, hyphens or underscores, a reference to a note git shows renamed) or a guess
     (a similarity-scored value, a domain taken from the folder). ``fix`` applies safe
     fixes only, unless asked for the unsafe ones too. It has no default: every rule says.
+
+    >>> [(v.fix.path, v.fix.title) for v in kb.check() if v.code == "BL001"]
+    [('inbox/archive/2026-02-10-pluralistic-values-survey.md', "rewrite claims_extracted entry to 'pluralistic alignment needs more than one reward model'")]
     """
 
     path: str
@@ -49,6 +52,12 @@ class Violation:
     or the other note's path when it is about a pair of notes): with ``path`` and ``code``
     it identifies the finding across line shifts and unrelated edits (see
     :mod:`codex_hooks.baseline`). Empty when the finding is about the note as a whole.
+
+    >>> v = [v for v in kb.check() if v.code == "WL001"][-1]
+    >>> v.path, v.line, v.column, v.severity, v.subject, v.fixable
+    ('maps/alignment and markets.md', 11, 3, 'warning', 'Decision-Markets price policies', False)
+    >>> v.message
+    'wiki link [[Decision-Markets price policies]] names no note'
     """
 
     path: str

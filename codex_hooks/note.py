@@ -43,6 +43,12 @@ class Note:
     ``path`` is the repository-relative POSIX path when the note belongs to a knowledge
     base, else the path it was read from. ``fm_start`` and ``fm_end`` are 0-based line
     indexes of the opening and closing ``---`` (``None`` when there is no frontmatter).
+
+    >>> note = Note.from_bytes(b"---\\r\\ntype: claim\\r\\n---\\r\\nBody\\r\\n", "c.md")
+    >>> note.fm_start, note.fm_end, note.newline, note.body
+    (0, 2, '\\r\\n', 'Body\\r\\n')
+    >>> note.to_bytes() == b"---\\r\\ntype: claim\\r\\n---\\r\\nBody\\r\\n"   # byte for byte
+    True
     """
 
     path: str

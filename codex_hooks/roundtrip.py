@@ -50,6 +50,10 @@ def load_roundtrip(note: Note) -> Any:
 
     Raises a :class:`NoteError` subclass with line and column when the YAML is bad, not a
     mapping, or over the parser's limits.
+
+    >>> data = load_roundtrip(Note.from_text("---\\n# why\\ntags: [a]  # kept\\n---\\n"))
+    >>> data["tags"], type(data).__name__
+    (['a'], 'CommentedMap')
     """
     if not note.has_frontmatter:
         return None

@@ -14,6 +14,13 @@ def resolve_inside(root: str | os.PathLike[str], relpath: str) -> Path:
     """``root / relpath``, refusing absolute paths, ``..`` escapes and symlinks leading out.
 
     Raises :class:`UnsafePathError` when the target is not inside ``root``.
+
+    >>> resolve_inside(root, "maps/alignment and markets.md").name
+    'alignment and markets.md'
+    >>> resolve_inside(root, "../outside.md")
+    Traceback (most recent call last):
+    ...
+    codex_hooks.errors.UnsafePathError: '../outside.md' leads outside the repository
     """
     if not relpath or os.path.isabs(relpath) or relpath.startswith(("/", "\\")):
         raise UnsafePathError(f"'{relpath}' is not a path relative to the repository")
@@ -39,7 +46,12 @@ def atomic_write(
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then a
     rename. The file's mode is kept. A symlink is never written through: when ``path`` is
     a link, or ``root`` is given and the real target is outside it, nothing is written and
-    :class:`UnsafePathError` is raised."""
+    :class:`UnsafePathError` is raised.
+
+    >>> atomic_write(root / "new note.md", b"# A new note\\n", root=root)
+    >>> (root / "new note.md").read_bytes()
+    b'# A new note\\n'
+    """
     target = Path(path)
     if target.is_symlink():
         raise UnsafePathError(f"'{path}' is a symbolic link; it is never written through")

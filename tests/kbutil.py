@@ -82,7 +82,7 @@ def run_git(root: Path, *args: str) -> str:
 
 
 #: Commands that look for the knowledge base's root, and what marks a root.
-_ROOTED = ("check", "fix", "baseline", "link", "rename")
+_ROOTED = ("check", "fix", "baseline", "graph", "link", "rename")
 _MARKERS = (".git", ".codex-hooks.yaml", "pyproject.toml")
 
 

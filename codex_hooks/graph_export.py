@@ -1,0 +1,197 @@
+"""Writing a :class:`~codex_hooks.graph.Graph` out: JSON, GraphML and Graphviz DOT.
+
+Each writer returns text; none needs anything outside the standard library. The JSON is
+:meth:`Graph.to_dict` (its schema ships as ``codex_hooks/graph.schema.json``); GraphML and
+DOT carry the same nodes and edges with their attributes (a list attribute, such as an
+edge's ``declared_by``, is joined with spaces: paths hold no newline).
+
+>>> from codex_hooks.graph import Graph, NoteRecord
+>>> print(to_dot(Graph((NoteRecord("a.md", "claim", "a"),), ())))
+digraph knowledge {
+  "a.md" [kind="claim", title="a"];
+}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import quoteattr
+
+if TYPE_CHECKING:
+    from .graph import Graph
+
+FORMATS = ("json", "graphml", "dot")
+
+
+def to_json(graph: Graph) -> str:
+    """The graph as one JSON document (UTF-8 text, no ASCII escapes), ending in a newline:
+    :meth:`Graph.to_dict` serialised, one node, edge or reference a line.
+
+    Written by hand rather than through ``json.dumps(graph.to_dict())``: a path recurs in
+    every edge of its note, and is encoded once here (a large knowledge base has tens of
+    thousands of edges; this halves the time to write them)."""
+    from json.encoder import encode_basestring  # the C encoder, non-ASCII kept
+
+    memo: dict[str, str] = {}
+
+    def q(text: str) -> str:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = encode_basestring(text)
+        return found
+
+    dump = json.dumps
+    parts = ['{"format": ', dump(graph.to_dict_head()["format"]), ', "nodes": [']
+    parts.append(",\n".join(dump(n.to_dict(), ensure_ascii=False) for n in graph.nodes))
+    parts.append('],\n"edges": [')
+    rows = []
+    for e in graph.edges:
+        head = f'{{"type": "{e.type}", "source": {q(e.source)}, "target": {q(e.target)}, '
+        if e.sides:
+            declared = ", ".join(q(d) for d in e.declared_by)
+            one_way = "true" if e.sides != "both" else "false"
+            rows.append(
+                f'{head}"declared_by": [{declared}], "sides": "{e.sides}", "one_way": {one_way}}}'
+            )
+        else:
+            rows.append(
+                f'{head}"field": {q(e.field)}, "line": {e.line}, "column": {e.column}, '
+                f'"raw": {q(e.raw)}}}'
+            )
+    parts.append(",\n".join(rows))
+    parts.append('],\n"unresolved": [')
+    rows = []
+    for u in graph.unresolved:
+        row = (
+            f'{{"type": "{u.type}", "source": {q(u.note)}, "target": {q(u.target)}, '
+            f'"field": {q(u.field)}, "line": {u.line}, "column": {u.column}, "raw": {q(u.raw)}'
+        )
+        if u.candidates:
+            row += f', "candidates": [{", ".join(q(c) for c in u.candidates)}]'
+        rows.append(row + "}")
+    parts.append(",\n".join(rows))
+    parts.append('],\n"counts": ')
+    parts.append(dump(graph.counts(), ensure_ascii=False))
+    parts.append("}\n")
+    return "".join(parts)
+
+
+def _flat(value: Any) -> str | int | bool:
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _attrs(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    nodes = []
+    for n in graph.nodes:
+        d = n.to_dict()
+        del d["id"]
+        nodes.append({k: _flat(v) for k, v in d.items()})
+    edges = []
+    for e in graph.edges:
+        d = e.to_dict()
+        del d["source"], d["target"]
+        edges.append({k: _flat(v) for k, v in d.items()})
+    return nodes, edges
+
+
+def _graphml_type(values: list[Any]) -> str:
+    if values and all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return "string"
+
+
+def to_graphml(graph: Graph) -> str:
+    """The graph as GraphML (directed, parallel edges allowed), readable by Gephi, yEd,
+    Cytoscape and ``networkx.read_graphml``."""
+    nodes, edges = _attrs(graph)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+    ]
+    keys: dict[tuple[str, str], str] = {}
+    for where, rows in (("node", nodes), ("edge", edges)):
+        names = list(dict.fromkeys(k for row in rows for k in row))
+        for name in names:
+            kind = _graphml_type([row[name] for row in rows if name in row])
+            ident = f"{where[0]}_{name}"
+            keys[(where, name)] = ident
+            out.append(
+                f"  <key id={quoteattr(ident)} for={quoteattr(where)} "
+                f"attr.name={quoteattr(name)} attr.type={quoteattr(kind)}/>"
+            )
+    out.append('  <graph id="knowledge" edgedefault="directed">')
+
+    def data(where: str, row: dict[str, Any]) -> list[str]:
+        lines = []
+        for name, value in row.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            lines.append(f"      <data key={quoteattr(keys[(where, name)])}>{_text(text)}</data>")
+        return lines
+
+    for n, row in zip(graph.nodes, nodes, strict=True):
+        out.append(f"    <node id={quoteattr(n.path)}>")
+        out.extend(data("node", row))
+        out.append("    </node>")
+    for i, (e, row) in enumerate(zip(graph.edges, edges, strict=True)):
+        out.append(
+            f"    <edge id={quoteattr(f'e{i}')} source={quoteattr(e.source)} "
+            f"target={quoteattr(e.target)}>"
+        )
+        out.extend(data("edge", row))
+        out.append("    </edge>")
+    out.append("  </graph>")
+    out.append("</graphml>")
+    return "\n".join(out) + "\n"
+
+
+def _text(value: str) -> str:
+    from xml.sax.saxutils import escape
+
+    # XML 1.0 cannot hold most control characters, even escaped: they are dropped.
+    cleaned = "".join(c for c in value if c >= " " or c in "\t\n\r")
+    return escape(cleaned)
+
+
+def _dot_id(value: str) -> str:
+    """A DOT quoted string: backslashes and quotes escaped, line breaks as ``\\n``."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\r", "").replace("\n", "\\n") + '"'
+
+
+def _dot_value(value: Any) -> str:
+    return _dot_id(str(value).lower() if isinstance(value, bool) else str(value))
+
+
+def to_dot(graph: Graph) -> str:
+    """The graph in Graphviz DOT (``dot -Tsvg``): every attribute of the JSON form is a
+    DOT attribute; edges are coloured by nothing, so that a caller styles them."""
+    nodes, edges = _attrs(graph)
+    out = ["digraph knowledge {"]
+    for n, row in zip(graph.nodes, nodes, strict=True):
+        attrs = ", ".join(f"{k}={_dot_value(v)}" for k, v in row.items())
+        out.append(f"  {_dot_id(n.path)} [{attrs}];")
+    for e, row in zip(graph.edges, edges, strict=True):
+        attrs = ", ".join(f"{k}={_dot_value(v)}" for k, v in row.items())
+        out.append(f"  {_dot_id(e.source)} -> {_dot_id(e.target)} [{attrs}];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def render(graph: Graph, fmt: str) -> str:
+    """The graph in ``fmt``, one of :data:`FORMATS`."""
+    if fmt == "json":
+        return to_json(graph)
+    if fmt == "graphml":
+        return to_graphml(graph)
+    if fmt == "dot":
+        return to_dot(graph)
+    raise ValueError(f"unknown graph format {fmt!r} (known: {', '.join(FORMATS)})")
