@@ -67,13 +67,16 @@ def rule_doc(code: str) -> RuleDoc:
 
 
 class RuleCount(NamedTuple):
-    """One row of ``--statistics``: how many findings a rule made, how many have a fix."""
+    """One row of ``--statistics``: how many findings a rule made, how many of them
+    ``codex-hooks fix`` repairs (``fixable``, safe fixes) and how many only
+    ``codex-hooks fix --unsafe-fixes`` does (``unsafe``, guesses)."""
 
     count: int
     code: str
     name: str
     severity: str
     fixable: int
+    unsafe: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form of ``--statistics --output-format json``."""
@@ -83,6 +86,7 @@ class RuleCount(NamedTuple):
             "name": self.name,
             "severity": self.severity,
             "fixable": self.fixable,
+            "unsafe": self.unsafe,
         }
 
 
@@ -90,16 +94,18 @@ def statistics(violations: Sequence[Violation]) -> list[RuleCount]:
     """Findings counted per rule, the most frequent first (then by code)."""
     counts: Counter[str] = Counter()
     fixable: Counter[str] = Counter()
+    unsafe: Counter[str] = Counter()
     severity: dict[str, str] = {}
     for v in violations:
         counts[v.code] += 1
-        fixable[v.code] += v.fix is not None
+        fixable[v.code] += v.safe_fix
+        unsafe[v.code] += v.unsafe_fix
         # A configured severity applies to every finding of a rule; an error wins should
         # a rule's findings ever differ.
         if severity.get(v.code) != "error":
             severity[v.code] = v.severity
     rows = [
-        RuleCount(n, code, rule_doc(code).name, severity[code], fixable[code])
+        RuleCount(n, code, rule_doc(code).name, severity[code], fixable[code], unsafe[code])
         for code, n in counts.items()
     ]
     return sorted(rows, key=lambda r: (-r.count, r.code))
@@ -109,10 +115,12 @@ def statistics_table(rows: Sequence[RuleCount]) -> str:
     """``rows`` as an aligned text table with a header line (nothing when empty)."""
     if not rows:
         return ""
-    table = [("count", "code", "name", "severity", "fixable")]
-    table += [(str(r.count), r.code, r.name, r.severity, str(r.fixable)) for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(5)]
-    right = (True, False, False, False, True)  # numbers align right
+    table = [("count", "code", "name", "severity", "fixable", "unsafe")]
+    table += [
+        (str(r.count), r.code, r.name, r.severity, str(r.fixable), str(r.unsafe)) for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(6)]
+    right = (True, False, False, False, True, True)  # numbers align right
     lines = []
     for row in table:
         cells = [

@@ -196,14 +196,14 @@ def test_fix_ignore_keeps_a_rules_fixes_out(kb: Path) -> None:
 # -- --statistics -----------------------------------------------------------------------
 
 TABLE = (
-    "count  code   name                     severity  fixable\n"
-    "    4  WL001  broken-wiki-link         warning         0\n"
-    "    1  BL003  missing-sourced-from     error           1\n"
-    "    1  FM002  invalid-status           error           0\n"
-    "    1  FM003  invalid-confidence       error           0\n"
-    "    1  FM005  invalid-format           warning         0\n"
-    "    1  LC005  unknown-agent            error           1\n"
-    "    1  WL004  broken-frontmatter-link  warning         0\n"
+    "count  code   name                     severity  fixable  unsafe\n"
+    "    4  WL001  broken-wiki-link         warning         0       0\n"
+    "    1  BL003  missing-sourced-from     error           1       0\n"
+    "    1  FM002  invalid-status           error           0       0\n"
+    "    1  FM003  invalid-confidence       error           0       0\n"
+    "    1  FM005  invalid-format           warning         0       0\n"
+    "    1  LC005  unknown-agent            error           1       0\n"
+    "    1  WL004  broken-frontmatter-link  warning         0       0\n"
 )
 
 
@@ -218,19 +218,36 @@ def test_statistics_table(kb: Path) -> None:
 def test_statistics_json(kb: Path) -> None:
     code, out, err = cli(kb, "check", "--all-files", "--statistics", "--output-format", "json")
     assert (code, err) == (1, "")
-    keys = ("count", "code", "name", "severity", "fixable")
+    keys = ("count", "code", "name", "severity", "fixable", "unsafe")
     assert json.loads(out) == [
         dict(zip(keys, row, strict=True))
         for row in [
-            (4, "WL001", "broken-wiki-link", "warning", 0),
-            (1, "BL003", "missing-sourced-from", "error", 1),
-            (1, "FM002", "invalid-status", "error", 0),
-            (1, "FM003", "invalid-confidence", "error", 0),
-            (1, "FM005", "invalid-format", "warning", 0),
-            (1, "LC005", "unknown-agent", "error", 1),
-            (1, "WL004", "broken-frontmatter-link", "warning", 0),
+            (4, "WL001", "broken-wiki-link", "warning", 0, 0),
+            (1, "BL003", "missing-sourced-from", "error", 1, 0),
+            (1, "FM002", "invalid-status", "error", 0, 0),
+            (1, "FM003", "invalid-confidence", "error", 0, 0),
+            (1, "FM005", "invalid-format", "warning", 0, 0),
+            (1, "LC005", "unknown-agent", "error", 1, 0),
+            (1, "WL004", "broken-frontmatter-link", "warning", 0, 0),
         ]
     ]
+
+
+def test_statistics_count_safe_and_unsafe_fixes_apart(tmp_path: Path) -> None:
+    # 'Likely' differs only in case (a safe fix); 'likley' is a typo (a guess).
+    write_kb(
+        tmp_path,
+        {
+            C: claim().replace("confidence: likely", "confidence: Likely"),
+            "domains/ai-alignment/d.md": claim().replace(
+                "confidence: likely", "confidence: likley"
+            ),
+        },
+    )
+    assert cli(tmp_path, "check", "--all-files", "--statistics")[1] == (
+        "count  code   name                severity  fixable  unsafe\n"
+        "    2  FM003  invalid-confidence  error           1       1\n"
+    )
 
 
 def test_statistics_follow_the_selection_and_a_configured_severity(kb: Path) -> None:
@@ -238,10 +255,10 @@ def test_statistics_follow_the_selection_and_a_configured_severity(kb: Path) -> 
     code, out, _ = cli(kb, "check", "--all-files", "--statistics", "--select", "FM")
     assert (code, out) == (
         1,
-        "count  code   name                severity  fixable\n"
-        "    1  FM002  invalid-status      error           0\n"
-        "    1  FM003  invalid-confidence  error           0\n"
-        "    1  FM005  invalid-format      error           0\n",
+        "count  code   name                severity  fixable  unsafe\n"
+        "    1  FM002  invalid-status      error           0       0\n"
+        "    1  FM003  invalid-confidence  error           0       0\n"
+        "    1  FM005  invalid-format      error           0       0\n",
     )
 
 
@@ -262,10 +279,10 @@ def test_fix_statistics_count_what_remains(kb: Path) -> None:
     code, out, err = cli(kb, "fix", "--all-files", "--statistics", "--select", "BL,LC,FM")
     assert code == 1
     assert out == (
-        "count  code   name                severity  fixable\n"
-        "    1  FM002  invalid-status      error           0\n"
-        "    1  FM003  invalid-confidence  error           0\n"
-        "    1  FM005  invalid-format      warning         0\n"
+        "count  code   name                severity  fixable  unsafe\n"
+        "    1  FM002  invalid-status      error           0       0\n"
+        "    1  FM003  invalid-confidence  error           0       0\n"
+        "    1  FM005  invalid-format      warning         0       0\n"
     )
     # The notes changed are still listed, on stderr beside the summary.
     assert err == (
