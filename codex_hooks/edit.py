@@ -23,6 +23,8 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import Final
 
 from .errors import EditError, NoteError
 from .frontmatter import Frontmatter, KeySpan, Value, parse_frontmatter
@@ -262,7 +264,7 @@ class FrontmatterEditor:
     def _add_key(
         self,
         key: str,
-        value: Value,
+        value: str | list[Value] | None,
         after: str | Sequence[str] | None,
         quote: str | None,
         typed: bool,
@@ -271,15 +273,15 @@ class FrontmatterEditor:
         where = next((self._fm.spans[a].end for a in anchors if a in self._fm.spans), None)
         if where is None:
             ends = [s.end for s in self._fm.spans.values()]
-            where = max(ends) if ends else self.note.fm_end
+            where = max(ends) if ends else self.note.fences[1]
         # Top-level keys share one column, usually the first.
         head = self._root_indent() + render_key(key) + ":"
         if isinstance(value, list):
             q = quote if quote is not None else self._preferred_quote()
             if value:
                 new = [head + self._nl] + [
-                    f"{self._default_indent()}- {render_scalar(v, q)}{self._nl}"  # type: ignore[arg-type]
-                    for v in value
+                    f"{self._default_indent()}- {render_scalar(v, q)}{self._nl}"
+                    for v in _scalars(key, value)
                 ]
             else:
                 new = [head + " []" + self._nl]
@@ -387,7 +389,7 @@ class FrontmatterEditor:
         start: int,
         end: int,
         new_lines: list[str],
-        expected_value: object,
+        expected_value: Value | _Deleted,
         added: bool = False,
         rename: tuple[str, str] | None = None,
     ) -> FrontmatterEditor:
@@ -399,7 +401,7 @@ class FrontmatterEditor:
         if expected_value is _DELETED:
             expected.pop(key, None)
         else:
-            expected[key] = expected_value  # type: ignore[assignment]
+            expected[key] = expected_value
         try:  # a new line that reads as a fence would end the frontmatter early
             candidate = self.note.with_text(text)
             fm = parse_frontmatter(candidate)
@@ -413,7 +415,23 @@ class FrontmatterEditor:
         return self
 
 
-_DELETED = object()
+class _Deleted(Enum):
+    """What a deleted key's value is expected to be: absent, which no :data:`Value` says."""
+
+    KEY = "deleted"
+
+
+_DELETED: Final = _Deleted.KEY
+
+
+def _scalars(key: str, items: list[Value]) -> list[str | None]:
+    """The items of a new list, each a scalar: a list of lists or mappings is not added."""
+    out: list[str | None] = []
+    for item in items:
+        if isinstance(item, (list, dict)):
+            raise EditError(f"cannot add '{key}': a list of lists or mappings is not supported")
+        out.append(item)
+    return out
 
 
 def _refuse_no_entries_word(key: str, value: Value) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import yaml
 
@@ -27,10 +28,11 @@ from .errors import (
 )
 from .note import Note
 
-try:  # libyaml is ~15x faster; the pure loader gives the same nodes
-    _Base: type = yaml.CBaseLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Base = yaml.BaseLoader
+if TYPE_CHECKING:
+    _Base = yaml.CBaseLoader
+else:  # libyaml is ~15x faster; the pure loader (PyYAML built without it) gives the same
+    # nodes through the same methods, so the C loader's type stands for both
+    _Base = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
@@ -38,7 +40,7 @@ _SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
 _MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """A base loader that resolves one implicit type: plain ``null``/``~``/empty.
 
     The base resolver gives every plain scalar the ``str`` tag, so ``a: null`` could not
@@ -83,6 +85,13 @@ _INDENTS = re.compile(r"^ +", re.MULTILINE)
 
 
 Pos = tuple[int, int]
+
+
+class _Mark(Protocol):
+    """What a position needs of a YAML mark: PyYAML's and libyaml's marks both have it."""
+
+    @property
+    def index(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,22 @@ class Frontmatter:
         return line + 1 if line is not None else 1
 
 
+class MarkedError(Protocol):
+    """What :func:`yaml_error` reads of a parser's error: PyYAML's and ruamel's have it."""
+
+    @property
+    def context(self) -> str | None: ...
+
+    @property
+    def context_mark(self) -> _Mark | None: ...
+
+    @property
+    def problem(self) -> str | None: ...
+
+    @property
+    def problem_mark(self) -> _Mark | None: ...
+
+
 class _Where:
     """Map a YAML mark to a 0-based ``(line, column)`` in ``note.lines``.
 
@@ -150,17 +175,18 @@ class _Where:
     """
 
     def __init__(self, note: Note) -> None:
-        self.first = note.fm_start + 1  # type: ignore[operator]
+        fm_start, fm_end = note.fences
+        self.first = fm_start + 1
         starts = [0]
-        for line in note.lines[self.first : note.fm_end]:
+        for line in note.lines[self.first : fm_end]:
             starts.append(starts[-1] + len(line))
         self.starts = starts
 
-    def __call__(self, mark: yaml.Mark) -> Pos:
+    def __call__(self, mark: _Mark) -> Pos:
         i = bisect_right(self.starts, mark.index) - 1
         return (self.first + i, mark.index - self.starts[i])
 
-    def human(self, mark: yaml.Mark | None) -> tuple[int, int]:
+    def human(self, mark: _Mark | None) -> tuple[int, int]:
         """1-based line and column of ``mark`` (the first frontmatter line when unknown)."""
         if mark is None:
             return self.first + 1, 1
@@ -190,7 +216,8 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
         if n.tag not in STANDARD_TAGS:
             raise _unsafe_tag(n, path, where)
         if isinstance(n, yaml.ScalarNode):
-            return None if n.tag == NULL_TAG else n.value
+            text: str = n.value
+            return None if n.tag == NULL_TAG else text
         if isinstance(n, yaml.SequenceNode):
             return [conv(item, depth + 1) for item in n.value]
         out: dict[str, Value] = {}
@@ -233,7 +260,8 @@ def _key_text(knode: yaml.Node, path: str, where: _Where) -> str:
     if knode.tag not in STANDARD_TAGS:
         raise _unsafe_tag(knode, path, where)
     if isinstance(knode, yaml.ScalarNode):
-        return knode.value
+        key: str = knode.value
+        return key
     raise YAMLSyntaxError(
         "a mapping key must be a plain value, not a list or mapping",
         path,
@@ -286,7 +314,7 @@ def _check_nesting(text: str, path: str, where: _Where) -> None:
         # the events: the brackets were opened before any of them was reported.
         if "nesting depth" not in str(exc.problem):
             raise
-        mark = yaml.Mark("", _deep_bracket(text), 0, 0, None, None)
+        mark = yaml.Mark("", _deep_bracket(text), 0, 0, None, 0)
         raise LimitExceededError(
             f"frontmatter nests deeper than {MAX_DEPTH} levels", path, *where.human(mark)
         ) from None
@@ -325,7 +353,7 @@ _CONSTRUCT_HINTS = {
 }
 
 
-def yaml_error(exc: yaml.MarkedYAMLError, where: _Where) -> tuple[str, int, int, str | None]:
+def yaml_error(exc: MarkedError, where: _Where) -> tuple[str, int, int, str | None]:
     """A YAML error as ``(problem, line, column, hint)``, placed where the broken construct
     starts when the error names one (see :data:`_CONSTRUCT_CONTEXTS`), else where the
     parser noticed it. ``hint`` is ``None`` when there is no specific way out."""
@@ -426,7 +454,7 @@ def _spans(note: Note, node: yaml.MappingNode, pos: _Where) -> dict[str, KeySpan
             # them (``|+``) they are not part of its value.
             while floor > start + 1 and not lines[floor - 1].strip():
                 floor -= 1
-        end = starts[i + 1] if i + 1 < len(pairs) else note.fm_end
+        end = starts[i + 1] if i + 1 < len(pairs) else note.fences[1]
         while end > floor and _is_filler(lines[end - 1]):
             end -= 1
         items: tuple[tuple[Pos, Pos], ...] = ()

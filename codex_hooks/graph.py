@@ -39,7 +39,9 @@ from .kb import CLAIM, SOURCE, as_list
 from .links import _order
 from .titles import clean_path
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # networkx is an optional extra, imported by to_networkx() alone
+    import networkx as nx
+
     from .kb import KnowledgeBase, NoteInfo
     from .links import LinkIndex
 
@@ -285,7 +287,7 @@ class Graph:
         """What the JSON document says before its nodes: its ``format``."""
         return {"format": FORMAT}
 
-    def to_networkx(self) -> Any:
+    def to_networkx(self) -> nx.MultiDiGraph[str]:
         """The graph as a ``networkx.MultiDiGraph`` (install ``codex-hooks[graph]``): node
         keys are paths, attributes those of the JSON form; one edge per :class:`Edge`, a
         provenance edge keyed by its type (``extraction``, ``enrichment``), a link edge by
@@ -302,7 +304,7 @@ class Graph:
                 "to_networkx() needs networkx: pip install 'codex-hooks[graph]'",
                 name="networkx",
             ) from exc
-        g = nx.MultiDiGraph()
+        g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for n in self.nodes:
             attrs = n.to_dict()
             del attrs["id"]
@@ -344,7 +346,11 @@ def schema() -> dict[str, Any]:
     import json
     from importlib.resources import files
 
-    return json.loads(files(__package__).joinpath("graph.schema.json").read_text("utf-8"))
+    # A JSON Schema document is a JSON object: its values are whatever JSON holds.
+    document: dict[str, Any] = json.loads(
+        files(__package__).joinpath("graph.schema.json").read_text("utf-8")
+    )
+    return document
 
 
 # -- building it ------------------------------------------------------------------------
@@ -444,9 +450,9 @@ class GraphIndex:
     def of(kb: KnowledgeBase) -> GraphIndex:
         """The index of ``kb``'s current state."""
         found = kb.memo.get("graph-index")
-        if found is None:
+        if not isinstance(found, GraphIndex):  # absent: the memo holds nothing else there
             found = kb.memo["graph-index"] = GraphIndex(kb)
-        return found  # type: ignore[return-value]
+        return found
 
     @property
     def link_index(self) -> LinkIndex:
@@ -454,9 +460,9 @@ class GraphIndex:
 
         # The same key as the rules' index: built once per state, whoever asks first.
         index = self.kb.memo.get("link-index")
-        if index is None:
+        if not isinstance(index, LinkIndex):  # absent: the memo holds nothing else there
             index = self.kb.memo["link-index"] = LinkIndex(self.kb.notes)
-        return index  # type: ignore[return-value]
+        return index
 
     def path_of(self, note: str | NoteRecord) -> str:
         """A note's repo-relative path from a path or a record (``KeyError`` when no note

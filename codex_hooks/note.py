@@ -140,23 +140,35 @@ class Note:
         return "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
 
     @property
+    def fences(self) -> tuple[int, int]:
+        """0-based lines of the opening and closing ``---``.
+
+        Raises :class:`ValueError` when the note has no frontmatter: callers ask only after
+        :attr:`has_frontmatter` said there is one.
+        """
+        if self.fm_start is None or self.fm_end is None:
+            raise ValueError(f"{self.path} has no frontmatter")
+        return self.fm_start, self.fm_end
+
+    @property
     def frontmatter_text(self) -> str:
         """The YAML between the fences (empty when there is none)."""
         if not self.has_frontmatter:
             return ""
-        return "".join(self.lines[self.fm_start + 1 : self.fm_end])  # type: ignore[operator]
+        start, end = self.fences
+        return "".join(self.lines[start + 1 : end])
 
     @property
     def body(self) -> str:
         """Everything after the closing fence (the whole text when there is no frontmatter)."""
         if not self.has_frontmatter:
             return self.text
-        return "".join(self.lines[self.fm_end + 1 :])  # type: ignore[operator]
+        return "".join(self.lines[self.fences[1] + 1 :])
 
     @property
     def body_start(self) -> int:
         """0-based index of the body's first line."""
-        return self.fm_end + 1 if self.has_frontmatter else 0  # type: ignore[operator]
+        return self.fences[1] + 1 if self.has_frontmatter else 0
 
     @property
     def title(self) -> str:

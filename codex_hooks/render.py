@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import yaml
 
-_resolver = yaml.resolver.Resolver()
+#: The tag a YAML 1.1 loader gives a scalar, typed here because PyYAML's stubs leave
+#: ``Resolver.resolve`` unannotated.
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve
+)
 _STR_TAG = "tag:yaml.org,2002:str"
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSAFE = set(",[]{}")
@@ -41,7 +46,7 @@ def plain_ok(value: str, flow: bool = False, typed: bool = False) -> bool:
         return False
     if typed:
         return True
-    return _resolver.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    return _resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
 
 
 def render_scalar(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -66,10 +67,14 @@ def rule_doc(code: str) -> RuleDoc:
 # -- statistics -----------------------------------------------------------------------
 
 
-class RuleCount(NamedTuple):
+@dataclass(frozen=True)
+class RuleCount:
     """One row of ``--statistics``: how many findings a rule made, how many of them
     ``codex-hooks fix`` repairs (``fixable``, safe fixes) and how many only
-    ``codex-hooks fix --unsafe-fixes`` does (``unsafe``, guesses)."""
+    ``codex-hooks fix --unsafe-fixes`` does (``unsafe``, guesses).
+
+    A record rather than a tuple: a tuple's own ``count`` method would clash with the
+    ``count`` field."""
 
     count: int
     code: str

@@ -14,18 +14,23 @@ positions and the same error types as every other read.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import DuplicateKeyError, LimitExceededError, NoteError, YAMLSyntaxError
 from .frontmatter import _Where, parse_frontmatter, yaml_error
 from .note import Note
 
-
-@lru_cache(maxsize=1)
-def _constructor() -> type:
+if TYPE_CHECKING:  # ruamel is imported when a note is loaded, not with this module
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.constructor import RoundTripConstructor
 
-    class TextDates(RoundTripConstructor):  # type: ignore[misc]
+
+@lru_cache(maxsize=1)
+def _constructor() -> type[RoundTripConstructor]:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TextDates(RoundTripConstructor):
         """Timestamps are kept as the text that was written."""
 
     # A subclass has its own constructor table: no other YAML() in the process changes.
@@ -35,7 +40,7 @@ def _constructor() -> type:
     return TextDates
 
 
-def _yaml() -> Any:
+def _yaml() -> YAML:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -45,7 +50,7 @@ def _yaml() -> Any:
     return yaml
 
 
-def load_roundtrip(note: Note) -> Any:
+def load_roundtrip(note: Note) -> CommentedMap | None:
     """The note's frontmatter as a ruamel ``CommentedMap`` (``None`` when empty or absent).
 
     Raises a :class:`NoteError` subclass with line and column when the YAML is bad, not a
@@ -64,7 +69,10 @@ def load_roundtrip(note: Note) -> Any:
 
     where = _Where(note)
     try:
-        return _yaml().load(note.frontmatter_text)
+        # The fast parser above refused anything but a mapping, so ruamel builds a
+        # CommentedMap, or nothing when the frontmatter holds only comments.
+        data: CommentedMap | None = _yaml().load(note.frontmatter_text)
+        return data
     except RuamelDuplicate as exc:  # pragma: no cover - the fast parser reports it first
         line, column = where.human(exc.problem_mark)
         raise DuplicateKeyError("duplicate key", note.path, line, column) from None

@@ -704,6 +704,9 @@ def test_changed_is_false_after_undoing() -> None:
         ("---\nm:\n  k: v\n---\n", ("add_item", "m", "x"), "it is a mapping"),
         ("---\na: 1\n---\n", ("add_key", "m", {"k": "v"}), "mapping value is not supported"),
         ("body\n", ("add_key", "m", {"k": "v"}), "mapping value is not supported"),
+        # Regression: a nested list raised AttributeError from the renderer.
+        ("---\na: 1\n---\n", ("add_key", "m", [["x"]]), "list of lists or mappings"),
+        ("---\na: 1\n---\n", ("add_key", "m", ["x", {"k": "v"}]), "list of lists or mappings"),
         (
             "---\n{a: 1, b: 2}\n---\n",
             ("add_key", "c", "3"),
