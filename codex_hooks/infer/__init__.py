@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
     from .score import Match
+    from .select import Closeness
+
+from .constants import DEFAULT_THRESHOLD
 
 __all__ = ["DEFAULT_THRESHOLD", "Abstention", "Candidate", "Inference", "Linker", "Proposal"]
-
-#: The default minimum confidence of a proposal.
-DEFAULT_THRESHOLD = 0.95
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Inference:
 
 def _contradicted(m: Match) -> bool:
     """Whether the claim cites an identifier that is another note's, not this source's."""
-    from .score import CITED_ELSEWHERE
+    from .constants import CITED_ELSEWHERE
 
     return any(e.llr <= CITED_ELSEWHERE for e in m.evidence)
 
@@ -189,9 +189,7 @@ class Linker:
                     threshold,
                     declared,
                     self.copies,
-                    lambda source, others, c=path: (
-                        self.scorer.closeness_besides(c, source, others).llr
-                    ),
+                    self._closeness(path),
                 )
                 originals = [m.source for m, _, copy_of in d.chosen if not copy_of]
                 for m, p, copy_of in d.chosen:
@@ -218,6 +216,14 @@ class Linker:
             ]
         return result
 
+    def _closeness(self, claim: str) -> Closeness:
+        """How close a source's text is to what ``claim`` says beyond other sources."""
+
+        def weigh(source: str, others: tuple[str, ...]) -> float:
+            return self.scorer.closeness_besides(claim, source, others).llr
+
+        return weigh
+
     def _declared_back(self, path: str) -> list[Proposal]:
         """A claim that names sources in ``sourced_from``: the missing direction of each of
         its declared links (a source that does not list it, a listing source it does not
@@ -228,7 +234,7 @@ class Linker:
             source = self.sources.get(spath)
             if source is None:
                 continue
-            if _contradicted(self.scorer.match(claim, source)):  # type: ignore[arg-type]
+            if _contradicted(self.scorer.match(claim, source)):
                 continue  # the declaration is wrong: never complete it
             if spath in claim.cites:
                 if path in source.extracted or path in source.enriched:

@@ -12,13 +12,17 @@ were read. Writing the same proposals twice changes nothing the second time.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..edit import FrontmatterEditor
     from ..kb import KnowledgeBase
     from . import Proposal
+
+#: One edit of one note: what it does, for the report, and the edit itself.
+Edit = tuple[str, Callable[["FrontmatterEditor"], object]]
 
 
 @dataclass
@@ -29,13 +33,13 @@ class Written:
     failed: list[str] = field(default_factory=list)
 
 
-def edits(kb: KnowledgeBase, proposals: Iterable[Proposal]) -> dict[str, list[tuple[str, object]]]:
+def edits(kb: KnowledgeBase, proposals: Iterable[Proposal]) -> dict[str, list[Edit]]:
     """Note path → (description, edit) for every note the proposals touch."""
     from ..rules.backlinks import add_entry, add_sourced_from
 
     sf = kb.config.field_name("sourced_from")
     ce = kb.config.field_name("claims_extracted")
-    out: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    out: dict[str, list[Edit]] = defaultdict(list)
     for p in proposals:
         title = kb.notes[p.claim].title
         out[p.claim].append((f"add {p.source} to {sf}", add_sourced_from(sf, p.source)))
@@ -59,7 +63,7 @@ def write(kb: KnowledgeBase, proposals: Iterable[Proposal], dry_run: bool = Fals
             done = []
             for title, apply in changes:
                 text = editor.note.text
-                apply(editor)  # type: ignore[operator]
+                apply(editor)
                 if editor.note.text != text:
                     done.append(title)
             if not editor.changed:

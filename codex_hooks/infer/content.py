@@ -13,10 +13,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
+from .constants import CLAIM_TERMS
 from .text import words
-
-#: A claim is compared on its most weighty words only: enough to rank, and fast.
-CLAIM_TERMS = 60
 
 
 def _vector(counts: Counter[str], idf: dict[str, float], keep: int = 0) -> dict[str, float]:

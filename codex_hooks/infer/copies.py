@@ -1,17 +1,18 @@
 """Source notes that are copies of one item: the same thing archived twice.
 
-Two notes are copies when they were published within :data:`DAYS` days of each other, no
-arXiv id or DOI tells them apart, no number in their names differs (``Proposal 1`` and
-``Proposal 2`` are different items), and either one note's URL appears in the other note
-or one of their names holds (nearly) all the distinctive words of one of the other's:
-at least :data:`MIN_SHARED` of them and :data:`CONTAINED` of the shorter name's. A word is
-distinctive when few source names use it (at most :data:`GENERIC` of them, and never fewer
-than three notes): the ``X archive 100 recent tweets`` shared by two tweet archives is not,
-their handles are. A URL counts when it names a page, not a whole site or account
-(``x.com/handle/status/1``, not ``x.com/handle``). An announcement and the full text it
-announces are typical copies; two papers on one topic are not (their identifiers differ,
-and so do their dates), nor are two pages of one site (``futard.io/launch/A`` and
-``futard.io/launch/B``).
+Two notes are copies when they were published within
+:data:`~.constants.COPY_DAYS` days of each other, no arXiv id or DOI tells them apart, no
+number in their names differs (``Proposal 1`` and ``Proposal 2`` are different items),
+and either one note's URL appears in the other note or one of their names holds (nearly)
+all the distinctive words of one of the other's: at least :data:`~.constants.MIN_SHARED`
+of them and :data:`~.constants.CONTAINED` of the shorter name's. A word is distinctive
+when few source names use it (at most :data:`~.constants.GENERIC` of them, and never
+fewer than :data:`~.constants.GENERIC_MIN_NOTES` notes): the ``X archive 100 recent
+tweets`` shared by two tweet archives is not, their handles are. A URL counts when it
+names a page, not a whole site or account (``x.com/handle/status/1``, not
+``x.com/handle``). An announcement and the full text it announces are typical copies; two
+papers on one topic are not (their identifiers differ, and so do their dates), nor are two
+pages of one site (``futard.io/launch/A`` and ``futard.io/launch/B``).
 """
 
 from __future__ import annotations
@@ -20,15 +21,11 @@ import datetime
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
+from .constants import CONTAINED, COPY_DAYS, GENERIC, GENERIC_MIN_NOTES, MIN_SHARED
 from .text import kind_of, words
 
 if TYPE_CHECKING:
     from .profile import SourceProfile
-
-DAYS = 2
-MIN_SHARED = 2
-CONTAINED = 2 / 3
-GENERIC = 0.05
 
 
 def _day(date: str | None) -> int | None:
@@ -64,7 +61,7 @@ class _Names:
     def __init__(self, sources: dict[str, SourceProfile]) -> None:
         every = {p: [set(words(name)) for name, _ in s.names] for p, s in sources.items()}
         df = Counter(w for names in every.values() for w in set().union(*names))
-        limit = max(3, GENERIC * len(sources))
+        limit = max(GENERIC_MIN_NOTES, GENERIC * len(sources))
         self.names = {
             p: [{w for w in ws if df[w] <= limit} for ws in names] for p, names in every.items()
         }
@@ -81,7 +78,7 @@ class _Names:
 def are_copies(a: SourceProfile, b: SourceProfile, names: _Names) -> bool:
     """Whether ``a`` and ``b`` hold the same item (see the module's description)."""
     da, db = _day(a.date), _day(b.date)
-    if da is None or db is None or abs(da - db) > DAYS:
+    if da is None or db is None or abs(da - db) > COPY_DAYS:
         return False
     sa, sb = _strong_ids(a), _strong_ids(b)
     if sa and sb and not sa & sb:
@@ -105,7 +102,7 @@ def copies(sources: dict[str, SourceProfile]) -> dict[str, set[str]]:
             by_day[d].append(s)
     out: dict[str, set[str]] = defaultdict(set)
     for d, group in by_day.items():
-        near = [s for k in range(d - DAYS, d + DAYS + 1) for s in by_day.get(k, ())]
+        near = [s for k in range(d - COPY_DAYS, d + COPY_DAYS + 1) for s in by_day.get(k, ())]
         for a in group:
             for b in near:
                 if a.path < b.path and are_copies(a, b, names):

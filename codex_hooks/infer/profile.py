@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 
 from ..kb import CLAIM, SOURCE, as_list
 from ..titles import clean_path, stem
+from .constants import ABBREVIATION_WORDS
 from .text import STOPWORDS, identifiers, kind_of, tokens, without_mentions, words
 
 if TYPE_CHECKING:
+    from ..frontmatter import Value
     from ..kb import KnowledgeBase, NoteInfo
 
 _DATE_PREFIX = re.compile(r"^\d{4}(?:-\d{2}){0,2}-?")
@@ -180,7 +182,7 @@ def claim_profile(kb: KnowledgeBase, info: NoteInfo) -> ClaimProfile:
     return profile
 
 
-def _enrichment_entries(value: object) -> list[str]:
+def _enrichment_entries(value: Value) -> list[str]:
     """Entries of an enrichments list: titles, or mappings with a ``target`` title."""
     if isinstance(value, list):
         return [
@@ -188,13 +190,8 @@ def _enrichment_entries(value: object) -> list[str]:
             for v in value
             if isinstance(t := (v.get("target") if isinstance(v, dict) else v), str) and t.strip()
         ]
-    return as_list(value)  # type: ignore[arg-type]
+    return as_list(value)
 
-
-#: An enrichment entry written as free text names a claim by its opening words when at
-#: least this many of them (not counting common words) begin that claim's title: one word
-#: ("AI ...") begins too many titles to name one.
-ABBREVIATION_WORDS = 2
 
 #: Claims' titles as :func:`~.text.tokens`, grouped by their first word.
 Titles = dict[str, list[tuple[str, list[str]]]]

@@ -5,8 +5,9 @@ often the signal is seen when the source is the claim's origin than when it is s
 source note. Each ratio is built from one stated probability (the ``Q_`` constants: how
 often a true pair shows the signal) and one rate measured in the knowledge base itself
 (how often a wrong pair would show it by chance: how common a word is among claims, how
-many source notes share an identifier, how many sources a commit touched, ...). Nothing
-is fitted to labelled pairs.
+many source notes share an identifier, how many sources a commit touched, ...). The stated
+probabilities and every other hand-set number are in :mod:`.constants`, with how each was
+set.
 
 Signals come in kinds (:data:`DIRECT` and the others):
 
@@ -28,36 +29,35 @@ import datetime
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
+from .constants import (
+    CITED_ELSEWHERE,
+    CONFLICT,
+    CONTENT_DECAY,
+    EARLY,
+    EARLY_MARGIN_DAYS,
+    Q_AUTHOR,
+    Q_BODY_ID,
+    Q_CONTENT,
+    Q_DATE,
+    Q_DOMAIN,
+    Q_GIT,
+    Q_ID,
+    Q_LINK,
+    Q_OPEN,
+    Q_TITLE,
+    Q_YEAR,
+    RATE_PSEUDO_COUNT,
+    URL_CONFLICT,
+)
+from .content import Content
+from .evidence import Evidence, identifier_llr
 from .history import History
 from .profile import ClaimProfile, SourceProfile
 from .text import describe, is_date_word, kind_of
+from .vocab import Vocabulary
 
-#: How often the true source shows each signal (the only hand-set numbers of the model).
-Q_TITLE = 0.6  # a word of the source's title (or file name) appears in the claim's citation
-Q_AUTHOR = 0.6  # the citation names one of the source's authors or its venue
-Q_YEAR = 0.6  # the citation has the year the source was published
-Q_ID = 0.9  # an identifier in the citation is the source's own (its URL, arXiv id, DOI)
-Q_BODY_ID = 0.3  # an identifier appears only in one note's body
-Q_GIT = 0.8  # the commit that added the claim, when it touched sources, touched this one
-Q_LINK = 0.5  # the claim's body links to the source note
-Q_CONTENT = 0.9  # the claim's text is close to its source's (rank r: odds 2^-(r+1))
-Q_DOMAIN = 0.8  # the source belongs to the claim's domain
-Q_DATE = 0.5  # the claim was created on the day the source was processed
-Q_OPEN = 0.95  # the source's status is not `unprocessed` or `null-result`
-#: Rates measured in the knowledge base are smoothed towards a default rate as if this
-#: many more notes had been seen, so that a small knowledge base still gives sane rates.
-PSEUDO_NOTES = 20
-PRIOR_WORD_RATE = 0.02  # a word appears in 2% of citations
-PRIOR_ID_RATE = 0.001  # an identifier belongs to 0.1% of source notes
-#: An identifier of the citation contradicts the source's (another arXiv id or DOI).
-CONFLICT = math.log(0.001)
-#: ... and the cited paper is another note of the knowledge base: decisive.
-CITED_ELSEWHERE = math.log(1e-9)
-#: The citation's URL and the source's URL are different pages of one site.
-URL_CONFLICT = math.log(0.05)
-#: The claim was created days before the source was published.
-EARLY = math.log(0.05)
 #: Statuses that say a source yielded no claims: links to them are never written.
 CLOSED = ("unprocessed", "null-result")
 #: Kinds of evidence that can nominate a source (the rest only check that it fits).
@@ -72,21 +72,6 @@ NAMING = ("citation", "link")
 #: site, which stands for many works: for a further source that is not enough (see
 #: :mod:`.select`).
 WORK_IDS = ("arxiv", "doi", "url")
-
-
-@dataclass
-class Evidence:
-    """One reason, as a curator reads it, and its weight in nats (negative: against)."""
-
-    text: str
-    llr: float
-    #: The part of ``llr`` earned item by item on the claim's citation (words, ids).
-    items: dict[str, float] = field(default_factory=dict)
-    kind: str = "citation"
-    #: Whether the citation names the work itself (words of its title, its page's URL,
-    #: arXiv id or DOI), not only who wrote it or where (an author, a handle, a site, a
-    #: year): see :data:`WORK_IDS`.
-    work: bool = False
 
 
 @dataclass
@@ -135,17 +120,9 @@ def _rest(e: Evidence) -> float:
     return e.llr - sum(e.items.values())
 
 
-def identifier_llr(shared_by: int, n: int, q: float = Q_ID) -> float:
-    """The weight of an identifier that ``shared_by`` of ``n`` source notes carry: how much
-    likelier the true source carries it than a wrong one (rate smoothed, see
-    :data:`PSEUDO_NOTES`)."""
-    rate = (shared_by + PSEUDO_NOTES * PRIOR_ID_RATE) / (n + PSEUDO_NOTES)
-    return math.log(q / rate)
-
-
 def _rate(count: float, total: float) -> float:
     """A smoothed frequency, never 0 or 1."""
-    return (count + 0.5) / (total + 1.0)
+    return (count + RATE_PSEUDO_COUNT) / (total + 2 * RATE_PSEUDO_COUNT)
 
 
 def _days_before(date: str, days: int) -> str:
@@ -164,9 +141,6 @@ class Scorer:
         sources: dict[str, SourceProfile],
         history: History,
     ) -> None:
-        from .content import Content
-        from .vocab import Vocabulary
-
         self.claims, self.sources, self.history = claims, sources, history
         self.n = max(len(sources), 1)
         self.vocab = Vocabulary(claims, sources)
@@ -201,6 +175,16 @@ class Scorer:
             found |= self.by_id.get(ident, set())
         found |= self.history.added_with(claim.path) & self.sources.keys()
         return found - claim.enriched_by
+
+    @overload
+    def match(
+        self, claim: ClaimProfile, source: SourceProfile, named_only: Literal[False] = False
+    ) -> Match: ...
+
+    @overload
+    def match(
+        self, claim: ClaimProfile, source: SourceProfile, named_only: bool
+    ) -> Match | None: ...
 
     def match(
         self, claim: ClaimProfile, source: SourceProfile, named_only: bool = False
@@ -246,7 +230,7 @@ class Scorer:
         return list(best.values())
 
     def _conflicts(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
-        out = []
+        out: list[Evidence] = []
         for kind in ("arxiv", "doi"):
             mine = sorted(i for i in claim.ids if kind_of(i) == kind)
             theirs = sorted(i for i in source.ids if kind_of(i) == kind)
@@ -261,12 +245,12 @@ class Scorer:
                     out.append(Evidence(text, CITED_ELSEWHERE))
                 else:
                     out.append(Evidence(text, CONFLICT))
-        mine = {i for i in claim.ids if kind_of(i) == "url"}
-        theirs = {i for i in source.ids if kind_of(i) == "url"}
-        if mine & theirs:
+        my_urls = {i for i in claim.ids if kind_of(i) == "url"}
+        their_urls = {i for i in source.ids if kind_of(i) == "url"}
+        if my_urls & their_urls:
             return out
-        for a in sorted(mine):
-            for b in sorted(theirs):
+        for a in sorted(my_urls):
+            for b in sorted(their_urls):
                 if a.split("/")[0] == b.split("/")[0] and not (a.startswith(b) or b.startswith(a)):
                     text = f"the claim cites {describe(a)}, another page than the source's {describe(b)}"
                     return [*out, Evidence(text, URL_CONFLICT)]
@@ -293,7 +277,7 @@ class Scorer:
         self, claim: ClaimProfile, source: SourceProfile, besides: tuple[str, ...] = ()
     ) -> Evidence:
         rank = self.content.rank(claim.path, source.path, besides)
-        llr = math.log(Q_CONTENT * 0.5 ** (rank + 1) * self.n + (1 - Q_CONTENT))
+        llr = math.log(Q_CONTENT * CONTENT_DECAY ** (rank + 1) * self.n + (1 - Q_CONTENT))
         beyond = " beyond what the other source says" if besides else ""
         if rank >= len(self.content.sources):
             text = f"the claim's text{beyond} shares no word with the source's"
@@ -334,7 +318,11 @@ class Scorer:
             else:
                 text = f"claim created {claim.created}, source processed {source.processed_date}"
                 out.append(Evidence(text, math.log((1 - Q_DATE) / (1 - f)), kind="day"))
-        if claim.created and source.date and claim.created < _days_before(source.date, 2):
+        if (
+            claim.created
+            and source.date
+            and claim.created < _days_before(source.date, EARLY_MARGIN_DAYS)
+        ):
             text = f"claim created {claim.created}, before the source's date {source.date}"
             out.append(Evidence(text, EARLY, kind="day"))
         return out

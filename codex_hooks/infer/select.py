@@ -45,16 +45,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .constants import (
+    ABSTAIN_SHARE,
+    FURTHER,
+    NEGLIGIBLE_PRIMARY,
+    PRIOR_DECLARED,
+    PRIOR_FIRST,
+    SHOW,
+)
 from .score import CLOSED, NAMING, SPECIFIC, Match
-
-#: Prior probability that a claim came from some source note of the knowledge base.
-PRIOR_FIRST = 0.5
-#: Prior probability that a further work the citation names is a source too.
-FURTHER = 0.5
-#: ... when a source already lists the claim in claims_extracted.
-PRIOR_DECLARED = 0.001
-#: A candidate with less confidence than this is not worth showing to a person.
-SHOW = 0.05
 
 
 @dataclass
@@ -178,7 +177,7 @@ def _confidences(
     for i, unit in enumerate(units):
         p = primary[i]
         for j, other in enumerate(units):
-            if j != i and primary[j] > 1e-6:
+            if j != i and primary[j] > NEGLIGIBLE_PRIMARY:
                 p += primary[j] * _further(unit, [other], n, prior, closeness)
         out.append(min(p, 1.0))
     return out, sum(primary)
@@ -235,7 +234,7 @@ def decide(
         ]
         decision.reason = "listed" if decision.candidates else ""
         return decision
-    if named >= 0.5:
+    if named >= ABSTAIN_SHARE:
         ranked = sorted(zip(units, confidence, strict=True), key=lambda x: -x[1])
         decision.candidates = [(u.best, p) for u, p in ranked if p >= SHOW]
         decision.reason = "close" if decision.candidates else ""

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from .constants import ARXIV_CONTEXT_AFTER, ARXIV_CONTEXT_BEFORE, PLURAL_MIN_LENGTH
+
 STOPWORDS = frozenset(
     [
         "a",
@@ -253,7 +255,11 @@ def fold(text: str) -> str:
 
 def stem_word(word: str) -> str:
     """A light plural strip: ``cycles`` → ``cycle``; short words and ``-ss`` stay."""
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if (
+        len(word) >= PLURAL_MIN_LENGTH
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+    ):
         return word[:-1]
     return word
 
@@ -380,7 +386,7 @@ def identifiers(text: str, bare: bool = True) -> set[str]:
                 out.add("arxiv:" + a)
     for m in _ARXIV.finditer(text):
         # A bare 1234.56789 is an arXiv id only when arXiv is named nearby.
-        window = text[max(0, m.start() - 40) : m.end() + 5]
+        window = text[max(0, m.start() - ARXIV_CONTEXT_BEFORE) : m.end() + ARXIV_CONTEXT_AFTER]
         if _ARXIV_CONTEXT.search(window) or m.group(0).lower().startswith("arxiv"):
             out.add("arxiv:" + m.group(1))
     for m in _DOI.finditer(text):

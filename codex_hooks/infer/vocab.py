@@ -15,18 +15,22 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from .constants import (
+    FUZZY_MIN_LENGTH,
+    FUZZY_SCORE,
+    MAX_MISSING_WORD_RATE,
+    PLATFORM_AUTHORS,
+    PRIOR_WORD_RATE,
+    PSEUDO_NOTES,
+    QUOTE_MIN_WORDS,
+    QUOTE_SCORE,
+)
+from .evidence import Evidence, identifier_llr
 from .text import quoted, words
 
 if TYPE_CHECKING:
     from .profile import ClaimProfile, SourceProfile
-    from .score import Evidence
 
-FUZZY_MIN_LENGTH = 5
-FUZZY_SCORE = 88.0
-QUOTE_SCORE = 90.0
-#: A site whose source notes have this many different authors is a platform, not a venue:
-#: a venue (a blog, a newsletter, a personal site) is one author's.
-PLATFORM_AUTHORS = 2
 _PLAIN_LABELS = frozenset({"www", "m", "mobile", "blog", "docs", "en", "web", "news"})
 
 
@@ -51,7 +55,7 @@ class Vocabulary:
         self._found: dict[str, dict[str, str]] = {}
         #: The titles each claim's citation quotes (two words or more).
         self.quotes = {
-            p: [" ".join(ws) for q in quoted(c.cited) if len(ws := words(q)) >= 2]
+            p: [" ".join(ws) for q in quoted(c.cited) if len(ws := words(q)) >= QUOTE_MIN_WORDS]
             for p, c in claims.items()
         }
         self._sources = sources
@@ -96,11 +100,9 @@ class Vocabulary:
 
     def p(self, word: str) -> float:
         """How often ``word`` appears in a claim's citation by chance: its rate among the
-        claims' citations, smoothed towards :data:`~.score.PRIOR_WORD_RATE` as if
-        :data:`~.score.PSEUDO_NOTES` more claims had been seen (a small knowledge base
+        claims' citations, smoothed towards :data:`~.constants.PRIOR_WORD_RATE` as if
+        :data:`~.constants.PSEUDO_NOTES` more claims had been seen (a small knowledge base
         says little about how common a word is)."""
-        from .score import PRIOR_WORD_RATE, PSEUDO_NOTES
-
         return (self.df[word] + PSEUDO_NOTES * PRIOR_WORD_RATE) / (self.n_claims + PSEUDO_NOTES)
 
     def sources_sharing(self, claim_path: str) -> set[str]:
@@ -144,8 +146,6 @@ class Vocabulary:
         source's name appears in the citation with probability ``q``). A name quoted whole
         in the citation is as good as an identifier: it weighs at least what a shared
         identifier of as many notes would."""
-        from .score import Evidence, identifier_llr
-
         found = self._matches(claim_path)
         quotes = [x for x in self.quotes.get(claim_path, ()) if source.path in self.quoted_by(x)]
         exact = max(
@@ -161,7 +161,7 @@ class Vocabulary:
                     c = found[w]
                     items["w:" + c] = max(items.get("w:" + c, 0.0), math.log(q / self.p(c)))
                 else:
-                    penalty += math.log((1 - q) / (1 - min(self.p(w), 0.5)))
+                    penalty += math.log((1 - q) / (1 - min(self.p(w), MAX_MISSING_WORD_RATE)))
             if not items:
                 continue
             llr = sum(items.values()) + penalty
@@ -179,8 +179,6 @@ class Vocabulary:
 
     def year_evidence(self, claim_path: str, source: SourceProfile, q: float) -> list[Evidence]:
         """Whether the citation has the year the source was published (author-year style)."""
-        from .score import Evidence
-
         year = (source.date or "")[:4]
         if not year or year not in self.claim_words.get(claim_path, ()):
             return []
@@ -191,8 +189,6 @@ class Vocabulary:
 
     def author_evidence(self, claim_path: str, source: SourceProfile, q: float) -> list[Evidence]:
         """Whether the citation names an author or the venue: its rarest matched word."""
-        from .score import Evidence
-
         if not source.authors:
             return []
         found = self._matches(claim_path)
