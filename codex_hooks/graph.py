@@ -42,6 +42,7 @@ from .titles import clean_path
 if TYPE_CHECKING:  # networkx is an optional extra, imported by to_networkx() alone
     import networkx as nx
 
+    from .frontmatter import Value
     from .kb import KnowledgeBase, NoteInfo
     from .links import LinkIndex
 
@@ -67,7 +68,7 @@ TITLE_LIST_FIELDS = ("depends_on",)
 #: Frontmatter fields shown as a note's dates.
 DATE_FIELDS = ("created", "date", "processed_date", "last_evaluated")
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class NoteRecord:
     status: str | None = None
     confidence: str | None = None
     dates: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False)
-    frontmatter: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    frontmatter: Mapping[str, Value] | None = field(default=None, compare=False, repr=False)
     problem: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ digraph knowledge {
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 if TYPE_CHECKING:
@@ -77,7 +77,11 @@ def to_json(graph: Graph) -> str:
     return "".join(parts)
 
 
-def _flat(value: Any) -> str | int | bool:
+#: An attribute value as GraphML and DOT hold it: lists and mappings are flattened to text.
+Flat = str | int | bool
+
+
+def _flat(value: object) -> Flat:
     if isinstance(value, bool | int):
         return value
     if isinstance(value, list):
@@ -87,7 +91,7 @@ def _flat(value: Any) -> str | int | bool:
     return str(value)
 
 
-def _attrs(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _attrs(graph: Graph) -> tuple[list[dict[str, Flat]], list[dict[str, Flat]]]:
     nodes = []
     for n in graph.nodes:
         d = n.to_dict()
@@ -101,7 +105,7 @@ def _attrs(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return nodes, edges
 
 
-def _graphml_type(values: list[Any]) -> str:
+def _graphml_type(values: list[Flat]) -> str:
     if values and all(isinstance(v, bool) for v in values):
         return "boolean"
     if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -130,7 +134,7 @@ def to_graphml(graph: Graph) -> str:
             )
     out.append('  <graph id="knowledge" edgedefault="directed">')
 
-    def data(where: str, row: dict[str, Any]) -> list[str]:
+    def data(where: str, row: dict[str, Flat]) -> list[str]:
         lines = []
         for name, value in row.items():
             text = str(value).lower() if isinstance(value, bool) else str(value)
@@ -167,7 +171,7 @@ def _dot_id(value: str) -> str:
     return '"' + escaped.replace("\r", "").replace("\n", "\\n") + '"'
 
 
-def _dot_value(value: Any) -> str:
+def _dot_value(value: Flat) -> str:
     return _dot_id(str(value).lower() if isinstance(value, bool) else str(value))
 
 
