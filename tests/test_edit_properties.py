@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_hooks import FrontmatterEditor, Note, parse_frontmatter
+from codex_hooks.errors import EditError
 from codex_hooks.frontmatter import Value
+from codex_hooks.kb import means_no_entries
 from codex_hooks.render import plain_ok
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -256,6 +258,15 @@ def test_edits_touch_only_their_key(data: st.DataObject) -> None:
     for _ in range(data.draw(st.integers(1, 3))):
         op = data.draw(edits(expected))
         before = editor.note
+        if op[0] in ("add_item", "make_list") and means_no_entries(expected.get(op[1])):
+            # A word such as 'none' or '0' stands for "no entries": no edit builds a list
+            # around it (rule FM011), and the refused edit leaves the note as it was.
+            try:
+                apply(editor, op)
+            except EditError:
+                assert editor.note is before
+                continue
+            raise AssertionError(f"{op} built a list around {expected.get(op[1])!r}")
         start, end = touched_span(before, op)
         spans_before = parse_frontmatter(before).spans
         apply(editor, op)
