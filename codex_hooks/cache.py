@@ -48,8 +48,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .kb import NoteInfo
+    from .noteinfo import NoteInfo
+    from .settings import Config
 
 FORMAT = 3
 MAGIC = b"codex-hooks index\n"
@@ -61,7 +61,17 @@ RACY_COARSE_NS = 2_000_000_000
 STALE_TMP_SECONDS = 3600
 #: Modules whose code decides what a NoteInfo holds: a change to any of them makes every
 #: recorded note stale (the package version alone does not change in a development tree).
-CODE = ("cache", "config", "errors", "frontmatter", "kb", "links", "note", "titles")
+CODE = (
+    "cache",
+    "settings",
+    "errors",
+    "frontmatter",
+    "noteinfo",
+    "links",
+    "note",
+    "titles",
+    "values",
+)
 
 
 def git_dir(root: Path) -> tuple[Path, str] | None:
@@ -116,14 +126,14 @@ def _code_hash() -> str:
 def _fields() -> tuple[str, ...]:
     import dataclasses
 
-    from .kb import NoteInfo
+    from .noteinfo import NoteInfo
 
     return tuple(f.name for f in dataclasses.fields(NoteInfo))
 
 
 def header(config: Config) -> tuple:
     """What an index must have been built under to be used now."""
-    from . import __version__
+    from .version import __version__
 
     return (
         FORMAT,
@@ -204,7 +214,7 @@ def _materialize(state: dict) -> None:
         if state["problem"] is not None:
             state["problem"] = _Problem(*state["problem"])
     except Exception:  # damaged bytes, or bytes that do not decode: read the note
-        from .kb import read_info
+        from .noteinfo import read_info
 
         _discard(where)
         fresh = read_info(root, state["path"], config)
@@ -298,7 +308,7 @@ def decode(
         }
         return info
     if check is not None and zlib.adler32(blob) != check:
-        from .kb import read_info
+        from .noteinfo import read_info
 
         root, config, where = origin
         _discard(where)
@@ -318,8 +328,8 @@ def _setup() -> None:
     global _PLAIN_LINKS
     import dataclasses
 
-    from .kb import NoteInfo, Problem
     from .links import WikiLink
+    from .noteinfo import NoteInfo, Problem
 
     _NoteInfo, _Problem, _WikiLink = NoteInfo, Problem, WikiLink
     _FIELDS = _fields()
@@ -561,7 +571,7 @@ def load_cached(
     is unchanged and read otherwise; the index is then brought up to date. ``None`` when
     there can be no index (outside git): the caller reads every note itself. ``opened``
     is the index as :func:`open_index` read it (else it is read here)."""
-    from .kb import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
+    from .noteinfo import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
 
     if opened is None:
         opened = open_index(root, config)

@@ -6,6 +6,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import EditError, NoteError, UnsafePathError
@@ -13,7 +14,7 @@ from .model import ERROR, Violation
 from .rules import active_rules
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase, NoteInfo
+    from .index import NoteIndex, NoteInfo
 
 MAX_ROUNDS = 6
 
@@ -24,10 +25,14 @@ def _problem_violation(info: NoteInfo) -> Violation:
     return Violation(info.path, p.line, p.column, p.code, ERROR, f"{p.message}; {p.hint}", None, "")
 
 
-def _kb(kb: KnowledgeBase | str | os.PathLike[str]) -> KnowledgeBase:
-    from .kb import KnowledgeBase
+def _kb(kb: NoteIndex | str | os.PathLike[str]) -> NoteIndex:
+    from .config import load_config
+    from .index import NoteIndex
 
-    return kb if isinstance(kb, KnowledgeBase) else KnowledgeBase.load(kb)
+    if isinstance(kb, NoteIndex):
+        return kb
+    root = Path(kb).resolve()
+    return NoteIndex.load(root, load_config(root))
 
 
 @dataclass
@@ -46,7 +51,7 @@ class CheckResult:
 
 
 def check(
-    kb: KnowledgeBase | str | os.PathLike[str],
+    kb: NoteIndex | str | os.PathLike[str],
     paths: list[str] | None = None,
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
@@ -54,7 +59,7 @@ def check(
     """Every violation in the notes at ``paths`` (repo-relative POSIX paths; ``None``: all),
     sorted by path, line, column and code.
 
-    ``kb`` is a loaded :class:`~codex_hooks.kb.KnowledgeBase` or the folder of one, which
+    ``kb`` is a loaded :class:`~codex_hooks.index.NoteIndex` or the folder of one, which
     is then loaded with its own configuration::
 
         >>> violations = codex_hooks.check(root)            # root: the knowledge base's folder
@@ -71,7 +76,7 @@ def check(
 
 
 def run_check(
-    kb: KnowledgeBase | str | os.PathLike[str],
+    kb: NoteIndex | str | os.PathLike[str],
     paths: list[str] | None = None,
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
@@ -81,6 +86,7 @@ def run_check(
     >>> run_check(kb, ["maps/alignment and markets.md"]).violations[0].code
     'WL001'
     """
+    from .baseline import recorded
     from .suppress import split
 
     kb = _kb(kb)
@@ -89,12 +95,13 @@ def run_check(
         found = [v for v in found if keep(v)]
     found, suppressed = split(kb, found)
     baselined = 0
-    if baseline and kb.baseline is not None and found:
-        found, baselined = kb.baseline.following(kb.renames).filter(found)
+    recorded_baseline = recorded(kb) if baseline else None
+    if recorded_baseline is not None and found:
+        found, baselined = recorded_baseline.following(kb.renames).filter(found)
     return CheckResult(found, baselined, suppressed)
 
 
-def _check(kb: KnowledgeBase, paths: list[str] | None) -> list[Violation]:
+def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
     """Every violation of the notes at ``paths``, sorted; nothing hidden."""
     targets = (
         list(kb.notes) if paths is None else [p for p in dict.fromkeys(paths) if p in kb.notes]
@@ -191,7 +198,7 @@ class FixResult:
 
 
 def fix(
-    kb: KnowledgeBase | str | os.PathLike[str],
+    kb: NoteIndex | str | os.PathLike[str],
     paths: list[str] | None = None,
     dry_run: bool = False,
     before_write: object = None,
@@ -274,10 +281,12 @@ def fix(
     return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
 
 
-def _follow_renames(kb: KnowledgeBase, failed: list[str]) -> FileChange | None:
+def _follow_renames(kb: NoteIndex, failed: list[str]) -> FileChange | None:
     """Rewrite the baseline's entries for the notes git shows renamed to their new paths,
     so that they stay hidden once the rename is committed; the change, if any."""
-    recorded = kb.baseline
+    from .baseline import recorded as recorded_baseline
+
+    recorded = recorded_baseline(kb)
     if recorded is None or not kb.renames:
         return None
     moved = recorded.following(kb.renames)
@@ -299,9 +308,9 @@ def _follow_renames(kb: KnowledgeBase, failed: list[str]) -> FileChange | None:
     )
 
 
-def _forget(kb: KnowledgeBase, paths: list[str]) -> None:
+def _forget(kb: NoteIndex, paths: list[str]) -> None:
     """Drop in-memory edits of ``paths``: index them again as they are on disk."""
-    from .kb import read_info
+    from .index import read_info
 
     for path in paths:
         kb.pending.pop(path, None)
@@ -314,7 +323,7 @@ def _forget(kb: KnowledgeBase, paths: list[str]) -> None:
 
 
 def _apply(
-    kb: KnowledgeBase,
+    kb: NoteIndex,
     target: str,
     fixes: list,
     originals: dict[str, bytes],

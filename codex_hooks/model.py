@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .edit import FrontmatterEditor
-    from .kb import KnowledgeBase, NoteInfo
+    from .index import NoteIndex, NoteInfo
 
 ERROR = "error"
 WARNING = "warning"
@@ -116,7 +116,7 @@ def unsafe_hint(message: str, title: str) -> str:
     return f"{message} (unsafe fix: {title}; {UNSAFE_HINT})"
 
 
-CheckFn = Callable[["KnowledgeBase", "NoteInfo", "Rule"], Iterable[Violation]]
+CheckFn = Callable[["NoteIndex", "NoteInfo", "Rule"], Iterable[Violation]]
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,7 @@ def stored(root: Path) -> Stored | None:
         keys.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     from _blake2 import blake2b
 
-    from . import __version__
+    from .version import __version__
 
     digest = blake2b(digest_size=20)
     for part in (

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from ..kb import CLAIM, SOURCE, as_list
 from ..titles import clean_path, stem
+from ..values import CLAIM, SOURCE, as_list
 from .text import STOPWORDS, identifiers, kind_of, tokens, without_mentions, words
 
 if TYPE_CHECKING:

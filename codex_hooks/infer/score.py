@@ -28,10 +28,15 @@ import datetime
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .history import History
 from .profile import ClaimProfile, SourceProfile
 from .text import describe, is_date_word, kind_of
+
+if TYPE_CHECKING:
+    from .content import Content
+    from .vocab import Vocabulary
 
 #: How often the true source shows each signal (the only hand-set numbers of the model).
 Q_TITLE = 0.6  # a word of the source's title (or file name) appears in the claim's citation
@@ -163,16 +168,15 @@ class Scorer:
         claims: dict[str, ClaimProfile],
         sources: dict[str, SourceProfile],
         history: History,
+        vocab: Vocabulary,
+        content: Content,
     ) -> None:
-        from .content import Content
-        from .vocab import Vocabulary
-
+        # The vocabulary and the content model are built by the caller: they weigh their
+        # evidence with this module's rates, so importing them here would be a cycle.
         self.claims, self.sources, self.history = claims, sources, history
         self.n = max(len(sources), 1)
-        self.vocab = Vocabulary(claims, sources)
-        self.content = Content(
-            {p: c.body for p, c in claims.items()}, {p: s.body for p, s in sources.items()}
-        )
+        self.vocab = vocab
+        self.content = content
         self.id_df: Counter[str] = Counter()
         self.by_id: dict[str, set[str]] = defaultdict(set)
         for path, s in sources.items():

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import clear_match, suggest
-from ..kb import CLAIM, SOURCE, as_list, folded_claims, folded_title
+from ..index import CLAIM, SOURCE, as_list, folded_claims, folded_title
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path, normalize_title, stem
 from .common import text
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..kb import KnowledgeBase, NoteInfo
+    from ..index import NoteIndex, NoteInfo
 
 #: Where a new sourced_from / claims_extracted goes when the note has none yet.
 SOURCED_FROM_AFTER = ("source", "created", "confidence")
@@ -34,7 +34,7 @@ def unsafe_path(ref: str) -> bool:
     )
 
 
-def title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
+def title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
     """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first."""
     done = ("title-candidates", entry, kind)  # BL001/BL002 and entry_targets ask alike
     found = kb.memo.get(done)
@@ -43,7 +43,7 @@ def title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str
     return found  # type: ignore[return-value]
 
 
-def _title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
+def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
     from rapidfuzz import fuzz, process
 
     key = ("titles-of", kind)
@@ -72,7 +72,7 @@ def _title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[st
     return [(paths[ids[i]], float(score)) for _, score, i in found]
 
 
-def list_keys(kb: KnowledgeBase, canonical: str) -> list[str]:
+def list_keys(kb: NoteIndex, canonical: str) -> list[str]:
     """The keys a source may hold a link list under: the configured name, and for
     enrichments_applied also its legacy spelling ``enrichments`` (still understood)."""
     key = kb.config.field_name(canonical)
@@ -81,7 +81,7 @@ def list_keys(kb: KnowledgeBase, canonical: str) -> list[str]:
     return [key]
 
 
-def extracted_by(kb: KnowledgeBase) -> ExtractedBy:
+def extracted_by(kb: NoteIndex) -> ExtractedBy:
     """Claim path → the sources whose claims_extracted has an entry naming that claim
     alone (resolved as :func:`entry_targets` resolves it, so both sides of a link agree)."""
     index = kb.memo.get("extracted-by")
@@ -100,7 +100,7 @@ class ExtractedBy:
     the entry scores above the threshold against that claim's title (the same fuzz.ratio
     that title_candidates uses). The answer is the one entry_targets gives."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: NoteIndex) -> None:
         self.kb = kb
         #: Folded entry → ``(source, entry)`` for entries whose folded form is a title.
         self.by_title: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -194,18 +194,18 @@ class ExtractedBy:
 EAGER_LOOKUPS = 256
 
 
-def _note_order(kb: KnowledgeBase) -> dict[str, int]:
+def _note_order(kb: NoteIndex) -> dict[str, int]:
     order = kb.memo.get("note-order")
     if order is None:
         order = kb.memo["note-order"] = {p: i for i, p in enumerate(kb.notes)}
     return order  # type: ignore[return-value]
 
 
-def _entries(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> list[str]:
+def _entries(kb: NoteIndex, source: NoteInfo, canonical: str) -> list[str]:
     return [e for k in list_keys(kb, canonical) for e in as_list(source.get(k))]
 
 
-def named_by(kb: KnowledgeBase, entry: str) -> list[str] | None:
+def named_by(kb: NoteIndex, entry: str) -> list[str] | None:
     """The notes a list entry names exactly (claims first: a claim and a source with one
     title resolve to the claim); ``None`` when it names none."""
     hits = kb.resolve(entry)
@@ -215,7 +215,7 @@ def named_by(kb: KnowledgeBase, entry: str) -> list[str] | None:
     return claims or hits
 
 
-def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
+def entry_targets(kb: NoteIndex, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
     """Each entry of a source's list field → the notes it names (exactly, or by a clear
     fuzzy match when nothing matches exactly)."""
     key = ("targets", source.path, canonical)
@@ -233,7 +233,7 @@ def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[s
     return out
 
 
-def cites(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> bool:
+def cites(kb: NoteIndex, claim: NoteInfo, source_path: str) -> bool:
     """Whether the claim's ``sourced_from`` names the source at ``source_path``: exactly,
     or through a stale path that BL005 repoints to it (a rename git recorded, or the
     file name)."""
@@ -304,7 +304,7 @@ def add_enrichment(key: str, title: str):
 
 
 def _unresolved(kind_label: str, canonical: str, severity_doc: str):
-    def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    def check(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
         for key, entry in [(k, e) for k in list_keys(kb, canonical) for e in as_list(info.get(k))]:
             if kb.resolve(entry):
                 continue
@@ -386,7 +386,7 @@ rule(
     fix="sometimes",
     kinds=(CLAIM, SOURCE),
 )
-def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_sourced_from(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("sourced_from")
     ce = kb.config.field_name("claims_extracted")
     if info.kind == SOURCE:
@@ -461,7 +461,7 @@ def _strong_ids(text: str) -> set[str]:
     return {i for i in identifiers(text, bare=False) if i.startswith(("arxiv:", "doi:"))}
 
 
-def _sources_by_id(kb: KnowledgeBase) -> dict[str, set[str]]:
+def _sources_by_id(kb: NoteIndex) -> dict[str, set[str]]:
     """arXiv id or DOI → the source notes whose own fields carry it."""
     index = kb.memo.get("sources-by-id")
     if index is None:
@@ -476,7 +476,7 @@ def _sources_by_id(kb: KnowledgeBase) -> dict[str, set[str]]:
     return index  # type: ignore[return-value]
 
 
-def contradicting_id(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> str | None:
+def contradicting_id(kb: NoteIndex, claim: NoteInfo, source_path: str) -> str | None:
     """An arXiv id or DOI that the claim's ``source:`` cites and that another source note
     carries while ``source_path`` does not: the listing then names the wrong paper (two
     papers on one topic with similar titles). ``None`` when nothing contradicts it."""
@@ -497,7 +497,7 @@ def contradicting_id(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> st
     return None
 
 
-def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str) -> bool:
+def _listed(kb: NoteIndex, source: NoteInfo, claim_path: str, canonical: str) -> bool:
     return any(claim_path in t for t in entry_targets(kb, source, canonical).values())
 
 
@@ -515,7 +515,7 @@ def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str
     fix="safe",
     kinds=(CLAIM, SOURCE),
 )
-def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_claims_extracted(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     ce = kb.config.field_name("claims_extracted")
     key = kb.config.field_name("sourced_from")
     pairs: list[tuple[NoteInfo, NoteInfo]] = []
@@ -587,7 +587,7 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
     "'codex-hooks fix --unsafe-fixes'.",
     fix="sometimes",
 )
-def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def sourced_from_unresolved(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("sourced_from")
     for ref in as_list(info.get(key)):
         path = clean_path(ref)
@@ -640,7 +640,7 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     severity=WARNING,
     kinds=(CLAIM,),
 )
-def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def sourced_from_not_source(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     key = kb.config.field_name("sourced_from")
     for ref in as_list(info.get(key)):
         target = kb.notes.get(clean_path(ref))
@@ -665,7 +665,7 @@ def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     fix="safe",
     kinds=(CLAIM, SOURCE),
 )
-def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def enrichment_mismatch(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     ea = kb.config.field_name("enrichments_applied")
     if info.kind == SOURCE:
         for targets in entry_targets(kb, info, "enrichments_applied").values():

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..kb import CLAIM, OTHER, SOURCE, as_list, means_no_entries
+from ..index import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
 from .common import real_date, spelled_alike, text
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase, NoteInfo
+    from ..index import NoteIndex, NoteInfo
 
 REQUIRED = {
     CLAIM: ("type", "domain", "description", "confidence", "source", "created"),
@@ -40,7 +40,7 @@ PARTIAL_DATES = ("date", "date_published")
     "type: claim\ndomain: health\n# no description, confidence, source, created",
     kinds=(CLAIM, SOURCE),
 )
-def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_required(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for key in REQUIRED.get(info.kind, ()):
         name = kb.config.field_name(key)
         value = info.get(name)
@@ -52,7 +52,7 @@ def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vio
 
 
 def _enum_rule(field_name: str, kinds: tuple[str, ...]):
-    def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    def check(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
         name = kb.config.field_name(field_name)
         raw = info.get(name)
         if isinstance(raw, (list, dict)) and raw:
@@ -150,7 +150,7 @@ rule(
     "written. Other invalid dates have no fix.",
     fix="safe",
 )
-def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def invalid_date(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in (*FULL_DATES, *PARTIAL_DATES):
         key = kb.config.field_name(canonical)
         value = info.get(key)
@@ -206,7 +206,7 @@ def _unknown_parts_dropped(value: str) -> str | None:
     fix_safety="Always safe: the value is kept as the list's only item.",
     fix="safe",
 )
-def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def not_a_list(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in LIST_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
@@ -238,7 +238,7 @@ _FOLDER_NOTES = ("readme.md", "index.md")
     "# domains/health/new claim.md is an empty file",
     kinds=(OTHER,),
 )
-def missing_frontmatter(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_frontmatter(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     if info.has_frontmatter or info.data is not None:
         return
     kind = _expected_kind(kb, info.path)
@@ -254,7 +254,7 @@ def missing_frontmatter(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
         yield r.violation(info, f"no frontmatter, but {folder} holds {kind}s: {needs}")
 
 
-def _expected_kind(kb: KnowledgeBase, path: str) -> str | None:
+def _expected_kind(kb: NoteIndex, path: str) -> str | None:
     """CLAIM or SOURCE when ``path`` lies under a configured claim or source folder (the
     longer folder wins when one holds the other), else ``None``."""
     best: tuple[int, str] | None = None
@@ -266,7 +266,7 @@ def _expected_kind(kb: KnowledgeBase, path: str) -> str | None:
     return best[1] if best else None
 
 
-def _folders_holding(kb: KnowledgeBase, kind: str) -> set[str]:
+def _folders_holding(kb: NoteIndex, kind: str) -> set[str]:
     """The folders (``a/b/``) that directly hold at least one note of ``kind``."""
     key = ("folders-holding", kind)
     found = kb.memo.get(key)
@@ -277,7 +277,7 @@ def _folders_holding(kb: KnowledgeBase, kind: str) -> set[str]:
     return found  # type: ignore[return-value]
 
 
-def _is_empty(kb: KnowledgeBase, path: str) -> bool:
+def _is_empty(kb: NoteIndex, path: str) -> bool:
     """Whether the note holds nothing but white space (read only for the rare note that
     has no frontmatter in a claim or source folder)."""
     from ..errors import CodexError
@@ -314,7 +314,7 @@ ENTRY_FIELDS = (*LIST_FIELDS, "enrichments", "sourced_from")
     "may stand for entries never written down), so only 'codex-hooks fix --unsafe-fixes' "
     "writes it; the rest of the line, a comment included, is kept.",
 )
-def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def no_entries_word(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for canonical in ENTRY_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
@@ -346,7 +346,7 @@ def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viol
     fix_safety="Always safe: every entry is kept; duplicates are not added twice.",
     fix="safe",
 )
-def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def legacy_enrichments(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     new = kb.config.field_name("enrichments_applied")
     if not info.has("enrichments"):
         return
@@ -381,7 +381,7 @@ def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[V
     "'codex-hooks fix --unsafe-fixes', and only when the folder names a known domain.",
     fix="unsafe",
 )
-def domain_folder(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def domain_folder(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     parts = info.path.split("/")
     if len(parts) < 3 or parts[0] != "domains":
         return

@@ -28,13 +28,13 @@ from ..links import (
     shortest,
 )
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
-from ..rename import recorded_relinker, stale_referrers
+from ..relink import recorded_relinker, stale_referrers
 from ..titles import stem
 from .common import spelling
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..kb import KnowledgeBase, NoteInfo
+    from ..index import NoteIndex, NoteInfo
 
 #: Frontmatter fields that the BL rules resolve (as titles or paths); WL004 leaves them.
 BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
@@ -42,7 +42,7 @@ BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_
 TITLE_LIST_FIELDS = ("depends_on",)
 
 
-def link_index(kb: KnowledgeBase) -> LinkIndex:
+def link_index(kb: NoteIndex) -> LinkIndex:
     """Every note by file name, built once per state of the knowledge base."""
     index = kb.memo.get("link-index")
     if index is None:
@@ -50,7 +50,7 @@ def link_index(kb: KnowledgeBase) -> LinkIndex:
     return index  # type: ignore[return-value]
 
 
-def resolved(kb: KnowledgeBase, info: NoteInfo) -> list[tuple[WikiLink, list[str]]]:
+def resolved(kb: NoteIndex, info: NoteInfo) -> list[tuple[WikiLink, list[str]]]:
     """Each body link of a note with the notes it names (computed once per check)."""
     key = ("resolved", info.path)
     found = kb.memo.get(key)
@@ -59,7 +59,7 @@ def resolved(kb: KnowledgeBase, info: NoteInfo) -> list[tuple[WikiLink, list[str
     return found  # type: ignore[return-value]
 
 
-def _titles(kb: KnowledgeBase, paths: list[str]) -> list[tuple[str, float]]:
+def _titles(kb: NoteIndex, paths: list[str]) -> list[tuple[str, float]]:
     """Candidates as :func:`~codex_hooks.fuzzy.suggest` lists them: titles, or paths when
     two candidates share a title."""
     names = [stem(p) for p in paths]
@@ -67,7 +67,7 @@ def _titles(kb: KnowledgeBase, paths: list[str]) -> list[tuple[str, float]]:
     return [(n, 0.0) for n in shown]
 
 
-def _renamed(kb: KnowledgeBase, raw: str, source: str) -> bool:
+def _renamed(kb: NoteIndex, raw: str, source: str) -> bool:
     """Whether WL005 reports this link: it names a note that git shows renamed."""
     relinker = recorded_relinker(kb)
     return relinker is not None and relinker.link(raw, source) is not None
@@ -100,7 +100,7 @@ def spelled_as(written: str, dest: str, source: str | None = None) -> bool:
 
 
 def _did_you_mean(
-    kb: KnowledgeBase, target: str, raw: str, source: str
+    kb: NoteIndex, target: str, raw: str, source: str
 ) -> tuple[str, str | None, bool]:
     """The did-you-mean text for a target that names no note, the rewritten link when
     exactly one close note exists, and whether that rewrite is safe (see
@@ -149,7 +149,7 @@ def _link_forms(
     "--unsafe-fixes'.",
     fix="sometimes",
 )
-def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def broken_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     for link, found in resolved(kb, info):
         if found or _renamed(kb, link.raw, info.path):
             continue
@@ -203,7 +203,7 @@ class PerFolder:
         )
 
 
-def per_folder(kb: KnowledgeBase) -> PerFolder:
+def per_folder(kb: NoteIndex) -> PerFolder:
     """The knowledge base's :class:`PerFolder` setting (built once per check)."""
     found = kb.memo.get("per-folder")
     if found is None:
@@ -238,7 +238,7 @@ def _either(paths: list[str]) -> str:
     "[[Note]]   # a/Note.md and b/Note.md: equally short, which one opens is not settled",
     severity=WARNING,
 )
-def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def ambiguous_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     index = link_index(kb)
     convention = per_folder(kb)
     for link, found in resolved(kb, info):
@@ -299,7 +299,7 @@ def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
     "without its own Foo opens core/x/Foo.md",
     severity=WARNING,
 )
-def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def duplicate_name(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     same = link_index(kb).namesakes(info.path)
     if len(same) < 2:
         return
@@ -334,7 +334,7 @@ def _heading_key(text: str) -> str:
     return " ".join(_NOT_IN_HEADING_LINK.sub(" ", text).split()).casefold()
 
 
-def _anchors(kb: KnowledgeBase, path: str) -> tuple[set[str], set[str]]:
+def _anchors(kb: NoteIndex, path: str) -> tuple[set[str], set[str]]:
     """The headings (folded) and block ids of the note at ``path``."""
     key = ("anchors", path)
     found = kb.memo.get(key)
@@ -366,7 +366,7 @@ def _anchors(kb: KnowledgeBase, path: str) -> tuple[set[str], set[str]]:
     return found  # type: ignore[return-value]
 
 
-def heading_check_enabled(kb: KnowledgeBase) -> bool:
+def heading_check_enabled(kb: NoteIndex) -> bool:
     """WL003 runs only when configured: a severity for it, or ``select`` naming it."""
     return kb.config.severity.get("WL003") in ("error", "warning") or "WL003" in kb.config.select
 
@@ -383,7 +383,7 @@ def heading_check_enabled(kb: KnowledgeBase) -> bool:
     "[[futarchy#Mechanism]]   # futarchy.md has no '# Mechanism' heading",
     severity=WARNING,
 )
-def missing_heading(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_heading(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     if not heading_check_enabled(kb):
         return
     index = link_index(kb)
@@ -414,7 +414,7 @@ def missing_heading(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viol
         )
 
 
-def _frontmatter_links(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
+def _frontmatter_links(kb: NoteIndex, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
     """``(key, entry, top_level)`` for every frontmatter string that holds a link or, in a
     title list field, is a plain title. ``top_level``: the entry can be rewritten."""
     skip = {kb.config.field_name(f) for f in BL_FIELDS} | set(BL_FIELDS)
@@ -471,7 +471,7 @@ def _replace_entry(key: str, old: str, new: str):
     "with case and separators folded.",
     fix="sometimes",
 )
-def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def broken_frontmatter_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     index = link_index(kb)
     for key, entry, top in _frontmatter_links(kb, info):
         raws = links_in_text(entry)
@@ -532,7 +532,7 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     "named the renamed note; afterwards it names that note at its new place.",
     fix="safe",
 )
-def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def renamed_reference(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     relinker = recorded_relinker(kb)
     if relinker is None:
         return
