@@ -182,6 +182,11 @@ def recorded(kb: NoteIndex) -> Baseline | None:
         return found
 
 
+def remember(kb: NoteIndex, baseline: Baseline | None) -> None:
+    """Make ``baseline`` the one :func:`recorded` gives for ``kb`` (after rewriting it)."""
+    _RECORDED[kb] = baseline
+
+
 def load(file: Path) -> Baseline | None:
     """The baseline in ``file``; ``None`` when there is no such file. A file that cannot be
     used raises :class:`~codex_hooks.errors.ConfigError` naming it and a way out: hiding

@@ -254,20 +254,14 @@ def fix(
         found = run_check(kb, paths, baseline, keep)
         _forget(kb, list(kb.pending))
         return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
-    from .write import atomic_write, resolve_inside
+    from .writeback import ChangedOnDiskError, write_if_unchanged
 
     unwritten = []
+    hook = before_write if callable(before_write) else None
     for change in changes:
         try:
-            target = resolve_inside(kb.root, change.path)
-            if target.read_bytes() != change.before:
-                failed.append(f"{change.path}: changed on disk while fixing; not written")
-                unwritten.append(change.path)
-                continue
-            if callable(before_write):
-                before_write(change.path)
-            atomic_write(target, change.after, kb.root)
-        except (OSError, UnsafePathError) as exc:
+            write_if_unchanged(kb.root, change.path, change.before, change.after, "fixing", hook)
+        except (OSError, UnsafePathError, ChangedOnDiskError) as exc:
             failed.append(f"{change.path}: {exc}")
             unwritten.append(change.path)
     _forget(kb, unwritten)
@@ -292,7 +286,7 @@ def _follow_renames(kb: NoteIndex, failed: list[str]) -> FileChange | None:
     moved = recorded.following(kb.renames)
     if moved.entries == recorded.entries:
         return None
-    from .baseline import location, write
+    from .baseline import location, remember, write
 
     file = location(kb.root, kb.config)
     try:
@@ -301,7 +295,7 @@ def _follow_renames(kb: NoteIndex, failed: list[str]) -> FileChange | None:
     except OSError as exc:
         failed.append(f"{file.name}: {exc}")
         return None
-    kb.__dict__["baseline"] = moved
+    remember(kb, moved)
     rel = file.relative_to(kb.root).as_posix()
     return FileChange(
         rel, before, moved.dumps().encode("utf-8"), ["move recorded findings of renamed notes"]

@@ -14,6 +14,7 @@ import gc
 import os
 import re
 import subprocess
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -396,3 +397,42 @@ class NoteIndex:
         self.pending[note.path] = note
         self.notes[note.path] = build_info(note, self.config)
         self.invalidate()
+
+
+def title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
+    """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first
+    (the fuzzy lookup of rules BL001 and BL002 and of ``link``'s source profiles)."""
+    done = ("title-candidates", entry, kind)  # BL001/BL002 and entry_targets ask alike
+    found = kb.memo.get(done)
+    if found is None:
+        found = kb.memo[done] = _title_candidates(kb, entry, kind)
+    return found  # type: ignore[return-value]
+
+
+def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
+    from rapidfuzz import fuzz, process
+
+    key = ("titles-of", kind)
+    pool = kb.memo.get(key)
+    if pool is None:
+        paths = [p for p, info in kb.notes.items() if info.kind == kind]
+        titles = [folded_title(kb.notes[p]) for p in paths]
+        by_length = sorted(range(len(titles)), key=lambda i: len(titles[i]))
+        pool = kb.memo[key] = (paths, titles, by_length, [len(titles[i]) for i in by_length])
+    paths, titles, by_length, lengths = pool  # type: ignore[misc]
+    name = normalize_title(entry)
+    cutoff = kb.config.fuzzy_threshold
+    # fuzz.ratio cannot reach the cutoff when the shorter title is under this share of
+    # the longer: only titles of a length that can are scored (a character of margin).
+    share = cutoff / (200.0 - cutoff) if cutoff < 100 else 1.0
+    lo, hi = len(name) * share - 1, (len(name) / share + 1 if share > 0 else float("inf"))
+    ids = sorted(by_length[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
+    found = process.extract(
+        name,
+        [titles[i] for i in ids],
+        scorer=fuzz.ratio,
+        processor=None,
+        limit=5,
+        score_cutoff=cutoff,
+    )
+    return [(paths[ids[i]], float(score)) for _, score, i in found]

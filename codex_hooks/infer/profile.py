@@ -237,7 +237,7 @@ def _resolve_claim(kb: KnowledgeBase, entry: str, titles: Titles) -> list[str]:
     from (the same fuzzy match as rule BL002), or else the one claim whose title it
     abbreviates by its opening words (:func:`_abbreviated`)."""
     from ..fuzzy import clear_match
-    from ..rules.backlinks import title_candidates
+    from ..index import title_candidates
 
     hits = kb.resolve(entry)
     if hits:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..entries import (  # noqa: F401  (the rules' names for them)
+    CLAIMS_AFTER,
+    SOURCED_FROM_AFTER,
+    add_entry,
+    add_sourced_from,
+)
 from ..fuzzy import clear_match, suggest
-from ..index import CLAIM, SOURCE, as_list, folded_claims, folded_title
+from ..index import CLAIM, SOURCE, as_list, folded_claims, title_candidates
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path, normalize_title, stem
 from .common import text
@@ -17,9 +22,6 @@ if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
     from ..index import NoteIndex, NoteInfo
 
-#: Where a new sourced_from / claims_extracted goes when the note has none yet.
-SOURCED_FROM_AFTER = ("source", "created", "confidence")
-CLAIMS_AFTER = ("processed_date", "processed_by", "status")
 LEGACY_ENRICHMENTS = "enrichments"
 #: Source statuses that must not list extracted claims (see LC002 and LC003).
 NO_EXTRACTIONS = ("unprocessed", "null-result")
@@ -32,44 +34,6 @@ def unsafe_path(ref: str) -> bool:
         or (len(ref) > 1 and ref[1] == ":")
         or ".." in ref.split("/")
     )
-
-
-def title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
-    """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first."""
-    done = ("title-candidates", entry, kind)  # BL001/BL002 and entry_targets ask alike
-    found = kb.memo.get(done)
-    if found is None:
-        found = kb.memo[done] = _title_candidates(kb, entry, kind)
-    return found  # type: ignore[return-value]
-
-
-def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
-    from rapidfuzz import fuzz, process
-
-    key = ("titles-of", kind)
-    pool = kb.memo.get(key)
-    if pool is None:
-        paths = [p for p, info in kb.notes.items() if info.kind == kind]
-        titles = [folded_title(kb.notes[p]) for p in paths]
-        by_length = sorted(range(len(titles)), key=lambda i: len(titles[i]))
-        pool = kb.memo[key] = (paths, titles, by_length, [len(titles[i]) for i in by_length])
-    paths, titles, by_length, lengths = pool  # type: ignore[misc]
-    name = normalize_title(entry)
-    cutoff = kb.config.fuzzy_threshold
-    # fuzz.ratio cannot reach the cutoff when the shorter title is under this share of
-    # the longer: only titles of a length that can are scored (a character of margin).
-    share = cutoff / (200.0 - cutoff) if cutoff < 100 else 1.0
-    lo, hi = len(name) * share - 1, (len(name) / share + 1 if share > 0 else float("inf"))
-    ids = sorted(by_length[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
-    found = process.extract(
-        name,
-        [titles[i] for i in ids],
-        scorer=fuzz.ratio,
-        processor=None,
-        limit=5,
-        score_cutoff=cutoff,
-    )
-    return [(paths[ids[i]], float(score)) for _, score, i in found]
 
 
 def list_keys(kb: NoteIndex, canonical: str) -> list[str]:
@@ -247,20 +211,6 @@ def cites(kb: NoteIndex, claim: NoteInfo, source_path: str) -> bool:
     return False
 
 
-def add_sourced_from(key: str, source_path: str):
-    def apply(ed: FrontmatterEditor) -> None:
-        current = ed.data.get(key)
-        if key not in ed.data or current is None or current == "":
-            if key in ed.data:
-                ed.set(key, source_path)
-            else:
-                ed.add_key(key, source_path, after=SOURCED_FROM_AFTER)
-        elif source_path not in as_list(current):
-            ed.add_item(key, source_path)
-
-    return apply
-
-
 def repoint(key: str, old: str, new: str):
     """Replace the stale entry ``old`` by ``new`` where it stands; when ``new`` is listed
     already, drop ``old`` instead of listing the same source twice."""
@@ -271,19 +221,6 @@ def repoint(key: str, old: str, new: str):
             ed.remove_item(key, old)
         else:
             ed.replace_item(key, old, new)
-
-    return apply
-
-
-def add_entry(key: str, title: str, after: tuple[str, ...] = CLAIMS_AFTER):
-    def apply(ed: FrontmatterEditor) -> None:
-        current = as_list(ed.data.get(key))
-        if any(normalize_title(c) == normalize_title(title) for c in current):
-            return
-        if key in ed.data:
-            ed.add_item(key, title)
-        else:
-            ed.add_key(key, [title], after=after)
 
     return apply
 
