@@ -74,31 +74,10 @@ CODE = (
 )
 
 
-def git_dir(root: Path) -> tuple[Path, str] | None:
-    """The git directory of the repository holding ``root`` and ``root``'s path in its
-    work tree (``""`` at the top); ``None`` outside git."""
-    dot = root / ".git"
-    if "GIT_DIR" not in os.environ and dot.is_dir():
-        return dot, ""
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--absolute-git-dir", "--show-prefix"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    lines = out.decode("utf-8", "surrogateescape").splitlines()
-    if len(lines) < 2 or not lines[0]:
-        return None
-    return Path(lines[0]), lines[1]
-
-
 def index_file(root: Path) -> Path | None:
     """Where the index of the knowledge base at ``root`` lives (``None`` outside git)."""
+    from .gitutil import git_dir
+
     found = git_dir(root)
     if found is None:
         return None

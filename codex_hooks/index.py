@@ -13,7 +13,6 @@ import fnmatch
 import gc
 import os
 import re
-import subprocess
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import cached_property
@@ -47,6 +46,8 @@ from .values import (  # noqa: F401  (the index's names for them)
 )
 
 if TYPE_CHECKING:
+    import subprocess
+
     from .graph import Graph, Link, NoteRecord, Provenance
     from .note import Note
 
@@ -59,15 +60,11 @@ def start_listing(root: Path) -> tuple[subprocess.Popen, object] | None:
         return None
     import tempfile
 
+    from .gitutil import list_files
+
     out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by list_markdown)
-    try:
-        proc = subprocess.Popen(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root,
-            stdout=out,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
+    proc = list_files(root, out)
+    if proc is None:
         out.close()
         return None
     return proc, out

@@ -17,13 +17,16 @@ rewrites them.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .errors import CodexError
+from .gitutil import GitError, add, unstaged
+from .gitutil import move as git_move
+from .gitutil import tracked as is_tracked
 from .relink import (  # noqa: F401  (re-exported: the names this module always had)
     PATH_FIELDS,
     TITLE_FIELDS,
@@ -44,16 +47,6 @@ class RenameError(CodexError):
 
 
 # -- renaming a note ------------------------------------------------------------------
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True)
-
-
-def _tracked(root: Path, path: str) -> bool:
-    if not (root / ".git").exists():
-        return False
-    return _git(root, "ls-files", "--error-unmatch", "--", path).returncode == 0
 
 
 def new_path(kb: NoteIndex, old: str, new: str) -> str:
@@ -155,16 +148,16 @@ def rename_note(
     use_git = (kb.root / ".git").exists()
     dirty: set[str] = set()
     if stage and use_git:
-        out = _git(kb.root, "diff", "--name-only", "-z").stdout
-        dirty = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-    tracked = move and _tracked(kb.root, old)
+        dirty = unstaged(kb.root)
+    tracked = move and is_tracked(kb.root, old)
     if move:
         target = resolve_inside(kb.root, new)
         target.parent.mkdir(parents=True, exist_ok=True)
         if tracked:
-            result = _git(kb.root, "mv", "--", old, new)
-            if result.returncode != 0:
-                raise RenameError(f"git mv failed: {result.stderr.decode(errors='replace')}")
+            try:
+                git_move(kb.root, old, new)
+            except GitError as exc:
+                raise RenameError(str(exc)) from None
         else:
             os.rename(resolve_inside(kb.root, old), target)
     for path, note in edited.items():
@@ -175,8 +168,8 @@ def rename_note(
             for p in edited
             if (old if p == new else p) not in dirty and (p != new or tracked or not move)
         ]
-        if clean:
-            _git(kb.root, "add", "--", *clean)
+        with contextlib.suppress(GitError):  # as before: a failed add leaves them unstaged
+            add(kb.root, clean)
     # The knowledge base now describes the notes as they are on disk.
     kb.notes.pop(old, None)
     kb.pending.pop(old, None)

@@ -36,7 +36,13 @@ def _constructor() -> type:
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
+    try:
+        from ruamel.yaml import YAML
+    except ModuleNotFoundError:  # an optional extra: nothing else of the package needs it
+        raise ModuleNotFoundError(
+            "load_roundtrip needs ruamel.yaml: pip install 'codex-hooks[roundtrip]'",
+            name="ruamel",
+        ) from None
 
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
@@ -58,13 +64,14 @@ def load_roundtrip(note: Note) -> Any:
     if not note.has_frontmatter:
         return None
     parse_frontmatter(note)
+    yaml = _yaml()  # first: without ruamel.yaml, say which extra brings it
 
     from ruamel.yaml.constructor import DuplicateKeyError as RuamelDuplicate
     from ruamel.yaml.error import MarkedYAMLError
 
     where = _Where(note)
     try:
-        return _yaml().load(note.frontmatter_text)
+        return yaml.load(note.frontmatter_text)
     except RuamelDuplicate as exc:  # pragma: no cover - the fast parser reports it first
         line, column = where.human(exc.problem_mark)
         raise DuplicateKeyError("duplicate key", note.path, line, column) from None

@@ -65,3 +65,32 @@ def test_a_climbing_import_breaks_the_contract(
     result = lint_imports(tmp_path, pythonpath=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"Contracts: {broken}." in result.stdout
+
+
+def test_git_is_run_from_one_module_only() -> None:
+    """Every git call goes through gitutil: no other module starts a process."""
+    package = REPO / "codex_hooks"
+    starting = sorted(
+        file.relative_to(package).as_posix()
+        for file in package.rglob("*.py")
+        if "subprocess.run(" in (text := file.read_text(encoding="utf-8"))
+        or "subprocess.Popen(" in text
+        or "import git\n" in text
+    )
+    assert starting == ["gitutil.py"]
+
+
+def test_roundtrip_without_ruamel_says_how_to_get_it() -> None:
+    """ruamel.yaml is an optional extra: without it, load_roundtrip names the extra."""
+    code = (
+        "import sys\n"
+        "sys.modules['ruamel'] = None\n"
+        "sys.modules['ruamel.yaml'] = None\n"
+        "from codex_hooks import Note, load_roundtrip\n"
+        "try:\n"
+        "    load_roundtrip(Note.from_text('---\\na: 1\\n---\\n'))\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "load_roundtrip needs ruamel.yaml: pip install 'codex-hooks[roundtrip]'\n"
