@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .errors import EditError, NoteError, UnsafePathError
 from .model import ERROR, Violation
 from .rules import active_rules
+from .rules.context import Memo, RuleContext
 
 if TYPE_CHECKING:
     from .index import NoteIndex, NoteInfo
@@ -109,7 +110,8 @@ def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
     rules = active_rules(kb.config)
     overrides = kb.config.severity
     out: list[Violation] = []
-    kb.checking = set(targets)
+    checking = frozenset(targets)
+    memo = Memo()  # one per check: a fix round that changed notes starts afresh
     by_kind: dict[str, list] = {}  # the rules for each kind of note, in code order
     for path in targets:
         info = kb.notes[path]
@@ -124,8 +126,9 @@ def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
             applicable = by_kind[info.kind] = [
                 r for r in rules if not r.kinds or info.kind in r.kinds
             ]
+        context = RuleContext(info, kb, checking, memo)
         for rule in applicable:
-            out.extend(rule.check(kb, info, rule))
+            out.extend(rule.check(context, rule))
     result = []
     for v in out:
         sev = overrides.get(v.code)

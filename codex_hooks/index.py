@@ -144,9 +144,9 @@ class NoteIndex:
         #: Notes whose staged content a check reads instead of the work tree's (see
         #: :func:`codex_hooks.staged.use_staged_content`).
         self.staged: dict[str, Note] = {}
-        #: The notes the current check covers (rules report a pair once, on one side).
-        self.checking: set[str] = set()
-        #: Memoised per-note results of the rules, cleared whenever a note changes.
+        #: The index's own memoised lookups (resolution, title candidates, recorded
+        #: renames, the graph), cleared whenever a note changes. The rules keep theirs
+        #: in the per-check :class:`codex_hooks.rules.context.Memo`.
         self.memo: dict[object, object] = {}
 
     @classmethod

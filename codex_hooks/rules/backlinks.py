@@ -17,6 +17,7 @@ from ..index import CLAIM, SOURCE, as_list, folded_claims, title_candidates
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path, normalize_title, stem
 from .common import text
+from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
 LEGACY_ENRICHMENTS = "enrichments"
 #: Source statuses that must not list extracted claims (see LC002 and LC003).
 NO_EXTRACTIONS = ("unprocessed", "null-result")
+
+
+#: The per-check memo's keys of the BL rules (see :mod:`.context`).
+EXTRACTED_BY: MemoKey[ExtractedBy] = MemoKey("extracted-by")
+NOTE_ORDER: MemoKey[dict[str, int]] = MemoKey("note-order")
+#: Per source and list field: each entry → the notes it names.
+ENTRY_TARGETS: MemoKey[dict[str, list[str]]] = MemoKey("entry-targets")
+SOURCES_BY_ID: MemoKey[dict[str, set[str]]] = MemoKey("sources-by-id")
 
 
 def unsafe_path(ref: str) -> bool:
@@ -45,13 +54,10 @@ def list_keys(kb: NoteIndex, canonical: str) -> list[str]:
     return [key]
 
 
-def extracted_by(kb: NoteIndex) -> ExtractedBy:
+def extracted_by(ctx: RuleContext) -> ExtractedBy:
     """Claim path → the sources whose claims_extracted has an entry naming that claim
     alone (resolved as :func:`entry_targets` resolves it, so both sides of a link agree)."""
-    index = kb.memo.get("extracted-by")
-    if index is None:
-        index = kb.memo["extracted-by"] = ExtractedBy(kb)
-    return index  # type: ignore[return-value]
+    return ctx.memo.get(EXTRACTED_BY, lambda: ExtractedBy(ctx))
 
 
 class ExtractedBy:
@@ -64,8 +70,9 @@ class ExtractedBy:
     the entry scores above the threshold against that claim's title (the same fuzz.ratio
     that title_candidates uses). The answer is the one entry_targets gives."""
 
-    def __init__(self, kb: NoteIndex) -> None:
-        self.kb = kb
+    def __init__(self, ctx: RuleContext) -> None:
+        kb = self.kb = ctx.index
+        self.ctx = ctx
         #: Folded entry → ``(source, entry)`` for entries whose folded form is a title.
         self.by_title: dict[str, list[tuple[str, str]]] = defaultdict(list)
         #: Claim → sources, for entries that name a claim through a recorded rename.
@@ -109,7 +116,7 @@ class ExtractedBy:
             guessed = self._fuzzy(claim, title) - found
             self.fuzzy[claim] = guessed
             found |= guessed
-        order = _note_order(kb)
+        order = _note_order(self.ctx)
         return sorted(found, key=order.__getitem__)
 
     def _fuzzy(self, claim: str, title: str) -> set[str]:
@@ -118,7 +125,7 @@ class ExtractedBy:
         claims are looked up (a check of every note), each entry's one fuzzy search is
         cheaper, and is done once for all of them."""
         kb = self.kb
-        if self.matched is None and len(self.done) + len(kb.checking) > EAGER_LOOKUPS:
+        if self.matched is None and len(self.done) + len(self.ctx.checking) > EAGER_LOOKUPS:
             self.matched = defaultdict(set)
             for path, _, entry in self.pending:
                 best = clear_match(title_candidates(kb, entry, CLAIM))
@@ -158,11 +165,8 @@ class ExtractedBy:
 EAGER_LOOKUPS = 256
 
 
-def _note_order(kb: NoteIndex) -> dict[str, int]:
-    order = kb.memo.get("note-order")
-    if order is None:
-        order = kb.memo["note-order"] = {p: i for i, p in enumerate(kb.notes)}
-    return order  # type: ignore[return-value]
+def _note_order(ctx: RuleContext) -> dict[str, int]:
+    return ctx.memo.get(NOTE_ORDER, lambda: {p: i for i, p in enumerate(ctx.index.notes)})
 
 
 def _entries(kb: NoteIndex, source: NoteInfo, canonical: str) -> list[str]:
@@ -179,13 +183,16 @@ def named_by(kb: NoteIndex, entry: str) -> list[str] | None:
     return claims or hits
 
 
-def entry_targets(kb: NoteIndex, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
+def entry_targets(ctx: RuleContext, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
     """Each entry of a source's list field → the notes it names (exactly, or by a clear
     fuzzy match when nothing matches exactly)."""
-    key = ("targets", source.path, canonical)
-    cached = kb.memo.get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    kb = ctx.index
+    return ctx.memo.get(
+        ENTRY_TARGETS, lambda: _entry_targets(kb, source, canonical), source.path, canonical
+    )
+
+
+def _entry_targets(kb: NoteIndex, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for entry in _entries(kb, source, canonical):
         targets = named_by(kb, entry)
@@ -193,7 +200,6 @@ def entry_targets(kb: NoteIndex, source: NoteInfo, canonical: str) -> dict[str, 
             best = clear_match(title_candidates(kb, entry, CLAIM))
             targets = [best] if best else []
         out[entry] = targets
-    kb.memo[key] = out
     return out
 
 
@@ -241,7 +247,8 @@ def add_enrichment(key: str, title: str):
 
 
 def _unresolved(kind_label: str, canonical: str, severity_doc: str):
-    def check(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    def check(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+        kb, info = ctx.index, ctx.note
         for key, entry in [(k, e) for k in list_keys(kb, canonical) for e in as_list(info.get(k))]:
             if kb.resolve(entry):
                 continue
@@ -323,17 +330,18 @@ rule(
     fix="sometimes",
     kinds=(CLAIM, SOURCE),
 )
-def missing_sourced_from(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_sourced_from(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("sourced_from")
     ce = kb.config.field_name("claims_extracted")
     if info.kind == SOURCE:
-        for entry, targets in entry_targets(kb, info, "claims_extracted").items():
+        for entry, targets in entry_targets(ctx, info, "claims_extracted").items():
             if len(targets) != 1:
                 continue
             claim = kb.notes[targets[0]]
-            if claim.path in kb.checking or claim.kind != CLAIM or cites(kb, claim, info.path):
+            if claim.path in ctx.checking or claim.kind != CLAIM or cites(kb, claim, info.path):
                 continue
-            wrong = contradicting_id(kb, claim, info.path)
+            wrong = contradicting_id(ctx, claim, info.path)
             if wrong is not None:
                 yield r.violation(
                     info,
@@ -358,11 +366,11 @@ def missing_sourced_from(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Vio
                 subject=claim.path,
             )
     elif info.kind == CLAIM:
-        guessed = extracted_by(kb).guessed(info.path)
-        for spath in extracted_by(kb).get(info.path, []):
+        guessed = extracted_by(ctx).guessed(info.path)
+        for spath in extracted_by(ctx).get(info.path, []):
             if cites(kb, info, spath):
                 continue
-            wrong = contradicting_id(kb, info, spath)
+            wrong = contradicting_id(ctx, info, spath)
             if wrong is not None:
                 yield r.violation(
                     info,
@@ -398,22 +406,23 @@ def _strong_ids(text: str) -> set[str]:
     return {i for i in identifiers(text, bare=False) if i.startswith(("arxiv:", "doi:"))}
 
 
-def _sources_by_id(kb: NoteIndex) -> dict[str, set[str]]:
+def _sources_by_id(ctx: RuleContext) -> dict[str, set[str]]:
     """arXiv id or DOI → the source notes whose own fields carry it."""
-    index = kb.memo.get("sources-by-id")
-    if index is None:
-        index = {}
-        for path, note in kb.notes.items():
-            if note.kind != SOURCE:
-                continue
-            text = " ".join(v for k in _WORK_FIELDS if isinstance(v := note.get(k), str))
-            for ident in _strong_ids(text):
-                index.setdefault(ident, set()).add(path)
-        kb.memo["sources-by-id"] = index
-    return index  # type: ignore[return-value]
+    return ctx.memo.get(SOURCES_BY_ID, lambda: _index_sources_by_id(ctx.index))
 
 
-def contradicting_id(kb: NoteIndex, claim: NoteInfo, source_path: str) -> str | None:
+def _index_sources_by_id(kb: NoteIndex) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for path, note in kb.notes.items():
+        if note.kind != SOURCE:
+            continue
+        text = " ".join(v for k in _WORK_FIELDS if isinstance(v := note.get(k), str))
+        for ident in _strong_ids(text):
+            index.setdefault(ident, set()).add(path)
+    return index
+
+
+def contradicting_id(ctx: RuleContext, claim: NoteInfo, source_path: str) -> str | None:
     """An arXiv id or DOI that the claim's ``source:`` cites and that another source note
     carries while ``source_path`` does not: the listing then names the wrong paper (two
     papers on one topic with similar titles). ``None`` when nothing contradicts it."""
@@ -423,7 +432,7 @@ def contradicting_id(kb: NoteIndex, claim: NoteInfo, source_path: str) -> str | 
     ids = _strong_ids(cited)
     if not ids:
         return None
-    index = _sources_by_id(kb)
+    index = _sources_by_id(ctx)
     if any(source_path in index.get(i, ()) for i in ids):
         return None
     for ident in sorted(ids):
@@ -434,8 +443,8 @@ def contradicting_id(kb: NoteIndex, claim: NoteInfo, source_path: str) -> str | 
     return None
 
 
-def _listed(kb: NoteIndex, source: NoteInfo, claim_path: str, canonical: str) -> bool:
-    return any(claim_path in t for t in entry_targets(kb, source, canonical).values())
+def _listed(ctx: RuleContext, source: NoteInfo, claim_path: str, canonical: str) -> bool:
+    return any(claim_path in t for t in entry_targets(ctx, source, canonical).values())
 
 
 @rule(
@@ -452,7 +461,8 @@ def _listed(kb: NoteIndex, source: NoteInfo, claim_path: str, canonical: str) ->
     fix="safe",
     kinds=(CLAIM, SOURCE),
 )
-def missing_claims_extracted(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_claims_extracted(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     ce = kb.config.field_name("claims_extracted")
     key = kb.config.field_name("sourced_from")
     pairs: list[tuple[NoteInfo, NoteInfo]] = []
@@ -466,7 +476,7 @@ def missing_claims_extracted(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator
         # ... and on the source only when the claim is not being checked itself.
         for cpath in kb.cited_by.get(info.path, []):
             claim = kb.notes.get(cpath)
-            if claim is not None and claim.kind == CLAIM and cpath not in kb.checking:
+            if claim is not None and claim.kind == CLAIM and cpath not in ctx.checking:
                 pairs.append((claim, info))
     ea = kb.config.field_name("enrichments_applied")
     seen: set[tuple[str, str]] = set()
@@ -474,13 +484,13 @@ def missing_claims_extracted(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator
         if (claim.path, source.path) in seen:
             continue
         seen.add((claim.path, source.path))
-        if _listed(kb, source, claim.path, "claims_extracted"):
+        if _listed(ctx, source, claim.path, "claims_extracted"):
             continue
         where = info
         at = key if where is claim else ce
         # About the pair: named by the other note, whichever side reports it.
         other = source.path if where is claim else claim.path
-        if _listed(kb, source, claim.path, "enrichments_applied"):
+        if _listed(ctx, source, claim.path, "enrichments_applied"):
             yield r.violation(
                 where,
                 f"{key} names {source.path}, which lists '{claim.title}' only in "
@@ -524,7 +534,8 @@ def missing_claims_extracted(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator
     "'codex-hooks fix --unsafe-fixes'.",
     fix="sometimes",
 )
-def sourced_from_unresolved(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def sourced_from_unresolved(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("sourced_from")
     for ref in as_list(info.get(key)):
         path = clean_path(ref)
@@ -577,7 +588,8 @@ def sourced_from_unresolved(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[
     severity=WARNING,
     kinds=(CLAIM,),
 )
-def sourced_from_not_source(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def sourced_from_not_source(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("sourced_from")
     for ref in as_list(info.get(key)):
         target = kb.notes.get(clean_path(ref))
@@ -602,10 +614,11 @@ def sourced_from_not_source(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[
     fix="safe",
     kinds=(CLAIM, SOURCE),
 )
-def enrichment_mismatch(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def enrichment_mismatch(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     ea = kb.config.field_name("enrichments_applied")
     if info.kind == SOURCE:
-        for targets in entry_targets(kb, info, "enrichments_applied").values():
+        for targets in entry_targets(ctx, info, "enrichments_applied").values():
             if len(targets) != 1:
                 continue
             claim = kb.notes[targets[0]]
@@ -625,8 +638,8 @@ def enrichment_mismatch(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Viol
             if len(hits) != 1:
                 continue
             source = kb.notes[hits[0]]
-            if _listed(kb, source, info.path, "enrichments_applied") or _listed(
-                kb, source, info.path, "claims_extracted"
+            if _listed(ctx, source, info.path, "enrichments_applied") or _listed(
+                ctx, source, info.path, "claims_extracted"
             ):
                 continue
             fix = Fix(

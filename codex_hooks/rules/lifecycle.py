@@ -9,6 +9,7 @@ from ..fuzzy import candidates, clear_match, suggest
 from ..index import SOURCE, as_list
 from ..model import Fix, Rule, Violation, rule
 from .common import spelled_alike, text
+from .context import RuleContext
 
 if TYPE_CHECKING:
     from ..index import NoteIndex, NoteInfo
@@ -46,7 +47,8 @@ def _fields(kb: NoteIndex, info: NoteInfo) -> tuple[str, str, list[str], list[st
     "status: processed\nprocessed_by: rio\n# no processed_date, no claims_extracted",
     kinds=(SOURCE,),
 )
-def processed_incomplete(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def processed_incomplete(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "processed":
         return
     by, when, claims, enrich = _fields(kb, info)
@@ -84,7 +86,8 @@ def processed_incomplete(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Vio
     "status: unprocessed\nprocessed_by: theseus   # → status: processed?",
     kinds=(SOURCE,),
 )
-def unprocessed_with_results(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def unprocessed_with_results(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "unprocessed":
         return
     by, when, claims, _ = _fields(kb, info)
@@ -117,7 +120,8 @@ def unprocessed_with_results(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator
     "status: null-result\nprocessed_by: vida\n# no notes explaining why",
     kinds=(SOURCE,),
 )
-def null_result(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def null_result(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "null-result":
         return
     by, _, claims, _ = _fields(kb, info)
@@ -154,7 +158,8 @@ def null_result(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
     "status: enrichment\nprocessed_by: rio\nprocessed_date: 2026-03-01\n# no enrichments_applied",
     kinds=(SOURCE,),
 )
-def enrichment_incomplete(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def enrichment_incomplete(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "enrichment":
         return
     by, when, _, enrich = _fields(kb, info)
@@ -195,7 +200,8 @@ def enrichment_incomplete(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Vi
     "'codex-hooks fix --unsafe-fixes'.",
     fix="sometimes",
 )
-def unknown_agent(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def unknown_agent(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("processed_by")
     agents = kb.agents
     if not agents:

@@ -31,6 +31,7 @@ from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..relink import recorded_relinker, stale_referrers
 from ..titles import stem
 from .common import spelling
+from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
@@ -42,21 +43,28 @@ BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_
 TITLE_LIST_FIELDS = ("depends_on",)
 
 
-def link_index(kb: NoteIndex) -> LinkIndex:
+#: The per-check memo's keys of the WL rules (see :mod:`.context`).
+LINK_INDEX: MemoKey[LinkIndex] = MemoKey("link-index")
+#: Per note: each body link with the notes it names.
+RESOLVED: MemoKey[list[tuple[WikiLink, list[str]]]] = MemoKey("resolved")
+PER_FOLDER: MemoKey[PerFolder] = MemoKey("per-folder")
+#: Per shared file name: the shortest paths among the notes that have it.
+SHORTEST_PATHS: MemoKey[list[str]] = MemoKey("shortest")
+#: Per note: its headings (folded) and block ids.
+ANCHORS: MemoKey[tuple[set[str], set[str]]] = MemoKey("anchors")
+
+
+def link_index(ctx: RuleContext) -> LinkIndex:
     """Every note by file name, built once per state of the knowledge base."""
-    index = kb.memo.get("link-index")
-    if index is None:
-        index = kb.memo["link-index"] = LinkIndex(kb.notes)
-    return index  # type: ignore[return-value]
+    kb = ctx.index
+    return ctx.memo.get(LINK_INDEX, lambda: LinkIndex(kb.notes))
 
 
-def resolved(kb: NoteIndex, info: NoteInfo) -> list[tuple[WikiLink, list[str]]]:
+def resolved(ctx: RuleContext, info: NoteInfo) -> list[tuple[WikiLink, list[str]]]:
     """Each body link of a note with the notes it names (computed once per check)."""
-    key = ("resolved", info.path)
-    found = kb.memo.get(key)
-    if found is None:
-        found = kb.memo[key] = link_index(kb).resolve_links(info.links, info.path)
-    return found  # type: ignore[return-value]
+    return ctx.memo.get(
+        RESOLVED, lambda: link_index(ctx).resolve_links(info.links, info.path), info.path
+    )
 
 
 def _titles(kb: NoteIndex, paths: list[str]) -> list[tuple[str, float]]:
@@ -100,12 +108,13 @@ def spelled_as(written: str, dest: str, source: str | None = None) -> bool:
 
 
 def _did_you_mean(
-    kb: NoteIndex, target: str, raw: str, source: str
+    ctx: RuleContext, target: str, raw: str, source: str
 ) -> tuple[str, str | None, bool]:
     """The did-you-mean text for a target that names no note, the rewritten link when
     exactly one close note exists, and whether that rewrite is safe (see
     :func:`spelled_as`)."""
-    index = link_index(kb)
+    kb = ctx.index
+    index = link_index(ctx)
     found, single = candidates(index, kb.titles, target, kb.config.fuzzy_threshold)
     new = None
     if single:
@@ -149,11 +158,12 @@ def _link_forms(
     "--unsafe-fixes'.",
     fix="sometimes",
 )
-def broken_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    for link, found in resolved(kb, info):
+def broken_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
+    for link, found in resolved(ctx, info):
         if found or _renamed(kb, link.raw, info.path):
             continue
-        hint, new, safe = _did_you_mean(kb, link.target, link.raw, info.path)
+        hint, new, safe = _did_you_mean(ctx, link.target, link.raw, info.path)
         fix = None
         if new is not None:
             fix = Fix(
@@ -203,12 +213,9 @@ class PerFolder:
         )
 
 
-def per_folder(kb: NoteIndex) -> PerFolder:
+def per_folder(ctx: RuleContext) -> PerFolder:
     """The knowledge base's :class:`PerFolder` setting (built once per check)."""
-    found = kb.memo.get("per-folder")
-    if found is None:
-        found = kb.memo["per-folder"] = PerFolder(kb.config.per_folder_names)
-    return found  # type: ignore[return-value]
+    return ctx.memo.get(PER_FOLDER, lambda: PerFolder(ctx.config.per_folder_names))
 
 
 def _listed(paths: list[str], limit: int = 3) -> str:
@@ -238,10 +245,11 @@ def _either(paths: list[str]) -> str:
     "[[Note]]   # a/Note.md and b/Note.md: equally short, which one opens is not settled",
     severity=WARNING,
 )
-def ambiguous_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    index = link_index(kb)
-    convention = per_folder(kb)
-    for link, found in resolved(kb, info):
+def ambiguous_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    _kb, info = ctx.index, ctx.note
+    index = link_index(ctx)
+    convention = per_folder(ctx)
+    for link, found in resolved(ctx, info):
         if len(found) < 2:
             continue
         how = index.why(found, link.target, info.path)
@@ -299,18 +307,17 @@ def ambiguous_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation
     "without its own Foo opens core/x/Foo.md",
     severity=WARNING,
 )
-def duplicate_name(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    same = link_index(kb).namesakes(info.path)
+def duplicate_name(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    _kb, info = ctx.index, ctx.note
+    same = link_index(ctx).namesakes(info.path)
     if len(same) < 2:
         return
-    if per_folder(kb).note(info.path):
+    if per_folder(ctx).note(info.path):
         return
     name = stem(info.path)
     others = [p for p in same if p != info.path]
-    key = ("shortest", same[0])  # once per shared name, not once per note that has it
-    tied = kb.memo.get(key)
-    if tied is None:
-        tied = kb.memo[key] = shortest(same)
+    # once per shared name, not once per note that has it
+    tied = ctx.memo.get(SHORTEST_PATHS, lambda: shortest(same), same[0])
     if len(tied) > 1:
         opens = f"{_either(tied)} (equally short paths: which one is not settled)"
     else:
@@ -334,36 +341,35 @@ def _heading_key(text: str) -> str:
     return " ".join(_NOT_IN_HEADING_LINK.sub(" ", text).split()).casefold()
 
 
-def _anchors(kb: NoteIndex, path: str) -> tuple[set[str], set[str]]:
+def _anchors(ctx: RuleContext, path: str) -> tuple[set[str], set[str]]:
     """The headings (folded) and block ids of the note at ``path``."""
-    key = ("anchors", path)
-    found = kb.memo.get(key)
-    if found is None:
-        headings: set[str] = set()
-        blocks: set[str] = set()
-        try:
-            note = kb.read_note(path)
-        except Exception:  # unreadable: reported by the FM rules; nothing to compare
-            kb.memo[key] = (headings, blocks)
-            return headings, blocks
-        fence = None
-        for line in note.lines[note.body_start :]:
-            text = line.rstrip("\r\n")
-            stripped = text.lstrip(" ")
-            if stripped.startswith(("```", "~~~")):
-                mark = stripped[:3]
-                fence = None if fence == mark else (fence or mark)
-                continue
-            if fence:
-                continue
-            m = _HEADING.match(text)
-            if m:
-                headings.add(_heading_key(m.group(2)))
-            b = _BLOCK_ID.search(text)
-            if b:
-                blocks.add(b.group(1).lower())
-        found = kb.memo[key] = (headings, blocks)
-    return found  # type: ignore[return-value]
+    return ctx.memo.get(ANCHORS, lambda: _read_anchors(ctx.index, path), path)
+
+
+def _read_anchors(kb: NoteIndex, path: str) -> tuple[set[str], set[str]]:
+    headings: set[str] = set()
+    blocks: set[str] = set()
+    try:
+        note = kb.read_note(path)
+    except Exception:  # unreadable: reported by the FM rules; nothing to compare
+        return headings, blocks
+    fence = None
+    for line in note.lines[note.body_start :]:
+        text = line.rstrip("\r\n")
+        stripped = text.lstrip(" ")
+        if stripped.startswith(("```", "~~~")):
+            mark = stripped[:3]
+            fence = None if fence == mark else (fence or mark)
+            continue
+        if fence:
+            continue
+        m = _HEADING.match(text)
+        if m:
+            headings.add(_heading_key(m.group(2)))
+        b = _BLOCK_ID.search(text)
+        if b:
+            blocks.add(b.group(1).lower())
+    return headings, blocks
 
 
 def heading_check_enabled(kb: NoteIndex) -> bool:
@@ -383,17 +389,18 @@ def heading_check_enabled(kb: NoteIndex) -> bool:
     "[[futarchy#Mechanism]]   # futarchy.md has no '# Mechanism' heading",
     severity=WARNING,
 )
-def missing_heading(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_heading(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if not heading_check_enabled(kb):
         return
-    index = link_index(kb)
+    index = link_index(ctx)
     for link in info.links:
         if not link.heading:
             continue
         dest = index.first(link.target, info.path)
         if dest is None:
             continue
-        headings, blocks = _anchors(kb, dest)
+        headings, blocks = _anchors(ctx, dest)
         anchor = link.heading.strip()
         if anchor.startswith("^"):
             if anchor[1:].lower() in blocks:
@@ -471,8 +478,9 @@ def _replace_entry(key: str, old: str, new: str):
     "with case and separators folded.",
     fix="sometimes",
 )
-def broken_frontmatter_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    index = link_index(kb)
+def broken_frontmatter_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
+    index = link_index(ctx)
     for key, entry, top in _frontmatter_links(kb, info):
         raws = links_in_text(entry)
         if not raws:
@@ -502,7 +510,7 @@ def broken_frontmatter_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[
             target, _, _ = parse_inner(raw[2:-2])
             if not target or index.resolve(target, info.path) or _renamed(kb, raw, info.path):
                 continue
-            hint, new, safe = _did_you_mean(kb, target, raw, info.path)
+            hint, new, safe = _did_you_mean(ctx, target, raw, info.path)
             fix = None
             if new is not None and top:
                 fix = Fix(
@@ -532,7 +540,8 @@ def broken_frontmatter_link(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[
     "named the renamed note; afterwards it names that note at its new place.",
     fix="safe",
 )
-def renamed_reference(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def renamed_reference(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     relinker = recorded_relinker(kb)
     if relinker is None:
         return
@@ -554,7 +563,7 @@ def renamed_reference(kb: NoteIndex, info: NoteInfo, r: Rule) -> Iterator[Violat
         return
     for path in sorted(stale):
         mine = [rw for rw in stale[path] if rw.dest == info.path]
-        if path in kb.checking or not mine:
+        if path in ctx.checking or not mine:
             continue
         fix = Fix(path, "rewrite references to renamed notes", relinker.apply, safe=True)
         yield r.violation(
