@@ -1,4 +1,4 @@
-"""The on-disk index: each note's parsed :class:`~codex_hooks.kb.NoteInfo`, reused for as
+"""The on-disk index: each note's parsed :class:`~codex_hooks.noteinfo.NoteInfo`, reused for as
 long as the note's file is unchanged, so that a run reads only the notes that changed.
 
 Where it lives: ``<git dir>/codex-hooks/index-v1.<id>`` (``git rev-parse --git-dir``, so
@@ -18,7 +18,7 @@ The file: :data:`MAGIC`, a header (format, package version, a hash of the code t
 builds a ``NoteInfo``, the Python and PyYAML versions, the configuration's fingerprint,
 the ``NoteInfo`` field names), every note's fields as :mod:`marshal` bytes one after
 another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length, kind, facts...)}``
-(the facts: see :func:`~codex_hooks.kb.folded_title`; the last is the Adler-32 checksum
+(the facts: see :func:`~codex_hooks.noteinfo.folded_title`; the last is the Adler-32 checksum
 of the note's bytes, checked when they are decoded), and a trailer with their lengths and
 the table's Adler-32 checksum. The file is mapped into memory, not read. marshal is the fastest
 serialiser of plain data in the standard library, and unlike pickle it cannot run code
@@ -33,6 +33,11 @@ start) and rewritten. Writes go to a temporary file in the same folder, moved in
 with :func:`os.replace`, so a reader sees the old file or the new one, never half of
 one; when two processes write at once, the last one wins, and an entry is only ever used
 when the note's stat still matches, whichever process wrote it.
+
+Why one module of this size: the encoder, the lazy decoder, the file's layout and the
+rules for trusting an entry are one format (:data:`FORMAT`), changed together and
+versioned by that one number; split apart, a change to one half could ship without the
+other and read old files wrongly.
 """
 
 from __future__ import annotations
@@ -451,7 +456,7 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
     ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note, kind, facts,
     check)`` where ``note`` is a NoteInfo to encode, the bytes of an already encoded one
     (``check``: their recorded checksum; bytes that no longer match it are left out), or
-    ``None``, and ``facts`` what :func:`~codex_hooks.kb.folded_title` and
+    ``None``, and ``facts`` what :func:`~codex_hooks.noteinfo.folded_title` and
     :func:`~codex_hooks.kb.folded_claims` give for it.
     """
     folder = file.parent

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .baseline import Baseline
+    from .infer import Inference
+    from .infer.apply import Written
     from .model import Violation
     from .settings import Config
 
@@ -118,3 +120,22 @@ class KnowledgeBase(NoteIndex):
         from .rename import rename_note
 
         return rename_note(self, old, new, move=move, stage=stage, dry_run=dry_run)
+
+    def link(
+        self, paths: list[str] | None = None, threshold: float | None = None, write: bool = False
+    ) -> tuple[Inference, Written | None]:
+        """Propose the missing claim↔source links (for the notes at ``paths``, else every
+        claim that lacks ``sourced_from``), as ``codex-hooks link`` does; with ``write``,
+        write the proposals (both directions) as ``link --write`` does. ``threshold``: the
+        confidence a proposal needs (default :data:`codex_hooks.infer.DEFAULT_THRESHOLD`)."""
+        from .infer import DEFAULT_THRESHOLD, Linker
+        from .infer.apply import write as write_proposals
+
+        only = None
+        if paths is not None and all(self.notes[p].kind != SOURCE for p in paths):
+            only = paths  # only claims asked about: weigh the evidence for them alone
+        result = Linker(self, claims=only).run(
+            DEFAULT_THRESHOLD if threshold is None else threshold, paths
+        )
+        written = write_proposals(self, result.proposals) if write and result.proposals else None
+        return result, written
