@@ -101,6 +101,7 @@ _PUBLIC = {
     "note": ("Note",),
     "roundtrip": ("load_roundtrip",),
     "write": ("atomic_write", "resolve_inside"),
+    "version": ("__version__",),
 }
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names}
 
@@ -138,8 +139,6 @@ class _Package(types.ModuleType):
 
 sys.modules[__name__].__class__ = _Package
 
-
-__version__ = "0.1.0"
 
 #: API first (reading, then checking and fixing, then single notes), exceptions last.
 __all__ = [  # noqa: RUF022 (ordered to read, not alphabetically)

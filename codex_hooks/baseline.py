@@ -24,6 +24,7 @@ The file is JSON, sorted, one finding per line, so that its diffs read well in r
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +33,9 @@ from typing import TYPE_CHECKING
 from .errors import ConfigError, UnsafePathError
 
 if TYPE_CHECKING:
-    from .config import Config
+    from .index import NoteIndex
     from .model import Violation
+    from .settings import Config
 
 #: The format written; a file with a higher version was written by a newer codex-hooks.
 VERSION = 1
@@ -164,6 +166,25 @@ def _configured_name(root: Path) -> str:
     from .config import load_config
 
     return load_config(root).baseline
+
+
+#: The baseline read for each loaded knowledge base, read once per knowledge base.
+_RECORDED: weakref.WeakKeyDictionary[NoteIndex, Baseline | None] = weakref.WeakKeyDictionary()
+
+
+def recorded(kb: NoteIndex) -> Baseline | None:
+    """The baseline of the knowledge base ``kb`` (``None`` when it has none), read once
+    and kept for as long as ``kb`` lives. A file that cannot be used raises ConfigError."""
+    try:
+        return _RECORDED[kb]
+    except KeyError:
+        found = _RECORDED[kb] = load(location(kb.root, kb.config))
+        return found
+
+
+def remember(kb: NoteIndex, baseline: Baseline | None) -> None:
+    """Make ``baseline`` the one :func:`recorded` gives for ``kb`` (after rewriting it)."""
+    _RECORDED[kb] = baseline
 
 
 def load(file: Path) -> Baseline | None:

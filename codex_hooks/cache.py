@@ -1,4 +1,4 @@
-"""The on-disk index: each note's parsed :class:`~codex_hooks.kb.NoteInfo`, reused for as
+"""The on-disk index: each note's parsed :class:`~codex_hooks.noteinfo.NoteInfo`, reused for as
 long as the note's file is unchanged, so that a run reads only the notes that changed.
 
 Where it lives: ``<git dir>/codex-hooks/index-v1.<id>`` (``git rev-parse --git-dir``, so
@@ -18,7 +18,7 @@ The file: :data:`MAGIC`, a header (format, package version, a hash of the code t
 builds a ``NoteInfo``, the Python and PyYAML versions, the configuration's fingerprint,
 the ``NoteInfo`` field names), every note's fields as :mod:`marshal` bytes one after
 another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length, kind, facts...)}``
-(the facts: see :func:`~codex_hooks.kb.folded_title`; the last is the Adler-32 checksum
+(the facts: see :func:`~codex_hooks.noteinfo.folded_title`; the last is the Adler-32 checksum
 of the note's bytes, checked when they are decoded), and a trailer with their lengths and
 the table's Adler-32 checksum. The file is mapped into memory, not read. marshal is the fastest
 serialiser of plain data in the standard library, and unlike pickle it cannot run code
@@ -33,6 +33,11 @@ start) and rewritten. Writes go to a temporary file in the same folder, moved in
 with :func:`os.replace`, so a reader sees the old file or the new one, never half of
 one; when two processes write at once, the last one wins, and an entry is only ever used
 when the note's stat still matches, whichever process wrote it.
+
+Why one module of this size: the encoder, the lazy decoder, the file's layout and the
+rules for trusting an entry are one format (:data:`FORMAT`), changed together and
+versioned by that one number; split apart, a change to one half could ship without the
+other and read old files wrongly.
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .kb import NoteInfo
+    from .noteinfo import NoteInfo
+    from .settings import Config
 
 FORMAT = 3
 MAGIC = b"codex-hooks index\n"
@@ -61,34 +66,23 @@ RACY_COARSE_NS = 2_000_000_000
 STALE_TMP_SECONDS = 3600
 #: Modules whose code decides what a NoteInfo holds: a change to any of them makes every
 #: recorded note stale (the package version alone does not change in a development tree).
-CODE = ("cache", "config", "errors", "frontmatter", "kb", "links", "note", "titles")
-
-
-def git_dir(root: Path) -> tuple[Path, str] | None:
-    """The git directory of the repository holding ``root`` and ``root``'s path in its
-    work tree (``""`` at the top); ``None`` outside git."""
-    dot = root / ".git"
-    if "GIT_DIR" not in os.environ and dot.is_dir():
-        return dot, ""
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--absolute-git-dir", "--show-prefix"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    lines = out.decode("utf-8", "surrogateescape").splitlines()
-    if len(lines) < 2 or not lines[0]:
-        return None
-    return Path(lines[0]), lines[1]
+CODE = (
+    "cache",
+    "settings",
+    "errors",
+    "frontmatter",
+    "noteinfo",
+    "links",
+    "note",
+    "titles",
+    "values",
+)
 
 
 def index_file(root: Path) -> Path | None:
     """Where the index of the knowledge base at ``root`` lives (``None`` outside git)."""
+    from .gitutil import git_dir
+
     found = git_dir(root)
     if found is None:
         return None
@@ -116,14 +110,14 @@ def _code_hash() -> str:
 def _fields() -> tuple[str, ...]:
     import dataclasses
 
-    from .kb import NoteInfo
+    from .noteinfo import NoteInfo
 
     return tuple(f.name for f in dataclasses.fields(NoteInfo))
 
 
 def header(config: Config) -> tuple:
     """What an index must have been built under to be used now."""
-    from . import __version__
+    from .version import __version__
 
     return (
         FORMAT,
@@ -204,7 +198,7 @@ def _materialize(state: dict) -> None:
         if state["problem"] is not None:
             state["problem"] = _Problem(*state["problem"])
     except Exception:  # damaged bytes, or bytes that do not decode: read the note
-        from .kb import read_info
+        from .noteinfo import read_info
 
         _discard(where)
         fresh = read_info(root, state["path"], config)
@@ -298,7 +292,7 @@ def decode(
         }
         return info
     if check is not None and zlib.adler32(blob) != check:
-        from .kb import read_info
+        from .noteinfo import read_info
 
         root, config, where = origin
         _discard(where)
@@ -318,8 +312,8 @@ def _setup() -> None:
     global _PLAIN_LINKS
     import dataclasses
 
-    from .kb import NoteInfo, Problem
     from .links import WikiLink
+    from .noteinfo import NoteInfo, Problem
 
     _NoteInfo, _Problem, _WikiLink = NoteInfo, Problem, WikiLink
     _FIELDS = _fields()
@@ -462,7 +456,7 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
     ``entries`` maps a path to ``(size, mtime_ns, ctime_ns, inode, note, kind, facts,
     check)`` where ``note`` is a NoteInfo to encode, the bytes of an already encoded one
     (``check``: their recorded checksum; bytes that no longer match it are left out), or
-    ``None``, and ``facts`` what :func:`~codex_hooks.kb.folded_title` and
+    ``None``, and ``facts`` what :func:`~codex_hooks.noteinfo.folded_title` and
     :func:`~codex_hooks.kb.folded_claims` give for it.
     """
     folder = file.parent
@@ -561,7 +555,7 @@ def load_cached(
     is unchanged and read otherwise; the index is then brought up to date. ``None`` when
     there can be no index (outside git): the caller reads every note itself. ``opened``
     is the index as :func:`open_index` read it (else it is read here)."""
-    from .kb import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
+    from .noteinfo import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
 
     if opened is None:
         opened = open_index(root, config)

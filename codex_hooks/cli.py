@@ -1,33 +1,47 @@
-"""The ``codex-hooks`` command line: a thin layer over the library.
+"""The ``codex-hooks`` command line (the top layer): the parser, and the dispatch to the
+commands, one module each under ``codex_hooks/commands`` over the library.
 
 Exit codes: 0 clean (warnings allowed), 1 errors found or files changed, 2 usage or
-configuration errors. Heavy modules (GitPython, rapidfuzz, ruamel.yaml) are imported only
-by the commands that need them.
+configuration errors. Heavy modules (rapidfuzz, ruamel.yaml) are imported only by the
+commands that need them, and the commands only when the parser is built.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Sequence
 
-if TYPE_CHECKING:
-    from .kb import KnowledgeBase
-    from .model import Violation
+from .commands.common import (  # noqa: F401  (re-exported: the names this module always had)
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    FORMATS,
+    ROOT_MARKER,
+    UsageError,
+    find_root,
+    repo_paths,
+    shown,
+)
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A problem with how the command was called (exit 2)."""
+#: The sub-commands, in the order ``--help`` lists them: each a module of
+#: ``codex_hooks.commands`` with ``HELP``, ``add_arguments(parser)`` and ``run(args)``.
+COMMANDS = ("check", "fix", "rules", "baseline", "graph", "link", "rename")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .commands import baseline, check, fix, graph, link, rename, rules
+    from .version import __version__
 
+    modules = {
+        "check": check,
+        "fix": fix,
+        "rules": rules,
+        "baseline": baseline,
+        "graph": graph,
+        "link": link,
+        "rename": rename,
+    }
     parser = argparse.ArgumentParser(
         prog="codex-hooks",
         description="Check and fix a markdown knowledge base of claims and sources.",
@@ -35,611 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"codex-hooks {__version__}")
     # A given prog spares argparse a help formatter (and its import of shutil) at start-up.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codex-hooks")
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "paths", nargs="*", metavar="PATH", help="notes to check (default: staged notes)"
-        )
-        p.add_argument(
-            "--all-files", action="store_true", help="check every note of the knowledge base"
-        )
-        p.add_argument(
-            "--no-cache",
-            action="store_true",
-            help="do not read or write the on-disk index or the stored result of a whole check",
-        )
-        p.add_argument(
-            "--hook",
-            action="store_true",
-            help="as a pre-commit hook: also check notes that staged deletions and renames "
-            "leave dangling",
-        )
-        p.add_argument(
-            "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
-        )
-        p.add_argument(
-            "--no-baseline",
-            action="store_true",
-            help="show (and fix) the findings the baseline records too",
-        )
-
-    check = sub.add_parser("check", help="report violations; never writes")
-    common(check)
-    reporting(check)
-    fix = sub.add_parser("fix", help="apply the safe fixes, then report what remains")
-    common(fix)
-    reporting(fix)
-    fix.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        help="apply the unsafe fixes too (guesses, such as a did-you-mean value)",
-    )
-    fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
-    rules = sub.add_parser("rules", help="list the rules, or explain one")
-    rules.add_argument("code", nargs="?", help="a rule code such as BL003")
-    for name, module in _extensions().items():
+    for name in COMMANDS:
+        module = modules[name]
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(handler=module.run)
     return parser
-
-
-#: What ``--output-format`` accepts (``--format`` is its older name).
-FORMATS = ("text", "json", "github", "sarif")
-
-
-def reporting(p: argparse.ArgumentParser) -> None:
-    """The options of ``check`` and ``fix`` that choose the rules and shape the report."""
-
-    def codes(flag: str, text: str) -> None:
-        p.add_argument(
-            flag,
-            action="append",
-            metavar="CODES",
-            help=f"{text}: comma-separated rule codes or prefixes (WL001, WL, BL00)",
-        )
-
-    codes("--select", "run only these rules, in place of the configured ones")
-    codes("--extend-select", "run these rules besides the configured ones")
-    codes("--ignore", "do not run these rules (wins over --select)")
-    p.add_argument(
-        "--output-format",
-        "--format",
-        dest="format",
-        choices=FORMATS,
-        default="text",
-        help="how findings are printed (default: text)",
-    )
-    p.add_argument(
-        "--statistics",
-        action="store_true",
-        help="print a count of findings per rule instead of the findings",
-    )
-    p.add_argument(
-        "--exit-zero",
-        action="store_true",
-        help="exit 0 even when errors are found (usage errors still exit 2)",
-    )
-
-
-#: Sub-commands that live in their own modules under ``codex_hooks/commands``. Each
-#: module defines ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int`` and keeps
-#: its heavy imports inside ``run``.
-EXTENSIONS = ("baseline", "graph", "link", "rename")
-
-
-def _extensions() -> dict[str, object]:
-    import importlib
-
-    found = {}
-    for name in EXTENSIONS:
-        try:
-            found[name] = importlib.import_module(f"codex_hooks.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"codex_hooks.commands.{name}":
-                raise
-    return found
-
-
-#: ``config.CONFIG_FILE``, named here because a check served from stored results never
-#: needs the configuration module.
-ROOT_MARKER = ".codex-hooks.yaml"
-
-
-def find_root(start: Path) -> Path:
-    """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml``, a
-    ``pyproject.toml`` with a ``[tool.codex-hooks]`` table or a ``.git``, searching upwards from ``start`` and, as git does, not into a folder named
-    in ``GIT_CEILING_DIRECTORIES``. With neither, there is no knowledge base to guess at:
-    a :class:`UsageError` says so (reading every file below ``start`` would take minutes
-    in a home or temporary folder and find nothing of use)."""
-    ceilings = _ceilings()
-    for candidate in (start, *start.parents):
-        if candidate != start and candidate in ceilings:
-            break
-        if (
-            (candidate / ROOT_MARKER).is_file()
-            or (candidate / ".git").exists()
-            or _configured_in_pyproject(candidate)
-        ):
-            return candidate
-    raise UsageError(
-        f"no knowledge base here: neither {start} nor a folder above it holds a .git, a "
-        f"{ROOT_MARKER} or a pyproject.toml with [tool.codex-hooks]; run inside a git "
-        "repository or pass --root DIR"
-    )
-
-
-def _configured_in_pyproject(folder: Path) -> bool:
-    """Whether ``folder`` holds a ``pyproject.toml`` with a ``[tool.codex-hooks]`` table
-    (the other place a knowledge base's configuration lives). The text is searched, not
-    parsed: a broken file still marks the root, and loading it then reports the error."""
-    try:
-        text = (folder / "pyproject.toml").read_bytes()
-    except OSError:
-        return False
-    import re
-
-    header = rb'^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*"?codex-hooks(?![\w-])'
-    return re.search(header, text, re.MULTILINE) is not None
-
-
-def _ceilings() -> set[Path]:
-    """The folders of ``GIT_CEILING_DIRECTORIES``, which the root search does not enter."""
-    raw = os.environ.get("GIT_CEILING_DIRECTORIES", "")
-    found = set()
-    for entry in raw.split(os.pathsep):
-        if entry and os.path.isabs(entry):
-            found.add(Path(entry))
-            found.add(Path(os.path.realpath(entry)))
-    return found
-
-
-def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:
-    """Command-line paths as repo-relative POSIX paths (markdown only)."""
-    out = []
-    for raw in paths:
-        full = Path(os.path.abspath(raw))
-        try:
-            rel = full.relative_to(root)
-        except ValueError:
-            try:
-                rel = full.resolve().relative_to(root.resolve())
-            except ValueError:
-                raise UsageError(f"{raw}: not inside the knowledge base at {root}") from None
-        if rel.as_posix().lower().endswith(".md"):
-            out.append(rel.as_posix())
-    return out
-
-
-def _expand(kb: KnowledgeBase, raw_paths: Sequence[str]) -> list[str]:
-    """Command-line paths as the notes to check: a folder stands for every note under it;
-    a path that does not exist is a usage error, not a silent "nothing to check"."""
-    out: list[str] = []
-    for raw in raw_paths:
-        full = Path(os.path.abspath(raw))
-        if full.is_dir():
-            [rel] = repo_paths(kb.root, [str(full / "x.md")])
-            prefix = rel[: -len("x.md")]
-            out.extend(p for p in kb.notes if p.startswith(prefix))
-        elif full.exists() or full.is_symlink():
-            out.extend(repo_paths(kb.root, [raw]))
-        else:
-            raise UsageError(f"{raw}: no such file or folder")
-    return list(dict.fromkeys(out))
-
-
-def _targets(
-    kb: KnowledgeBase, args: argparse.Namespace
-) -> tuple[list[str] | None, Callable[[Violation], bool] | None]:
-    """The notes to check, and which of their findings the run answers for (``None``:
-    all). A commit (staged notes, or ``--hook``) answers for its staged notes and, in
-    the notes its deletions and renames leave dangling, only for the references to the
-    gone notes."""
-    if args.all_files:
-        return None, None
-    if args.paths:
-        paths = _expand(kb, args.paths)
-        if not args.hook:
-            return paths, None
-        from .staged import commit_scope
-
-        scope = commit_scope(kb, paths)
-        return scope.paths, scope.keep
-    from .gitutil import toplevel
-    from .staged import commit_scope
-
-    top = toplevel(kb.root)
-    if top is None or top.resolve() != kb.root.resolve():
-        where = "is not in a git repository" if top is None else f"is inside {top}, not its root"
-        raise UsageError(
-            f"{kb.root} {where}: staged notes cannot be found; pass PATHs or --all-files"
-        )
-    # A check reads what the commit will hold; a fix edits the work tree, keeping the
-    # user's unstaged changes in it (and never stages anything).
-    scope = commit_scope(kb, index=args.command == "check")
-    return scope.paths, scope.keep
-
-
-def _root(args: argparse.Namespace) -> Path:
-    if args.root:
-        root = Path(args.root).resolve()
-        if not root.is_dir():
-            raise UsageError(f"--root {args.root}: no such folder")
-        return root
-    return find_root(Path.cwd())
-
-
-def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
-    """The rules chosen with ``--select``, ``--extend-select`` and ``--ignore`` (each
-    repeatable, comma-separated, case-insensitive), checked against the known codes;
-    ``None`` when none of them is given."""
-    chosen: dict[str, list[str]] = {}
-    for name in ("select", "extend_select", "ignore"):
-        given = getattr(args, name, None)
-        if given is None:
-            continue
-        flag = "--" + name.replace("_", "-")
-        selectors = [c.strip().upper() for value in given for c in value.split(",")]
-        selectors = [c for c in selectors if c]
-        if not selectors:
-            raise UsageError(f"{flag} needs at least one rule code or prefix")
-        from .config import unknown_selector
-
-        bad = unknown_selector(selectors)
-        if bad is not None:
-            raise UsageError(
-                f"{flag} {bad}: no rule code starts with it ('codex-hooks rules' lists them)"
-            )
-        chosen[name] = selectors
-    return chosen or None
-
-
-def _load(args: argparse.Namespace, root: Path | None = None) -> KnowledgeBase:
-    from .kb import KnowledgeBase
-
-    chosen = _selection(args)
-    kb = KnowledgeBase.load(root or _root(args), cache=not getattr(args, "no_cache", False))
-    if chosen is not None:
-        from .config import with_selection
-
-        # After loading: the on-disk index does not depend on which rules run, and a
-        # configuration of its own would make it rebuild the index for this run.
-        kb.config = with_selection(kb.config, **chosen)
-    # The notes live until the command ends: keep the cyclic collector from rescanning
-    # them each time the rules allocate (a process-wide setting, so here, not in load).
-    import gc
-
-    gc.freeze()
-    return kb
-
-
-#: Characters that could fake or hide output lines on a terminal: C0/C1 controls (newline,
-#: carriage return, escape sequences), line and paragraph separators, bidi overrides.
-_UNSAFE = frozenset(
-    [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
-    + ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029"]
-    + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
-)
-
-
-def shown(text: str) -> str:
-    """``text`` safe to print on one line: control characters become escapes (``\\n``,
-    ``\\x1b``, ``\\u202e``), so a file name or value cannot fake or hide a report line."""
-    if text.isprintable():
-        return text
-    return "".join(c.encode("unicode_escape").decode("ascii") if c in _UNSAFE else c for c in text)
-
-
-def _summary(
-    errors: int,
-    warnings: int,
-    safe: int,
-    unsafe: int = 0,
-    baselined: int = 0,
-    suppressed: int = 0,
-) -> str:
-    hidden = []
-    if baselined:
-        hidden.append(f"{baselined} finding(s) hidden by the baseline (--no-baseline shows them)")
-    if suppressed:
-        hidden.append(f"{suppressed} suppressed inline")
-    if not errors + warnings:
-        if hidden:
-            return f"No findings to show; {', '.join(hidden)}."
-        return "All checked notes are consistent."
-    text = f"Found {errors} error(s) and {warnings} warning(s)"
-    if safe:
-        text += f"; {safe} fixable with 'codex-hooks fix'"
-    if unsafe:
-        more = "more" if safe else "fixable"
-        text += f"{',' if safe else ';'} {unsafe} {more} with 'codex-hooks fix --unsafe-fixes'"
-    if hidden:
-        text += f"; {', '.join(hidden)}"
-    return text + ". Explain a code with 'codex-hooks rules CODE'."
-
-
-def print_violations(
-    violations: Sequence[Violation],
-    fmt: str,
-    checked: int,
-    out: TextIO | None = None,
-    baselined: int = 0,
-    suppressed: int = 0,
-) -> None:
-    """Write violations in ``fmt`` (text, json, github or sarif) to ``out`` (default
-    stdout); ``baselined`` and ``suppressed`` count the findings that were hidden."""
-    out = out or sys.stdout
-    if fmt == "sarif":
-        import json
-
-        from .report import sarif_log
-
-        json.dump(sarif_log(violations), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-        return
-    if fmt == "json":
-        import json
-
-        summary = {
-            "errors": sum(v.severity == "error" for v in violations),
-            "warnings": sum(v.severity == "warning" for v in violations),
-            "fixable": sum(v.fixable for v in violations),
-            "fixable_safe": sum(v.safe_fix for v in violations),
-            "fixable_unsafe": sum(v.unsafe_fix for v in violations),
-            "notes_checked": checked,
-            "baselined": baselined,
-            "suppressed": suppressed,
-        }
-        json.dump(
-            {"violations": [v.to_dict() for v in violations], "summary": summary}, out, indent=2
-        )
-        out.write("\n")
-        return
-    if fmt == "github":
-        for v in violations:
-            level = "error" if v.severity == "error" else "warning"
-            message = (
-                shown(v.shown_message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            )
-            # A property value escapes '%' first, or a name holding '%2C' would be decoded.
-            path = shown(v.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-            out.write(
-                f"::{level} file={path},line={v.line},col={v.column},title={v.code}::{message}\n"
-            )
-    else:
-        print_rows([_row(v) for v in violations], out, violations, baselined, suppressed)
-
-
-def _row(v: Violation) -> tuple:
-    """A violation as :mod:`codex_hooks.results` stores it (see ``results.Row``)."""
-    from .results import as_row
-
-    return as_row(v)
-
-
-def print_rows(
-    rows: Sequence[Sequence],
-    out: TextIO | None = None,
-    violations: Sequence[Violation] | None = None,
-    baselined: int = 0,
-    suppressed: int = 0,
-) -> None:
-    """Write rows as :mod:`codex_hooks.results` stores them (path, line, column, code,
-    severity, message, fix path, fix title, subject, fix safe) as text to ``out``
-    (default stdout), and the summary to stderr. A message with an unsafe fix says what it
-    would do and how to apply it. ``violations`` are the rows as violations, when there
-    are such objects at hand (else made for the broken links)."""
-    from .model import unsafe_hint
-
-    out = out or sys.stdout
-    out.write(
-        "".join(
-            f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} "
-            f"{shown(unsafe_hint(r[5], r[7]) if r[6] is not None and not r[9] else r[5])}\n"
-            for r in rows
-        )
-    )
-    _print_summary(rows, violations, baselined, suppressed)
-
-
-def _print_summary(
-    rows: Sequence[Sequence],
-    violations: Sequence[Violation] | None = None,
-    baselined: int = 0,
-    suppressed: int = 0,
-) -> None:
-    """The summary on stderr: broken links grouped by the note they name, then counts."""
-    from .report import MISSING_LINK_CODES
-
-    if any(r[3] in MISSING_LINK_CODES for r in rows):
-        from .report import missing_links_summary
-
-        if violations is None:
-            from .results import as_violations
-
-            violations = as_violations([r for r in rows if r[3] in MISSING_LINK_CODES])
-        sys.stderr.write(shown(missing_links_summary(violations)) + "\n")
-    errors = sum(r[4] == "error" for r in rows)
-    safe = sum(r[6] is not None and bool(r[9]) for r in rows)
-    unsafe = sum(r[6] is not None and not r[9] for r in rows)
-    summary = _summary(errors, len(rows) - errors, safe, unsafe, baselined, suppressed)
-    sys.stderr.write(summary + "\n")
-
-
-def report(
-    violations: Sequence[Violation],
-    args: argparse.Namespace,
-    checked: int,
-    out: TextIO | None = None,
-    baselined: int = 0,
-    suppressed: int = 0,
-) -> None:
-    """Print ``violations`` as ``args`` ask: the findings in ``--output-format``, or with
-    ``--statistics`` their count per rule (a table, or a JSON list); ``baselined`` and
-    ``suppressed`` count the findings that were hidden."""
-    if not args.statistics:
-        print_violations(violations, args.format, checked, out, baselined, suppressed)
-        return
-    from .report import statistics, statistics_table
-
-    out = out or sys.stdout
-    rows = statistics(violations)
-    if args.format == "json":
-        import json
-
-        json.dump([r.to_dict() for r in rows], out, indent=2)
-        out.write("\n")
-        return
-    out.write(statistics_table(rows))
-    _print_summary([_row(v) for v in violations], violations, baselined, suppressed)
-
-
-def _usage(args: argparse.Namespace) -> bool:
-    """Refuse what ``check`` and ``fix`` cannot do as asked, before any note is read;
-    whether rules were chosen on the command line."""
-    if args.statistics and args.format not in ("text", "json"):
-        raise UsageError(f"--statistics prints text or json, not {args.format}")
-    return _selection(args) is not None
-
-
-def _exit(args: argparse.Namespace, failed: bool) -> int:
-    """1 when ``failed`` (errors found, files changed), unless ``--exit-zero``; else 0."""
-    return EXIT_FAIL if failed and not args.exit_zero else EXIT_OK
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    chosen = _usage(args)
-    root = _root(args)
-    store = None
-    # A stored result holds the configured rules' findings: a run that chooses its own
-    # rules neither reuses nor replaces it.
-    if args.all_files and not args.no_cache and not chosen:
-        # Nothing changed since the last whole check: print what it found. The stored
-        # result holds every finding; the baseline, which may have changed, applies now.
-        from .results import as_violations, stored
-
-        store = stored(root)
-        found = store.read() if store is not None else None
-        if found is not None:
-            rows, checked = found
-            baselined = 0
-            if not args.no_baseline:
-                from .baseline import load, location
-
-                recorded = load(location(root))
-                if recorded is not None and rows:
-                    from .gitutil import renames
-
-                    recorded = recorded.following(renames(root))
-                    flags = recorded.hidden((r[0], r[3], r[8]) for r in rows)
-                    rows = [r for r, hide in zip(rows, flags, strict=True) if not hide]
-                    baselined = sum(flags)
-            if args.format == "text" and not args.statistics:
-                print_rows(rows, None, None, baselined, store.suppressed)
-            else:
-                report(as_violations(rows), args, checked, None, baselined, store.suppressed)
-            return _exit(args, any(r[4] == "error" for r in rows))
-    kb = _load(args, root)
-    use_baseline = not args.no_baseline
-    if use_baseline:
-        kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
-    targets, keep = _targets(kb, args)
-    from .engine import run_check
-
-    # A result to store holds every finding: the baseline applies when it is printed.
-    result = run_check(kb, targets, baseline=use_baseline and store is None, keep=keep)
-    checked = len(kb.notes) if targets is None else len(targets)
-    violations, baselined = result.violations, result.baselined
-    if store is not None:
-        store.write(violations, checked, result.suppressed)
-        if use_baseline and kb.baseline is not None and violations:
-            violations, baselined = kb.baseline.following(kb.renames).filter(violations)
-    report(violations, args, checked, None, baselined, result.suppressed)
-    return _exit(args, any(v.severity == "error" for v in violations))
-
-
-def cmd_fix(args: argparse.Namespace) -> int:
-    _usage(args)
-    kb = _load(args)
-    if not args.no_baseline:
-        kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)
-    targets, keep = _targets(kb, args)
-    result = kb.fix(
-        targets,
-        dry_run=args.diff,
-        unsafe_fixes=args.unsafe_fixes,
-        baseline=not args.no_baseline,
-        keep=keep,
-    )
-    if args.diff:
-        import difflib
-
-        for change in result.changes:
-            before = change.before.decode("utf-8").splitlines(keepends=True)
-            after = change.after.decode("utf-8").splitlines(keepends=True)
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    before, after, f"a/{shown(change.path)}", f"b/{shown(change.path)}"
-                )
-            )
-    else:
-        # Stdout carries only the report when it is meant for a program.
-        listing = sys.stdout if args.format == "text" and not args.statistics else sys.stderr
-        for change in result.changes:
-            print(shown(f"Fixing {change.path}: {'; '.join(change.fixes)}"), file=listing)
-    for problem in dict.fromkeys(result.failed):
-        print(f"codex-hooks: {shown(problem)}", file=sys.stderr)
-    checked = len(kb.notes) if targets is None else len(targets)
-    # With --diff, stdout carries only the patch, so that it can be piped to `git apply`.
-    report(
-        result.remaining,
-        args,
-        checked,
-        sys.stderr if args.diff else None,
-        result.baselined,
-        result.suppressed,
-    )
-    errors = any(v.severity == "error" for v in result.remaining)
-    return _exit(args, bool(result.changes) or errors)
-
-
-def cmd_rules(args: argparse.Namespace) -> int:
-    from .rules import PROBLEMS, all_rules
-
-    rules = all_rules()
-    if args.code:
-        code = args.code.upper()
-        match = [r for r in rules if r.code == code or r.name == args.code]
-        if not match:
-            if code in PROBLEMS:
-                name, summary = PROBLEMS[code]
-                print(
-                    f"{code} {name} (error)\n\n{summary}\nThe note is reported and never written."
-                )
-                return EXIT_OK
-            raise UsageError(f"unknown rule '{args.code}'; 'codex-hooks rules' lists them")
-        r = match[0]
-        print(f"{r.code} {r.name} ({r.severity}{', fixable' if r.fix else ''})\n")
-        print(f"What it does\n  {r.summary}\n")
-        print("Why\n  " + r.explanation.replace("\n", "\n  ") + "\n")
-        print("Example\n  " + r.example.replace("\n", "\n  ") + "\n")
-        if r.fix:
-            print(f"Fix safety\n  {FIX_LABELS[r.fix]}. {r.fix_safety}")
-        return EXIT_OK
-    for r in rules:
-        print(f"{r.code}  {r.fix or '-':<9}  {r.severity:<7}  {r.name:<32} {r.summary}")
-    for code, (name, summary) in PROBLEMS.items():
-        print(f"{code}  {'-':<9}  {'error':<7}  {name:<32} {summary}")
-    return EXIT_OK
-
-
-#: How ``rules CODE`` introduces a rule's fix safety.
-FIX_LABELS = {
-    "safe": "Safe: 'codex-hooks fix' applies it",
-    "unsafe": "Unsafe: only 'codex-hooks fix --unsafe-fixes' applies it",
-    "sometimes": "Safe or unsafe, case by case: 'codex-hooks fix' applies the safe ones, "
-    "'--unsafe-fixes' the others too",
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -651,8 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     from .errors import CodexError, ConfigError
 
-    handlers = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules}
-    handler = handlers.get(args.command) or getattr(args, "handler", None)
+    handler = args.handler
     try:
         return handler(args)
     except (UsageError, ConfigError) as exc:

@@ -438,7 +438,7 @@ def _refuse_no_entries_word(key: str, value: Value) -> None:
     """A word such as ``0`` or ``none`` under a list key stands for "no entries": keeping
     it as an item would turn it into an entry named '0' or 'none'. Only a person can say
     what it meant (rule FM011), so no edit builds a list around it."""
-    from .kb import means_no_entries
+    from .values import means_no_entries
 
     if means_no_entries(value):
         raise EditError(

@@ -6,14 +6,16 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import EditError, NoteError, UnsafePathError
 from .model import ERROR, Violation
 from .rules import active_rules
+from .rules.context import Memo, RuleContext
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase, NoteInfo
+    from .index import NoteIndex, NoteInfo
 
 MAX_ROUNDS = 6
 
@@ -24,10 +26,14 @@ def _problem_violation(info: NoteInfo) -> Violation:
     return Violation(info.path, p.line, p.column, p.code, ERROR, f"{p.message}; {p.hint}", None, "")
 
 
-def _kb(kb: KnowledgeBase | str | os.PathLike[str]) -> KnowledgeBase:
-    from .kb import KnowledgeBase
+def _kb(kb: NoteIndex | str | os.PathLike[str]) -> NoteIndex:
+    from .config import load_config
+    from .index import NoteIndex
 
-    return kb if isinstance(kb, KnowledgeBase) else KnowledgeBase.load(kb)
+    if isinstance(kb, NoteIndex):
+        return kb
+    root = Path(kb).resolve()
+    return NoteIndex.load(root, load_config(root))
 
 
 @dataclass
@@ -46,7 +52,7 @@ class CheckResult:
 
 
 def check(
-    kb: KnowledgeBase | str | os.PathLike[str],
+    kb: NoteIndex | str | os.PathLike[str],
     paths: list[str] | None = None,
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
@@ -54,7 +60,7 @@ def check(
     """Every violation in the notes at ``paths`` (repo-relative POSIX paths; ``None``: all),
     sorted by path, line, column and code.
 
-    ``kb`` is a loaded :class:`~codex_hooks.kb.KnowledgeBase` or the folder of one, which
+    ``kb`` is a loaded :class:`~codex_hooks.index.NoteIndex` or the folder of one, which
     is then loaded with its own configuration::
 
         >>> violations = codex_hooks.check(root)            # root: the knowledge base's folder
@@ -71,7 +77,7 @@ def check(
 
 
 def run_check(
-    kb: KnowledgeBase | str | os.PathLike[str],
+    kb: NoteIndex | str | os.PathLike[str],
     paths: list[str] | None = None,
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
@@ -81,6 +87,7 @@ def run_check(
     >>> run_check(kb, ["maps/alignment and markets.md"]).violations[0].code
     'WL001'
     """
+    from .baseline import recorded
     from .suppress import split
 
     kb = _kb(kb)
@@ -89,12 +96,13 @@ def run_check(
         found = [v for v in found if keep(v)]
     found, suppressed = split(kb, found)
     baselined = 0
-    if baseline and kb.baseline is not None and found:
-        found, baselined = kb.baseline.following(kb.renames).filter(found)
+    recorded_baseline = recorded(kb) if baseline else None
+    if recorded_baseline is not None and found:
+        found, baselined = recorded_baseline.following(kb.renames).filter(found)
     return CheckResult(found, baselined, suppressed)
 
 
-def _check(kb: KnowledgeBase, paths: list[str] | None) -> list[Violation]:
+def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
     """Every violation of the notes at ``paths``, sorted; nothing hidden."""
     targets = (
         list(kb.notes) if paths is None else [p for p in dict.fromkeys(paths) if p in kb.notes]
@@ -102,7 +110,8 @@ def _check(kb: KnowledgeBase, paths: list[str] | None) -> list[Violation]:
     rules = active_rules(kb.config)
     overrides = kb.config.severity
     out: list[Violation] = []
-    kb.checking = set(targets)
+    checking = frozenset(targets)
+    memo = Memo()  # one per check: a fix round that changed notes starts afresh
     by_kind: dict[str, list] = {}  # the rules for each kind of note, in code order
     for path in targets:
         info = kb.notes[path]
@@ -117,8 +126,9 @@ def _check(kb: KnowledgeBase, paths: list[str] | None) -> list[Violation]:
             applicable = by_kind[info.kind] = [
                 r for r in rules if not r.kinds or info.kind in r.kinds
             ]
+        context = RuleContext(info, kb, checking, memo)
         for rule in applicable:
-            out.extend(rule.check(kb, info, rule))
+            out.extend(rule.check(context, rule))
     result = []
     for v in out:
         sev = overrides.get(v.code)
@@ -191,7 +201,7 @@ class FixResult:
 
 
 def fix(
-    kb: KnowledgeBase | str | os.PathLike[str],
+    kb: NoteIndex | str | os.PathLike[str],
     paths: list[str] | None = None,
     dry_run: bool = False,
     before_write: object = None,
@@ -247,20 +257,14 @@ def fix(
         found = run_check(kb, paths, baseline, keep)
         _forget(kb, list(kb.pending))
         return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
-    from .write import atomic_write, resolve_inside
+    from .writeback import ChangedOnDiskError, write_if_unchanged
 
     unwritten = []
+    hook = before_write if callable(before_write) else None
     for change in changes:
         try:
-            target = resolve_inside(kb.root, change.path)
-            if target.read_bytes() != change.before:
-                failed.append(f"{change.path}: changed on disk while fixing; not written")
-                unwritten.append(change.path)
-                continue
-            if callable(before_write):
-                before_write(change.path)
-            atomic_write(target, change.after, kb.root)
-        except (OSError, UnsafePathError) as exc:
+            write_if_unchanged(kb.root, change.path, change.before, change.after, "fixing", hook)
+        except (OSError, UnsafePathError, ChangedOnDiskError) as exc:
             failed.append(f"{change.path}: {exc}")
             unwritten.append(change.path)
     _forget(kb, unwritten)
@@ -274,16 +278,18 @@ def fix(
     return FixResult(changes, found.violations, failed, found.baselined, found.suppressed)
 
 
-def _follow_renames(kb: KnowledgeBase, failed: list[str]) -> FileChange | None:
+def _follow_renames(kb: NoteIndex, failed: list[str]) -> FileChange | None:
     """Rewrite the baseline's entries for the notes git shows renamed to their new paths,
     so that they stay hidden once the rename is committed; the change, if any."""
-    recorded = kb.baseline
+    from .baseline import recorded as recorded_baseline
+
+    recorded = recorded_baseline(kb)
     if recorded is None or not kb.renames:
         return None
     moved = recorded.following(kb.renames)
     if moved.entries == recorded.entries:
         return None
-    from .baseline import location, write
+    from .baseline import location, remember, write
 
     file = location(kb.root, kb.config)
     try:
@@ -292,16 +298,16 @@ def _follow_renames(kb: KnowledgeBase, failed: list[str]) -> FileChange | None:
     except OSError as exc:
         failed.append(f"{file.name}: {exc}")
         return None
-    kb.__dict__["baseline"] = moved
+    remember(kb, moved)
     rel = file.relative_to(kb.root).as_posix()
     return FileChange(
         rel, before, moved.dumps().encode("utf-8"), ["move recorded findings of renamed notes"]
     )
 
 
-def _forget(kb: KnowledgeBase, paths: list[str]) -> None:
+def _forget(kb: NoteIndex, paths: list[str]) -> None:
     """Drop in-memory edits of ``paths``: index them again as they are on disk."""
-    from .kb import read_info
+    from .index import read_info
 
     for path in paths:
         kb.pending.pop(path, None)
@@ -314,7 +320,7 @@ def _forget(kb: KnowledgeBase, paths: list[str]) -> None:
 
 
 def _apply(
-    kb: KnowledgeBase,
+    kb: NoteIndex,
     target: str,
     fixes: list,
     originals: dict[str, bytes],

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .kb import CLAIM, SOURCE, as_list
 from .links import _order
 from .titles import clean_path
+from .values import CLAIM, SOURCE, as_list
 
 if TYPE_CHECKING:  # networkx is an optional extra, imported by to_networkx() alone
     import networkx as nx

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .edit import FrontmatterEditor
-    from .kb import KnowledgeBase, NoteInfo
+    from .noteinfo import NoteInfo
+    from .rules.context import RuleContext
 
 ERROR = "error"
 WARNING = "warning"
@@ -116,7 +117,9 @@ def unsafe_hint(message: str, title: str) -> str:
     return f"{message} (unsafe fix: {title}; {UNSAFE_HINT})"
 
 
-CheckFn = Callable[["KnowledgeBase", "NoteInfo", "Rule"], Iterable[Violation]]
+#: A rule's check: what it may read for one note (see :mod:`codex_hooks.rules.context`),
+#: and the rule itself (for :meth:`Rule.violation`).
+CheckFn = Callable[["RuleContext", "Rule"], Iterable[Violation]]
 
 
 @dataclass(frozen=True)

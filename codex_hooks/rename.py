@@ -9,295 +9,47 @@ its new place, in the reference's own form: a link keeps its ``|text``, ``#headi
 named another note of that name before) is lengthened into a path so that it still names
 the note it named.
 
-Two entry points share that logic: :func:`rename_note` (and ``codex-hooks rename``) moves
-a file and updates every note; the WL005 rule finds the references that a rename git
-already recorded (``git mv``) left behind, and its fix rewrites them.
+Two entry points share that logic (:mod:`codex_hooks.relink`): :func:`rename_note` (and
+``codex-hooks rename``) moves a file and updates every note; the WL005 rule finds the
+references that a rename git already recorded (``git mv``) left behind, and its fix
+rewrites them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import subprocess
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from .errors import CodexError, EditError
-from .links import TIE, LinkIndex, link_key, links_in_text, parse_inner, retarget, scan_links
-from .titles import clean_path, normalize_title, stem
+from .errors import CodexError
+from .gitutil import GitError, add, unstaged
+from .gitutil import move as git_move
+from .gitutil import tracked as is_tracked
+from .relink import (  # noqa: F401  (re-exported: the names this module always had)
+    PATH_FIELDS,
+    TITLE_FIELDS,
+    Relinker,
+    Rewrite,
+    recorded_moves,
+    recorded_relinker,
+    renamed_to,
+    stale_referrers,
+)
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .edit import FrontmatterEditor
-    from .kb import KnowledgeBase, NoteInfo
-
-#: Fields whose entries are titles (or file names, or ``[[links]]``) of notes.
-TITLE_FIELDS = (
-    "claims_extracted",
-    "enrichments_applied",
-    "enrichments",
-    "depends_on",
-    "challenged_by",
-)
-#: Fields whose entries are repo-relative paths of notes.
-PATH_FIELDS = ("sourced_from",)
+    from .index import NoteIndex
 
 
 class RenameError(CodexError):
     """A rename that cannot be done: the note is missing, the new name is taken…"""
 
 
-@dataclass(frozen=True)
-class Rewrite:
-    """One reference to rewrite: where it is (``body`` or a frontmatter key), its text as
-    written, what replaces it, and its 1-based line and column."""
-
-    where: str
-    old: str
-    new: str
-    line: int
-    column: int = 1
-    #: The path of the note the reference names once rewritten.
-    dest: str = ""
-
-
-def _title_index(paths: Iterable[str]) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = defaultdict(list)
-    for path in paths:
-        index[normalize_title(stem(path))].append(path)
-    return index
-
-
-def _entries(value: object) -> list[str]:
-    """The string entries of a top-level frontmatter value (a string or a list of them)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-class Relinker:
-    """What every reference named before a set of moves, and how to name it after.
-
-    ``moves`` maps old paths to new ones; ``before`` and ``after`` are every note's path
-    before and after the moves.
-    """
-
-    def __init__(
-        self,
-        moves: dict[str, str],
-        before: Iterable[str],
-        after: Iterable[str],
-        config: Config | None = None,
-    ) -> None:
-        self.moves = dict(moves)
-        self.back = {new: old for old, new in self.moves.items()}
-        self.before = LinkIndex(before)
-        self.after = LinkIndex(after)
-        self.before_titles = _title_index(self.before.paths)
-        # Only a link whose file name is an old or a new name can change meaning.
-        self.names = {link_key(p).rsplit("/", 1)[-1] for pair in self.moves.items() for p in pair}
-        self.titles = {normalize_title(stem(old)) for old in self.moves}
-        self.config = config
-
-    def _field(self, canonical: str) -> str:
-        return self.config.field_name(canonical) if self.config is not None else canonical
-
-    # -- one reference ----------------------------------------------------------------
-
-    def link(self, raw: str, source: str) -> str | None:
-        """The rewritten ``[[link]]`` written in the note now at ``source``, or ``None``
-        when it still names what it named."""
-        found = self.relink(raw, source)
-        return found[0] if found else None
-
-    def relink(self, raw: str, source: str) -> tuple[str, str] | None:
-        """The rewritten ``[[link]]`` and the note it names, or ``None``."""
-        target, _, _ = parse_inner(raw[2:-2])
-        if not target:
-            return None
-        was_at = self.back.get(source, source)
-        relative = target.startswith(("./", "../"))
-        # A moved note's links can change meaning too: a bare link opens a note of its
-        # own folder first, and that folder changed.
-        moved = source in self.back
-        if not relative and not moved and link_key(target).rsplit("/", 1)[-1] not in self.names:
-            return None
-        named = self.before.first(target, was_at)
-        if named is None:
-            return None
-        dest = self.moves.get(named, named)
-        found = self.after.resolve(target, source)
-        # It still opens that note, unless by a pick among equally short paths, which
-        # Obsidian's own order makes and nobody can predict.
-        if found and found[0] == dest and self.after.why(found, target, source) != TIE:
-            return None
-        new = retarget(raw, self.after.target_for(dest, target, source))
-        return (new, dest) if new != raw else None
-
-    def text(self, value: str, source: str) -> tuple[str, str] | None:
-        """``value`` (a frontmatter string) with its links rewritten and the (first) note
-        they now name, or ``None``."""
-        out = value
-        dest = ""
-        for raw in dict.fromkeys(links_in_text(value)):
-            found = self.relink(raw, source)
-            if found is not None:
-                out = out.replace(raw, found[0])
-                dest = dest or found[1]
-        return (out, dest) if out != value else None
-
-    def entry(self, key: str, value: str, source: str) -> str | None:
-        """A rewritten frontmatter entry, or ``None`` when it needs none."""
-        found = self.reentry(key, value, source)
-        return found[0] if found else None
-
-    def reentry(self, key: str, value: str, source: str) -> tuple[str, str] | None:
-        """A rewritten frontmatter entry and the note it names, or ``None``."""
-        if "[[" in value:
-            return self.text(value, source)
-        if key in {self._field(f) for f in PATH_FIELDS}:
-            ref = value.strip()
-            path = clean_path(ref)
-            if path not in self.moves:
-                return None
-            lead = value[: len(value) - len(value.lstrip())]
-            prefix = "./" if ref.startswith("./") else ""
-            new = lead + prefix + self.moves[path] + value[len(value.rstrip()) :]
-            return new, self.moves[path]
-        if key not in {self._field(f) for f in TITLE_FIELDS}:
-            return None
-        title = normalize_title(value)
-        if title not in self.titles:
-            return None
-        hits = self.before_titles.get(title, [])
-        text = value.strip()
-        if "/" in text and len(hits) > 1:
-            want = text[:-3] if text.lower().endswith(".md") else text
-            hits = [h for h in hits if h[:-3].lower().endswith(want.lower())] or hits
-        if len(hits) != 1 or hits[0] not in self.moves:
-            return None
-        dest = self.moves[hits[0]]
-        ext = ".md" if text.lower().endswith(".md") else ""
-        new = (dest[:-3] if "/" in text else stem(dest)) + ext
-        return (value.replace(text, new, 1), dest) if new != text else None
-
-    # -- one note ---------------------------------------------------------------------
-
-    def rewrites(self, info: NoteInfo) -> list[Rewrite]:
-        """The references in an indexed note that need rewriting (reads nothing)."""
-        out = []
-        for link in info.links:
-            found = self.relink(link.raw, info.path)
-            if found is not None:
-                out.append(Rewrite("body", link.raw, found[0], link.line, link.column, found[1]))
-        for key, value in (info.data or {}).items():
-            for entry in _entries(value):
-                found = self.reentry(key, entry, info.path)
-                if found is not None:
-                    line = info.key_lines.get(key, 1)
-                    out.append(Rewrite(key, entry, found[0], line, 1, found[1]))
-        return out
-
-    def apply(self, editor: FrontmatterEditor) -> None:
-        """Rewrite every stale reference in the note ``editor`` holds (idempotent)."""
-        note = editor.note
-        source = note.path
-        spans = []
-        for link in scan_links(note.lines[note.body_start :], note.body_start + 1):
-            new = self.link(link.raw, source)
-            if new is not None:
-                spans.append((link.line - 1, link.column - 1, link.raw, new))
-        if spans:
-            if not hasattr(editor, "replace_body"):
-                raise EditError("this editor cannot rewrite the body")
-            editor.replace_body(spans)  # type: ignore[attr-defined]
-        for key in list(editor.data):
-            for entry in _entries(editor.data.get(key)):
-                new = self.entry(key, entry, source)
-                if new is not None:
-                    editor.replace_item(key, entry, new)
-
-
-# -- renames git recorded -------------------------------------------------------------
-
-
-def recorded_moves(kb: KnowledgeBase) -> dict[str, str]:
-    """Notes git shows renamed since ``HEAD`` whose old path is gone and new path is a
-    note (``{}`` outside a git work tree)."""
-    moves = kb.memo.get("recorded-moves")
-    if moves is None:
-        moves = {}
-        if (kb.root / ".git").exists():
-            moves = {
-                old: new
-                for old, new in kb.renames.items()
-                if old.lower().endswith(".md") and new in kb.notes and old not in kb.notes
-            }
-        kb.memo["recorded-moves"] = moves
-    return moves  # type: ignore[return-value]
-
-
-def renamed_to(kb: KnowledgeBase, ref: str) -> list[str]:
-    """The new path of the note that ``ref`` (a title or path) named before a rename git
-    recorded; ``[]`` when it named none."""
-    moves = recorded_moves(kb)
-    if not moves:
-        return []
-    path = clean_path(ref)
-    if path in moves:
-        return [moves[path]]
-    title = normalize_title(ref)
-    return [new for old, new in moves.items() if normalize_title(stem(old)) == title]
-
-
-def recorded_relinker(kb: KnowledgeBase) -> Relinker | None:
-    """The :class:`Relinker` for the renames git recorded (``None`` when there are none)."""
-    moves = recorded_moves(kb)
-    if not moves:
-        return None
-    relinker = kb.memo.get("recorded-relinker")
-    if relinker is None:
-        after = list(kb.notes)
-        moved_to = set(moves.values())
-        before = [p for p in after if p not in moved_to] + list(moves)
-        relinker = kb.memo["recorded-relinker"] = Relinker(moves, before, after, kb.config)
-    return relinker  # type: ignore[return-value]
-
-
-def stale_referrers(kb: KnowledgeBase) -> dict[str, list[Rewrite]]:
-    """Every note that still names a renamed note by its old name → its rewrites."""
-    relinker = recorded_relinker(kb)
-    if relinker is None:
-        return {}
-    found = kb.memo.get("stale-referrers")
-    if found is None:
-        found = {}
-        for path, info in kb.notes.items():
-            rewrites = relinker.rewrites(info)
-            if rewrites:
-                found[path] = rewrites
-        kb.memo["stale-referrers"] = found
-    return found  # type: ignore[return-value]
-
-
 # -- renaming a note ------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True)
-
-
-def _tracked(root: Path, path: str) -> bool:
-    if not (root / ".git").exists():
-        return False
-    return _git(root, "ls-files", "--error-unmatch", "--", path).returncode == 0
-
-
-def new_path(kb: KnowledgeBase, old: str, new: str) -> str:
+def new_path(kb: NoteIndex, old: str, new: str) -> str:
     """The repo-relative path a note moves to: ``.md`` added when missing, and a bare
     file name kept in the note's own folder."""
     new = new.replace("\\", "/").strip()
@@ -320,7 +72,7 @@ class RenamePlan:
     relinker: Relinker
 
 
-def plan_rename(kb: KnowledgeBase, old: str, new: str, moved: bool = False) -> RenamePlan:
+def plan_rename(kb: NoteIndex, old: str, new: str, moved: bool = False) -> RenamePlan:
     """Plan renaming the note at ``old`` to ``new`` (``moved``: the file is at ``new``
     already, the index still has it at ``old``). Reads and writes nothing."""
     from dataclasses import replace
@@ -347,7 +99,7 @@ def plan_rename(kb: KnowledgeBase, old: str, new: str, moved: bool = False) -> R
 
 
 def rename_note(
-    kb: KnowledgeBase,
+    kb: NoteIndex,
     old: str,
     new: str,
     move: bool = True,
@@ -369,7 +121,7 @@ def rename_note(
     from dataclasses import replace
 
     from .edit import NoteEditor
-    from .kb import read_info
+    from .noteinfo import read_info
     from .write import atomic_write, resolve_inside
 
     if not move:
@@ -396,16 +148,16 @@ def rename_note(
     use_git = (kb.root / ".git").exists()
     dirty: set[str] = set()
     if stage and use_git:
-        out = _git(kb.root, "diff", "--name-only", "-z").stdout
-        dirty = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-    tracked = move and _tracked(kb.root, old)
+        dirty = unstaged(kb.root)
+    tracked = move and is_tracked(kb.root, old)
     if move:
         target = resolve_inside(kb.root, new)
         target.parent.mkdir(parents=True, exist_ok=True)
         if tracked:
-            result = _git(kb.root, "mv", "--", old, new)
-            if result.returncode != 0:
-                raise RenameError(f"git mv failed: {result.stderr.decode(errors='replace')}")
+            try:
+                git_move(kb.root, old, new)
+            except GitError as exc:
+                raise RenameError(str(exc)) from None
         else:
             os.rename(resolve_inside(kb.root, old), target)
     for path, note in edited.items():
@@ -416,8 +168,8 @@ def rename_note(
             for p in edited
             if (old if p == new else p) not in dirty and (p != new or tracked or not move)
         ]
-        if clean:
-            _git(kb.root, "add", "--", *clean)
+        with contextlib.suppress(GitError):  # as before: a failed add leaves them unstaged
+            add(kb.root, clean)
     # The knowledge base now describes the notes as they are on disk.
     kb.notes.pop(old, None)
     kb.pending.pop(old, None)

@@ -219,7 +219,7 @@ def sarif_log(violations: Sequence[Violation]) -> dict[str, object]:
     """``violations`` as a SARIF 2.1.0 log of one run, for a code-scanning upload. The
     driver lists the rules that have results, by code; each result's location is its
     note's repo-relative path under ``%SRCROOT%``."""
-    from . import __version__
+    from .version import __version__
 
     codes = sorted({v.code for v in violations})
     index = {code: i for i, code in enumerate(codes)}

@@ -144,8 +144,9 @@ def stored(root: Path) -> Stored | None:
     it must have now; ``None`` outside git, or when a note changed too recently to tell.
     Call it before the notes are loaded."""
     from . import cache
+    from .gitutil import git_dir, staged_listing
 
-    found = cache.git_dir(root)
+    found = git_dir(root)
     if found is None:
         return None
     folder, prefix = found
@@ -153,7 +154,7 @@ def stored(root: Path) -> Stored | None:
     # With -s, staged files come with their mode and blob id: the key then covers what is
     # staged (a rename resolves through it) without the index file's own stat, which git
     # changes whenever it refreshes its stat cache.
-    listing = _git(root, "ls-files", "-z", "-s", "--cached", "--others", "--exclude-standard")
+    listing = staged_listing(root)
     if listing is None:
         return None
     paths = set()
@@ -174,7 +175,7 @@ def stored(root: Path) -> Stored | None:
         keys.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     from _blake2 import blake2b
 
-    from . import __version__
+    from .version import __version__
 
     digest = blake2b(digest_size=20)
     for part in (
@@ -196,16 +197,6 @@ def _agents_dir(root: Path) -> str:
     from .config import load_config
 
     return load_config(root).agents_dir
-
-
-def _git(root: Path, *args: str) -> bytes | None:
-    """The output of a git command, ``None`` when it fails."""
-    import subprocess
-
-    try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
 
 
 def _read(path: Path) -> bytes | None:

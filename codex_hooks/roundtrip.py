@@ -41,7 +41,13 @@ def _constructor() -> type[RoundTripConstructor]:
 
 
 def _yaml() -> YAML:
-    from ruamel.yaml import YAML
+    try:
+        from ruamel.yaml import YAML
+    except ModuleNotFoundError:  # an optional extra: nothing else of the package needs it
+        raise ModuleNotFoundError(
+            "load_roundtrip needs ruamel.yaml: pip install 'codex-hooks[roundtrip]'",
+            name="ruamel",
+        ) from None
 
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
@@ -63,6 +69,7 @@ def load_roundtrip(note: Note) -> CommentedMap | None:
     if not note.has_frontmatter:
         return None
     parse_frontmatter(note)
+    yaml = _yaml()  # first: without ruamel.yaml, say which extra brings it
 
     from ruamel.yaml.constructor import DuplicateKeyError as RuamelDuplicate
     from ruamel.yaml.error import MarkedYAMLError
@@ -71,7 +78,7 @@ def load_roundtrip(note: Note) -> CommentedMap | None:
     try:
         # The fast parser above refused anything but a mapping, so ruamel builds a
         # CommentedMap, or nothing when the frontmatter holds only comments.
-        data: CommentedMap | None = _yaml().load(note.frontmatter_text)
+        data: CommentedMap | None = yaml.load(note.frontmatter_text)
         return data
     except RuamelDuplicate as exc:  # pragma: no cover - the fast parser reports it first
         line, column = where.human(exc.problem_mark)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .kb import as_list
+from .index import as_list
 from .titles import clean_path, normalize_title, stem, strip_link
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from .index import NoteIndex
     from .model import Violation
 
 #: The rule that reports (and mends) a reference to a note git shows renamed.
@@ -59,7 +59,7 @@ class CommitScope:
         return normalize_title(strip_link(subject)) in self._titles
 
 
-def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
+def referrers(kb: NoteIndex, gone: str) -> list[str]:
     """Notes whose link fields name the note that was at ``gone``."""
     title = normalize_title(stem(gone))
     out = []
@@ -77,9 +77,7 @@ def referrers(kb: KnowledgeBase, gone: str) -> list[str]:
     return out
 
 
-def commit_scope(
-    kb: KnowledgeBase, paths: list[str] | None = None, index: bool = False
-) -> CommitScope:
+def commit_scope(kb: NoteIndex, paths: list[str] | None = None, index: bool = False) -> CommitScope:
     """The scope of the next commit: the staged notes (``paths`` when the caller knows
     them, as pre-commit passes them; else git's staged list) and the notes that staged
     deletions and renames leave dangling. With ``index``, notes that also have unstaged
@@ -101,18 +99,18 @@ def _is_note(path: str) -> bool:
     return path.lower().endswith(".md")
 
 
-def staged_targets(kb: KnowledgeBase, index: bool = False) -> list[str]:
+def staged_targets(kb: NoteIndex, index: bool = False) -> list[str]:
     """Repo-relative paths to check for the next commit: staged notes, plus the notes that
     staged deletions and renames leave dangling (see :func:`commit_scope`)."""
     return commit_scope(kb, index=index).paths
 
 
-def dangling_targets(kb: KnowledgeBase) -> list[str]:
+def dangling_targets(kb: NoteIndex) -> list[str]:
     """Only the notes that staged deletions and renames leave dangling."""
     return list(commit_scope(kb, paths=[]).dangling)
 
 
-def _referrers_of(kb: KnowledgeBase, gone: list[str]) -> list[str]:
+def _referrers_of(kb: NoteIndex, gone: list[str]) -> list[str]:
     out: list[str] = []
     for path in gone:
         if path.lower().endswith(".md"):
@@ -120,13 +118,13 @@ def _referrers_of(kb: KnowledgeBase, gone: list[str]) -> list[str]:
     return out
 
 
-def use_staged_content(kb: KnowledgeBase, paths: list[str]) -> list[str]:
+def use_staged_content(kb: NoteIndex, paths: list[str]) -> list[str]:
     """Index the staged version of the notes at ``paths`` whose work-tree file differs
     from the index, so that a check covers what the commit will hold, not unstaged work.
     Returns the paths whose staged content was used."""
     from .errors import NoteError
     from .gitutil import index_contents, unstaged
-    from .kb import NoteInfo, Problem, build_info, classify
+    from .index import NoteInfo, Problem, build_info, classify
     from .note import Note
 
     if not paths or not (kb.root / ".git").exists():

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from .index import NoteIndex
     from .model import Violation
     from .note import Note
 
@@ -94,7 +94,7 @@ def suppressed(note: Note, v: Violation) -> bool:
     return False
 
 
-def split(kb: KnowledgeBase, violations: Sequence[Violation]) -> tuple[list[Violation], int]:
+def split(kb: NoteIndex, violations: Sequence[Violation]) -> tuple[list[Violation], int]:
     """The violations no inline marker suppresses, and how many were suppressed."""
     by_note: dict[str, list[Violation]] = {}
     for v in violations:
@@ -110,7 +110,7 @@ def split(kb: KnowledgeBase, violations: Sequence[Violation]) -> tuple[list[Viol
     return [v for v in violations if id(v) not in hidden], len(hidden)
 
 
-def _marked(kb: KnowledgeBase, path: str) -> Note | None:
+def _marked(kb: NoteIndex, path: str) -> Note | None:
     """The note at ``path`` as the check saw it, when its text holds the marker. A note
     on disk is decoded only then: most notes with a finding have no marker."""
     from .errors import CodexError

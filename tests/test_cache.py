@@ -91,7 +91,7 @@ def main_index(root: Path) -> Path:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the notes read from disk (rather than served by the index)."""
-    import codex_hooks.kb as kb_module
+    import codex_hooks.noteinfo as kb_module  # where the cache reads notes
 
     seen: list[str] = []
     real = kb_module.read_info_stat

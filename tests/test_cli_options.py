@@ -482,9 +482,9 @@ def test_a_rule_left_out_is_not_run(kb: Path, monkeypatch: pytest.MonkeyPatch) -
     calls: list[str] = []
     [rule] = [r for r in all_rules() if r.code == "BL003"]
 
-    def spy(kb_: object, info: object, r: object) -> object:
-        calls.append(info.path)  # type: ignore[attr-defined]
-        return rule.check(kb_, info, r)  # type: ignore[arg-type]
+    def spy(ctx: object, r: object) -> object:
+        calls.append(ctx.note.path)  # type: ignore[attr-defined]
+        return rule.check(ctx, r)  # type: ignore[arg-type]
 
     monkeypatch.setitem(REGISTRY, "BL003", dataclasses.replace(rule, check=spy))
     assert cli(kb, "check", "--all-files", "--select", "FM")[0] == 1

@@ -1,1 +1,2 @@
-"""Sub-commands of ``codex-hooks`` that live in their own modules (see ``cli.EXTENSIONS``)."""
+"""The sub-commands of ``codex-hooks``, one module each (see ``cli.COMMANDS``), and what
+they share (:mod:`.common`)."""

@@ -91,7 +91,7 @@ def _flat(groups: list[list[str]] | None) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the graph (the stored output when nothing changed since it was stored)."""
-    from ..cli import EXIT_OK, _root
+    from .common import EXIT_OK, _root
 
     kinds, types = _flat(args.kind), _flat(args.edge)
     root = _root(args)
@@ -105,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
             found = _read(store, options)
             if found is not None:
                 return _emit(found, args.output) or EXIT_OK
-    from ..cli import _load
     from ..graph_export import render
+    from .common import _load
 
     kb = _load(args, root)
     graph = kb.graph()
@@ -129,8 +129,8 @@ def _emit(data: bytes, output: str | None) -> int:
         buffer.write(data)
         buffer.flush()
         return 0
-    from ..cli import UsageError
     from ..write import atomic_write
+    from .common import UsageError
 
     target = Path(output)
     try:

@@ -97,9 +97,9 @@ def print_text(result, written=None, out=None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_FAIL, EXIT_OK, UsageError, _load, repo_paths
     from ..infer import DEFAULT_THRESHOLD, Linker
     from ..infer.apply import write
+    from .common import EXIT_FAIL, EXIT_OK, UsageError, _load, repo_paths
 
     threshold = DEFAULT_THRESHOLD if args.min_confidence is None else args.min_confidence
     if not 0 < threshold <= 1:

@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from ..cli import EXIT_OK, UsageError, _load, repo_paths
     from ..rename import RenameError, new_path, rename_note
+    from .common import EXIT_OK, UsageError, _load, repo_paths
 
     kb = _load(args)
     old = repo_paths(kb.root, [args.old])

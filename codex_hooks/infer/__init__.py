@@ -124,14 +124,25 @@ class Linker:
         """Read ``kb`` and weigh the evidence for every claim that lacks ``sourced_from``
         (only those in ``claims`` when given). ``progress(done, total)`` is called after
         each claim."""
+        from .content import Content
         from .copies import copies
         from .history import History
         from .profile import profiles
         from .score import Scorer
+        from .vocab import Vocabulary
 
         self.kb = kb
         self.claims, self.sources = profiles(kb)
-        self.scorer = Scorer(self.claims, self.sources, History.read(kb.root))
+        self.scorer = Scorer(
+            self.claims,
+            self.sources,
+            History.read(kb.root),
+            Vocabulary(self.claims, self.sources),
+            Content(
+                {p: c.body for p, c in self.claims.items()},
+                {p: s.body for p, s in self.sources.items()},
+            ),
+        )
         self.copies = copies(self.sources)
         self.matches: dict[str, list[Match]] = {}
         only = set(claims) if claims is not None else None

@@ -2,11 +2,12 @@
 
 The claim gets the source's path in ``sourced_from`` (kept as a list when it has several)
 and the source gets the claim's title in ``claims_extracted`` (in the list's own style),
-with :func:`~codex_hooks.rules.backlinks.add_sourced_from` and
-:func:`~codex_hooks.rules.backlinks.add_entry`. Every edit is checked by
-:class:`~codex_hooks.edit.FrontmatterEditor` (only the targeted key changes, formatting
-is kept), and each note is written atomically and only if it still holds the bytes that
-were read. Writing the same proposals twice changes nothing the second time.
+with :func:`~codex_hooks.entries.add_sourced_from` and
+:func:`~codex_hooks.entries.add_entry`, the edits the rules' fixes use. Every edit is
+checked by :class:`~codex_hooks.edit.FrontmatterEditor` (only the targeted key changes,
+formatting is kept), and each note is written as ``fix`` writes it
+(:func:`~codex_hooks.writeback.write_if_unchanged`): atomically and only if it still
+holds the bytes that were read. Writing the same proposals twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Written:
 
 def edits(kb: KnowledgeBase, proposals: Iterable[Proposal]) -> dict[str, list[Edit]]:
     """Note path → (description, edit) for every note the proposals touch."""
-    from ..rules.backlinks import add_entry, add_sourced_from
+    from ..entries import add_entry, add_sourced_from
 
     sf = kb.config.field_name("sourced_from")
     ce = kb.config.field_name("claims_extracted")
@@ -52,7 +53,8 @@ def write(kb: KnowledgeBase, proposals: Iterable[Proposal], dry_run: bool = Fals
     from ..edit import FrontmatterEditor
     from ..errors import CodexError
     from ..note import Note
-    from ..write import atomic_write, resolve_inside
+    from ..write import resolve_inside
+    from ..writeback import write_if_unchanged
 
     result = Written()
     for path, changes in sorted(edits(kb, proposals).items()):
@@ -69,10 +71,7 @@ def write(kb: KnowledgeBase, proposals: Iterable[Proposal], dry_run: bool = Fals
             if not editor.changed:
                 continue
             if not dry_run:
-                if target.read_bytes() != before:
-                    result.failed.append(f"{path}: changed on disk while linking; not written")
-                    continue
-                atomic_write(target, editor.note.to_bytes(), kb.root)
+                write_if_unchanged(kb.root, path, before, editor.note.to_bytes(), "linking")
             result.changed[path] = done
         except (OSError, CodexError) as exc:
             result.failed.append(f"{path}: {exc}")

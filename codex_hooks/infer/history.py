@@ -9,7 +9,6 @@ say nothing.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,14 +25,10 @@ class History:
     @classmethod
     def read(cls, root: Path) -> History:
         """Read the history of the repository at ``root`` (empty outside git)."""
-        if not (root / ".git").exists():
-            return cls()
-        command = ["git", "log", "-z", "--topo-order", "--name-status", "-M", "--format=%x1e%H"]
-        try:
-            out = subprocess.run(command, cwd=root, capture_output=True, check=True).stdout
-        except (OSError, subprocess.CalledProcessError):
-            return cls()
-        return cls.parse(out.decode("utf-8", "surrogateescape"))
+        from ..gitutil import log
+
+        out = log(root)
+        return cls() if out is None else cls.parse(out)
 
     @classmethod
     def parse(cls, log: str) -> History:

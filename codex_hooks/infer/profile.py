@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from ..kb import CLAIM, SOURCE, as_list
 from ..titles import clean_path, stem
+from ..values import CLAIM, SOURCE, as_list
 from .constants import ABBREVIATION_WORDS
 from .text import STOPWORDS, identifiers, kind_of, tokens, without_mentions, words
 
@@ -234,7 +234,7 @@ def _resolve_claim(kb: KnowledgeBase, entry: str, titles: Titles) -> list[str]:
     from (the same fuzzy match as rule BL002), or else the one claim whose title it
     abbreviates by its opening words (:func:`_abbreviated`)."""
     from ..fuzzy import clear_match
-    from ..rules.backlinks import title_candidates
+    from ..index import title_candidates
 
     hits = kb.resolve(entry)
     if hits:

@@ -140,13 +140,13 @@ class Scorer:
         claims: dict[str, ClaimProfile],
         sources: dict[str, SourceProfile],
         history: History,
+        vocab: Vocabulary,
+        content: Content,
     ) -> None:
         self.claims, self.sources, self.history = claims, sources, history
         self.n = max(len(sources), 1)
-        self.vocab = Vocabulary(claims, sources)
-        self.content = Content(
-            {p: c.body for p, c in claims.items()}, {p: s.body for p, s in sources.items()}
-        )
+        self.vocab = vocab
+        self.content = content
         self.id_df: Counter[str] = Counter()
         self.by_id: dict[str, set[str]] = defaultdict(set)
         for path, s in sources.items():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..config import Config
 from ..model import REGISTRY, Rule
+from ..settings import Config
 from . import backlinks, fields, lifecycle, wikilinks  # noqa: F401  (registers the rules)
 
 #: Codes of parse problems, reported for notes that cannot be read (see errors.py).

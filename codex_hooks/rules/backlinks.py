@@ -1,310 +1,44 @@
-"""BL0xx: claim↔source links — both directions, entries that resolve, enrichments."""
+"""BL0xx: claim↔source links — both directions, entries that resolve, enrichments.
+
+The lookups the rules share are in :mod:`.provenance`.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..entries import (
+    add_entry,
+    add_sourced_from,
+)
 from ..fuzzy import clear_match, suggest
-from ..kb import CLAIM, SOURCE, as_list, folded_claims, folded_title
+from ..index import CLAIM, SOURCE, as_list, title_candidates
 from ..model import WARNING, Fix, Rule, Violation, rule
-from ..titles import clean_path, normalize_title, stem
+from ..titles import clean_path
 from .common import text
+from .context import RuleContext
+from .provenance import (
+    NO_EXTRACTIONS,
+    _listed,
+    add_enrichment,
+    cites,
+    contradicting_id,
+    entry_targets,
+    extracted_by,
+    list_keys,
+    named_by,
+    repoint,
+    unsafe_path,
+)
 
 if TYPE_CHECKING:
-    from ..edit import FrontmatterEditor
-    from ..kb import KnowledgeBase, NoteInfo
-
-#: Where a new sourced_from / claims_extracted goes when the note has none yet.
-SOURCED_FROM_AFTER = ("source", "created", "confidence")
-CLAIMS_AFTER = ("processed_date", "processed_by", "status")
-LEGACY_ENRICHMENTS = "enrichments"
-#: Source statuses that must not list extracted claims (see LC002 and LC003).
-NO_EXTRACTIONS = ("unprocessed", "null-result")
-
-
-def unsafe_path(ref: str) -> bool:
-    """Whether a path reference is absolute or climbs out with ``..``."""
-    return (
-        ref.startswith(("/", "\\", "~"))
-        or (len(ref) > 1 and ref[1] == ":")
-        or ".." in ref.split("/")
-    )
-
-
-def title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
-    """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first."""
-    done = ("title-candidates", entry, kind)  # BL001/BL002 and entry_targets ask alike
-    found = kb.memo.get(done)
-    if found is None:
-        found = kb.memo[done] = _title_candidates(kb, entry, kind)
-    return found  # type: ignore[return-value]
-
-
-def _title_candidates(kb: KnowledgeBase, entry: str, kind: str) -> list[tuple[str, float]]:
-    from rapidfuzz import fuzz, process
-
-    key = ("titles-of", kind)
-    pool = kb.memo.get(key)
-    if pool is None:
-        paths = [p for p, info in kb.notes.items() if info.kind == kind]
-        titles = [folded_title(kb.notes[p]) for p in paths]
-        by_length = sorted(range(len(titles)), key=lambda i: len(titles[i]))
-        pool = kb.memo[key] = (paths, titles, by_length, [len(titles[i]) for i in by_length])
-    paths, titles, by_length, lengths = pool  # type: ignore[misc]
-    name = normalize_title(entry)
-    cutoff = kb.config.fuzzy_threshold
-    # fuzz.ratio cannot reach the cutoff when the shorter title is under this share of
-    # the longer: only titles of a length that can are scored (a character of margin).
-    share = cutoff / (200.0 - cutoff) if cutoff < 100 else 1.0
-    lo, hi = len(name) * share - 1, (len(name) / share + 1 if share > 0 else float("inf"))
-    ids = sorted(by_length[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
-    found = process.extract(
-        name,
-        [titles[i] for i in ids],
-        scorer=fuzz.ratio,
-        processor=None,
-        limit=5,
-        score_cutoff=cutoff,
-    )
-    return [(paths[ids[i]], float(score)) for _, score, i in found]
-
-
-def list_keys(kb: KnowledgeBase, canonical: str) -> list[str]:
-    """The keys a source may hold a link list under: the configured name, and for
-    enrichments_applied also its legacy spelling ``enrichments`` (still understood)."""
-    key = kb.config.field_name(canonical)
-    if canonical == "enrichments_applied" and key != LEGACY_ENRICHMENTS:
-        return [key, LEGACY_ENRICHMENTS]
-    return [key]
-
-
-def extracted_by(kb: KnowledgeBase) -> ExtractedBy:
-    """Claim path → the sources whose claims_extracted has an entry naming that claim
-    alone (resolved as :func:`entry_targets` resolves it, so both sides of a link agree)."""
-    index = kb.memo.get("extracted-by")
-    if index is None:
-        index = kb.memo["extracted-by"] = ExtractedBy(kb)
-    return index  # type: ignore[return-value]
-
-
-class ExtractedBy:
-    """The mapping :func:`extracted_by` returns, worked out one claim at a time: checking
-    one staged claim in a large knowledge base must not resolve every entry of every
-    source. An entry can name a claim only (a) when its folded form is the claim's folded
-    title, (b) through a rename git recorded, or (c) by a clear fuzzy match when it names
-    nothing else; (a) is looked up by title, (b) is resolved up front for the few entries
-    that match no title, and (c) is tried only against the claim looked up and only when
-    the entry scores above the threshold against that claim's title (the same fuzz.ratio
-    that title_candidates uses). The answer is the one entry_targets gives."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        #: Folded entry → ``(source, entry)`` for entries whose folded form is a title.
-        self.by_title: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        #: Claim → sources, for entries that name a claim through a recorded rename.
-        self.renamed: dict[str, list[str]] = defaultdict(list)
-        #: ``(source, folded entry, entry)`` for every entry that names no note.
-        self.pending: list[tuple[str, str, str]] = []
-        self.done: dict[str, list[str]] = {}
-        #: Claim → the sources of :attr:`done` that name it only by a fuzzy match.
-        self.fuzzy: dict[str, set[str]] = {}
-        #: Claim → sources by fuzzy match, once worked out for every pending entry.
-        self.matched: dict[str, set[str]] | None = None
-        titles, config = kb.titles, kb.config
-        for path, info in kb.notes.items():
-            if info.kind != SOURCE:
-                continue
-            for entry, folded in folded_claims(info, config):
-                if folded in titles:
-                    self.by_title[folded].append((path, entry))
-                    continue
-                targets = named_by(kb, entry)
-                if targets is None:
-                    self.pending.append((path, folded, entry))
-                elif len(targets) == 1:
-                    self.renamed[targets[0]].append(path)
-
-    def get(self, claim: str, default: list[str] | None = None) -> list[str] | None:
-        found = self.done.get(claim)
-        if found is None:
-            found = self.done[claim] = self._lookup(claim)
-        return found or default
-
-    def _lookup(self, claim: str) -> list[str]:
-        kb = self.kb
-        found = set(self.renamed.get(claim, ()))
-        title = normalize_title(stem(claim))
-        for path, entry in self.by_title.get(title, ()):
-            if path not in found and named_by(kb, entry) == [claim]:
-                found.add(path)
-        info = kb.notes.get(claim)
-        if self.pending and info is not None and info.kind == CLAIM:
-            guessed = self._fuzzy(claim, title) - found
-            self.fuzzy[claim] = guessed
-            found |= guessed
-        order = _note_order(kb)
-        return sorted(found, key=order.__getitem__)
-
-    def _fuzzy(self, claim: str, title: str) -> set[str]:
-        """Sources whose unresolved entry names ``claim`` by a clear fuzzy match. For a few
-        claims, each pending entry is first scored against this one title; when most
-        claims are looked up (a check of every note), each entry's one fuzzy search is
-        cheaper, and is done once for all of them."""
-        kb = self.kb
-        if self.matched is None and len(self.done) + len(kb.checking) > EAGER_LOOKUPS:
-            self.matched = defaultdict(set)
-            for path, _, entry in self.pending:
-                best = clear_match(title_candidates(kb, entry, CLAIM))
-                if best is not None:
-                    self.matched[best].add(path)
-        if self.matched is not None:
-            return self.matched.get(claim, set())
-        from rapidfuzz import fuzz
-
-        found = set()
-        cutoff = kb.config.fuzzy_threshold
-        for path, folded, entry in self.pending:
-            if fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
-                continue  # too far from this claim to be its clear match
-            if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
-                found.add(path)
-        return found
-
-    def guessed(self, claim: str) -> set[str]:
-        """The sources that name ``claim`` only by a fuzzy match of a drifted title: a
-        back-link written for them is a guess (an unsafe fix)."""
-        self.get(claim)
-        return self.fuzzy.get(claim, set())
-
-    def __getitem__(self, claim: str) -> list[str]:
-        found = self.get(claim)
-        if not found:
-            raise KeyError(claim)
-        return found
-
-    def __contains__(self, claim: object) -> bool:
-        return isinstance(claim, str) and bool(self.get(claim))
-
-
-#: Claims looked up (or being checked) beyond which the fuzzy matches of all unresolved
-#: entries are worked out at once rather than claim by claim.
-EAGER_LOOKUPS = 256
-
-
-def _note_order(kb: KnowledgeBase) -> dict[str, int]:
-    order = kb.memo.get("note-order")
-    if order is None:
-        order = kb.memo["note-order"] = {p: i for i, p in enumerate(kb.notes)}
-    return order  # type: ignore[return-value]
-
-
-def _entries(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> list[str]:
-    return [e for k in list_keys(kb, canonical) for e in as_list(source.get(k))]
-
-
-def named_by(kb: KnowledgeBase, entry: str) -> list[str] | None:
-    """The notes a list entry names exactly (claims first: a claim and a source with one
-    title resolve to the claim); ``None`` when it names none."""
-    hits = kb.resolve(entry)
-    if not hits:
-        return None
-    claims = [h for h in hits if kb.notes[h].kind == CLAIM]
-    return claims or hits
-
-
-def entry_targets(kb: KnowledgeBase, source: NoteInfo, canonical: str) -> dict[str, list[str]]:
-    """Each entry of a source's list field → the notes it names (exactly, or by a clear
-    fuzzy match when nothing matches exactly)."""
-    key = ("targets", source.path, canonical)
-    cached = kb.memo.get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
-    out: dict[str, list[str]] = {}
-    for entry in _entries(kb, source, canonical):
-        targets = named_by(kb, entry)
-        if targets is None:
-            best = clear_match(title_candidates(kb, entry, CLAIM))
-            targets = [best] if best else []
-        out[entry] = targets
-    kb.memo[key] = out
-    return out
-
-
-def cites(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> bool:
-    """Whether the claim's ``sourced_from`` names the source at ``source_path``: exactly,
-    or through a stale path that BL005 repoints to it (a rename git recorded, or the
-    file name)."""
-    for ref in as_list(claim.get(kb.config.field_name("sourced_from"))):
-        path = clean_path(ref)
-        if path == source_path:
-            return True
-        stale = path not in kb.notes and not unsafe_path(path)
-        if stale and (kb.renames.get(path) == source_path or source_path in kb.resolve(path)):
-            return True
-    return False
-
-
-def add_sourced_from(key: str, source_path: str):
-    def apply(ed: FrontmatterEditor) -> None:
-        current = ed.data.get(key)
-        if key not in ed.data or current is None or current == "":
-            if key in ed.data:
-                ed.set(key, source_path)
-            else:
-                ed.add_key(key, source_path, after=SOURCED_FROM_AFTER)
-        elif source_path not in as_list(current):
-            ed.add_item(key, source_path)
-
-    return apply
-
-
-def repoint(key: str, old: str, new: str):
-    """Replace the stale entry ``old`` by ``new`` where it stands; when ``new`` is listed
-    already, drop ``old`` instead of listing the same source twice."""
-
-    def apply(ed: FrontmatterEditor) -> None:
-        current = as_list(ed.data.get(key))
-        if old in current and any(clean_path(c) == new for c in current):
-            ed.remove_item(key, old)
-        else:
-            ed.replace_item(key, old, new)
-
-    return apply
-
-
-def add_entry(key: str, title: str, after: tuple[str, ...] = CLAIMS_AFTER):
-    def apply(ed: FrontmatterEditor) -> None:
-        current = as_list(ed.data.get(key))
-        if any(normalize_title(c) == normalize_title(title) for c in current):
-            return
-        if key in ed.data:
-            ed.add_item(key, title)
-        else:
-            ed.add_key(key, [title], after=after)
-
-    return apply
-
-
-def add_enrichment(key: str, title: str):
-    """Append ``title`` to a source's enrichments list: the legacy ``enrichments`` when
-    that is the only spelling the note has, so that one field is not split in two."""
-    entry = add_entry(key, title)
-    legacy = add_entry(LEGACY_ENRICHMENTS, title)
-
-    def apply(ed: FrontmatterEditor) -> None:
-        if key not in ed.data and LEGACY_ENRICHMENTS in ed.data:
-            legacy(ed)
-        else:
-            entry(ed)
-
-    return apply
+    from ..index import NoteInfo
 
 
 def _unresolved(kind_label: str, canonical: str, severity_doc: str):
-    def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    def check(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+        kb, info = ctx.index, ctx.note
         for key, entry in [(k, e) for k in list_keys(kb, canonical) for e in as_list(info.get(k))]:
             if kb.resolve(entry):
                 continue
@@ -386,17 +120,18 @@ rule(
     fix="sometimes",
     kinds=(CLAIM, SOURCE),
 )
-def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_sourced_from(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("sourced_from")
     ce = kb.config.field_name("claims_extracted")
     if info.kind == SOURCE:
-        for entry, targets in entry_targets(kb, info, "claims_extracted").items():
+        for entry, targets in entry_targets(ctx, info, "claims_extracted").items():
             if len(targets) != 1:
                 continue
             claim = kb.notes[targets[0]]
-            if claim.path in kb.checking or claim.kind != CLAIM or cites(kb, claim, info.path):
+            if claim.path in ctx.checking or claim.kind != CLAIM or cites(kb, claim, info.path):
                 continue
-            wrong = contradicting_id(kb, claim, info.path)
+            wrong = contradicting_id(ctx, claim, info.path)
             if wrong is not None:
                 yield r.violation(
                     info,
@@ -421,11 +156,11 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
                 subject=claim.path,
             )
     elif info.kind == CLAIM:
-        guessed = extracted_by(kb).guessed(info.path)
-        for spath in extracted_by(kb).get(info.path, []):
+        guessed = extracted_by(ctx).guessed(info.path)
+        for spath in extracted_by(ctx).get(info.path, []):
             if cites(kb, info, spath):
                 continue
-            wrong = contradicting_id(kb, info, spath)
+            wrong = contradicting_id(ctx, info, spath)
             if wrong is not None:
                 yield r.violation(
                     info,
@@ -452,55 +187,6 @@ def missing_sourced_from(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
 
 
 #: Frontmatter fields of a source note that name the work it records.
-_WORK_FIELDS = ("url", "source", "doi", "arxiv", "title")
-
-
-def _strong_ids(text: str) -> set[str]:
-    from ..infer.text import identifiers
-
-    return {i for i in identifiers(text, bare=False) if i.startswith(("arxiv:", "doi:"))}
-
-
-def _sources_by_id(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """arXiv id or DOI → the source notes whose own fields carry it."""
-    index = kb.memo.get("sources-by-id")
-    if index is None:
-        index = {}
-        for path, note in kb.notes.items():
-            if note.kind != SOURCE:
-                continue
-            text = " ".join(v for k in _WORK_FIELDS if isinstance(v := note.get(k), str))
-            for ident in _strong_ids(text):
-                index.setdefault(ident, set()).add(path)
-        kb.memo["sources-by-id"] = index
-    return index  # type: ignore[return-value]
-
-
-def contradicting_id(kb: KnowledgeBase, claim: NoteInfo, source_path: str) -> str | None:
-    """An arXiv id or DOI that the claim's ``source:`` cites and that another source note
-    carries while ``source_path`` does not: the listing then names the wrong paper (two
-    papers on one topic with similar titles). ``None`` when nothing contradicts it."""
-    cited = claim.get("source")
-    if not isinstance(cited, str) or not cited.strip():
-        return None
-    ids = _strong_ids(cited)
-    if not ids:
-        return None
-    index = _sources_by_id(kb)
-    if any(source_path in index.get(i, ()) for i in ids):
-        return None
-    for ident in sorted(ids):
-        if index.get(ident, set()) - {source_path}:
-            from ..infer.text import describe
-
-            return describe(ident)
-    return None
-
-
-def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str) -> bool:
-    return any(claim_path in t for t in entry_targets(kb, source, canonical).values())
-
-
 @rule(
     "BL004",
     "missing-claims-extracted",
@@ -515,7 +201,8 @@ def _listed(kb: KnowledgeBase, source: NoteInfo, claim_path: str, canonical: str
     fix="safe",
     kinds=(CLAIM, SOURCE),
 )
-def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_claims_extracted(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     ce = kb.config.field_name("claims_extracted")
     key = kb.config.field_name("sourced_from")
     pairs: list[tuple[NoteInfo, NoteInfo]] = []
@@ -529,7 +216,7 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
         # ... and on the source only when the claim is not being checked itself.
         for cpath in kb.cited_by.get(info.path, []):
             claim = kb.notes.get(cpath)
-            if claim is not None and claim.kind == CLAIM and cpath not in kb.checking:
+            if claim is not None and claim.kind == CLAIM and cpath not in ctx.checking:
                 pairs.append((claim, info))
     ea = kb.config.field_name("enrichments_applied")
     seen: set[tuple[str, str]] = set()
@@ -537,13 +224,13 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
         if (claim.path, source.path) in seen:
             continue
         seen.add((claim.path, source.path))
-        if _listed(kb, source, claim.path, "claims_extracted"):
+        if _listed(ctx, source, claim.path, "claims_extracted"):
             continue
         where = info
         at = key if where is claim else ce
         # About the pair: named by the other note, whichever side reports it.
         other = source.path if where is claim else claim.path
-        if _listed(kb, source, claim.path, "enrichments_applied"):
+        if _listed(ctx, source, claim.path, "enrichments_applied"):
             yield r.violation(
                 where,
                 f"{key} names {source.path}, which lists '{claim.title}' only in "
@@ -587,7 +274,8 @@ def missing_claims_extracted(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
     "'codex-hooks fix --unsafe-fixes'.",
     fix="sometimes",
 )
-def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def sourced_from_unresolved(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("sourced_from")
     for ref in as_list(info.get(key)):
         path = clean_path(ref)
@@ -640,7 +328,8 @@ def sourced_from_unresolved(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     severity=WARNING,
     kinds=(CLAIM,),
 )
-def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def sourced_from_not_source(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("sourced_from")
     for ref in as_list(info.get(key)):
         target = kb.notes.get(clean_path(ref))
@@ -665,10 +354,11 @@ def sourced_from_not_source(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     fix="safe",
     kinds=(CLAIM, SOURCE),
 )
-def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def enrichment_mismatch(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     ea = kb.config.field_name("enrichments_applied")
     if info.kind == SOURCE:
-        for targets in entry_targets(kb, info, "enrichments_applied").values():
+        for targets in entry_targets(ctx, info, "enrichments_applied").values():
             if len(targets) != 1:
                 continue
             claim = kb.notes[targets[0]]
@@ -688,8 +378,8 @@ def enrichment_mismatch(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
             if len(hits) != 1:
                 continue
             source = kb.notes[hits[0]]
-            if _listed(kb, source, info.path, "enrichments_applied") or _listed(
-                kb, source, info.path, "claims_extracted"
+            if _listed(ctx, source, info.path, "enrichments_applied") or _listed(
+                ctx, source, info.path, "claims_extracted"
             ):
                 continue
             fix = Fix(

@@ -7,13 +7,18 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..kb import CLAIM, OTHER, SOURCE, as_list, means_no_entries
+from ..index import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
 from .common import real_date, spelled_alike, text
+from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase, NoteInfo
+    from ..index import NoteIndex
+
+#: Per kind of note: the folders that directly hold notes of that kind (see
+#: :mod:`.context`).
+FOLDERS_HOLDING: MemoKey[set[str]] = MemoKey("folders-holding")
 
 REQUIRED = {
     CLAIM: ("type", "domain", "description", "confidence", "source", "created"),
@@ -40,7 +45,8 @@ PARTIAL_DATES = ("date", "date_published")
     "type: claim\ndomain: health\n# no description, confidence, source, created",
     kinds=(CLAIM, SOURCE),
 )
-def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_required(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     for key in REQUIRED.get(info.kind, ()):
         name = kb.config.field_name(key)
         value = info.get(name)
@@ -52,7 +58,8 @@ def missing_required(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vio
 
 
 def _enum_rule(field_name: str, kinds: tuple[str, ...]):
-    def check(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+    def check(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+        kb, info = ctx.index, ctx.note
         name = kb.config.field_name(field_name)
         raw = info.get(name)
         if isinstance(raw, (list, dict)) and raw:
@@ -150,7 +157,8 @@ rule(
     "written. Other invalid dates have no fix.",
     fix="safe",
 )
-def invalid_date(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def invalid_date(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     for canonical in (*FULL_DATES, *PARTIAL_DATES):
         key = kb.config.field_name(canonical)
         value = info.get(key)
@@ -206,7 +214,8 @@ def _unknown_parts_dropped(value: str) -> str | None:
     fix_safety="Always safe: the value is kept as the list's only item.",
     fix="safe",
 )
-def not_a_list(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def not_a_list(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     for canonical in LIST_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
@@ -238,10 +247,11 @@ _FOLDER_NOTES = ("readme.md", "index.md")
     "# domains/health/new claim.md is an empty file",
     kinds=(OTHER,),
 )
-def missing_frontmatter(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_frontmatter(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if info.has_frontmatter or info.data is not None:
         return
-    kind = _expected_kind(kb, info.path)
+    kind = _expected_kind(ctx, info.path)
     name = info.path.rsplit("/", 1)[-1]
     if kind is None or name.startswith("_") or name.lower() in _FOLDER_NOTES:
         return
@@ -250,13 +260,14 @@ def missing_frontmatter(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[
     folder = info.path.rsplit("/", 1)[0] + "/" if "/" in info.path else ""
     if _is_empty(kb, info.path):
         yield r.violation(info, f"empty note where a {kind} belongs: {needs}")
-    elif folder in _folders_holding(kb, kind):
+    elif folder in _folders_holding(ctx, kind):
         yield r.violation(info, f"no frontmatter, but {folder} holds {kind}s: {needs}")
 
 
-def _expected_kind(kb: KnowledgeBase, path: str) -> str | None:
+def _expected_kind(ctx: RuleContext, path: str) -> str | None:
     """CLAIM or SOURCE when ``path`` lies under a configured claim or source folder (the
     longer folder wins when one holds the other), else ``None``."""
+    kb = ctx.index
     best: tuple[int, str] | None = None
     for kind, dirs in ((SOURCE, kb.config.source_dirs), (CLAIM, kb.config.claim_dirs)):
         for d in dirs:
@@ -266,18 +277,19 @@ def _expected_kind(kb: KnowledgeBase, path: str) -> str | None:
     return best[1] if best else None
 
 
-def _folders_holding(kb: KnowledgeBase, kind: str) -> set[str]:
+def _folders_holding(ctx: RuleContext, kind: str) -> set[str]:
     """The folders (``a/b/``) that directly hold at least one note of ``kind``."""
-    key = ("folders-holding", kind)
-    found = kb.memo.get(key)
-    if found is None:
-        found = kb.memo[key] = {
+    kb = ctx.index
+    return ctx.memo.get(
+        FOLDERS_HOLDING,
+        lambda: {
             p.rsplit("/", 1)[0] + "/" for p, n in kb.notes.items() if n.kind == kind and "/" in p
-        }
-    return found  # type: ignore[return-value]
+        },
+        kind,
+    )
 
 
-def _is_empty(kb: KnowledgeBase, path: str) -> bool:
+def _is_empty(kb: NoteIndex, path: str) -> bool:
     """Whether the note holds nothing but white space (read only for the rare note that
     has no frontmatter in a claim or source folder)."""
     from ..errors import CodexError
@@ -314,7 +326,8 @@ ENTRY_FIELDS = (*LIST_FIELDS, "enrichments", "sourced_from")
     "may stand for entries never written down), so only 'codex-hooks fix --unsafe-fixes' "
     "writes it; the rest of the line, a comment included, is kept.",
 )
-def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def no_entries_word(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     for canonical in ENTRY_FIELDS:
         key = kb.config.field_name(canonical)
         value = info.get(key)
@@ -346,7 +359,8 @@ def no_entries_word(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viol
     fix_safety="Always safe: every entry is kept; duplicates are not added twice.",
     fix="safe",
 )
-def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def legacy_enrichments(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     new = kb.config.field_name("enrichments_applied")
     if not info.has("enrichments"):
         return
@@ -381,7 +395,8 @@ def legacy_enrichments(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[V
     "'codex-hooks fix --unsafe-fixes', and only when the folder names a known domain.",
     fix="unsafe",
 )
-def domain_folder(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def domain_folder(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     parts = info.path.split("/")
     if len(parts) < 3 or parts[0] != "domains":
         return

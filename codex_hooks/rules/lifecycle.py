@@ -6,26 +6,27 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..kb import SOURCE, as_list
+from ..index import SOURCE, as_list
 from ..model import Fix, Rule, Violation, rule
 from .common import spelled_alike, text
+from .context import RuleContext
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase, NoteInfo
+    from ..index import NoteIndex, NoteInfo
 
 REASONS = ("notes", "extraction_notes", "null_result_reason")
 
 
-def _status(kb: KnowledgeBase, info: NoteInfo) -> str | None:
+def _status(kb: NoteIndex, info: NoteInfo) -> str | None:
     return text(info.get(kb.config.field_name("status")))
 
 
-def _missing(kb: KnowledgeBase, status: str, canonical: str) -> str:
+def _missing(kb: NoteIndex, status: str, canonical: str) -> str:
     """``status is 'x' but <field> is missing``, in the knowledge base's own field names."""
     return f"{kb.config.field_name('status')} is '{status}' but {kb.config.field_name(canonical)} is missing"
 
 
-def _fields(kb: KnowledgeBase, info: NoteInfo) -> tuple[str, str, list[str], list[str]]:
+def _fields(kb: NoteIndex, info: NoteInfo) -> tuple[str, str, list[str], list[str]]:
     f = kb.config.field_name
     enrich = as_list(info.get(f("enrichments_applied"))) + as_list(info.get("enrichments"))
     return (
@@ -46,7 +47,8 @@ def _fields(kb: KnowledgeBase, info: NoteInfo) -> tuple[str, str, list[str], lis
     "status: processed\nprocessed_by: rio\n# no processed_date, no claims_extracted",
     kinds=(SOURCE,),
 )
-def processed_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def processed_incomplete(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "processed":
         return
     by, when, claims, enrich = _fields(kb, info)
@@ -84,7 +86,8 @@ def processed_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator
     "status: unprocessed\nprocessed_by: theseus   # → status: processed?",
     kinds=(SOURCE,),
 )
-def unprocessed_with_results(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def unprocessed_with_results(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "unprocessed":
         return
     by, when, claims, _ = _fields(kb, info)
@@ -117,7 +120,8 @@ def unprocessed_with_results(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iter
     "status: null-result\nprocessed_by: vida\n# no notes explaining why",
     kinds=(SOURCE,),
 )
-def null_result(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def null_result(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "null-result":
         return
     by, _, claims, _ = _fields(kb, info)
@@ -154,7 +158,8 @@ def null_result(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
     "status: enrichment\nprocessed_by: rio\nprocessed_date: 2026-03-01\n# no enrichments_applied",
     kinds=(SOURCE,),
 )
-def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def enrichment_incomplete(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if _status(kb, info) != "enrichment":
         return
     by, when, _, enrich = _fields(kb, info)
@@ -195,7 +200,8 @@ def enrichment_incomplete(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterato
     "'codex-hooks fix --unsafe-fixes'.",
     fix="sometimes",
 )
-def unknown_agent(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def unknown_agent(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     key = kb.config.field_name("processed_by")
     agents = kb.agents
     if not agents:

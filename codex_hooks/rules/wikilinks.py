@@ -1,4 +1,5 @@
-"""WL0xx: wiki links, in bodies and in frontmatter, resolved as Obsidian resolves them.
+"""WL0xx: wiki links, in bodies and in frontmatter, resolved as Obsidian resolves them
+(the lookups the rules share are in :mod:`.resolution`).
 
 No fix here ever removes a link: a fix rewrites a link's target, and only when one note is
 the clear answer; the shown text (``|text``) and the ``#heading`` stay as written.
@@ -6,9 +7,7 @@ the clear answer; the shown text (``|text``) and the ``#heading`` stay as writte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
@@ -17,117 +16,40 @@ from ..links import (
     OWN_FOLDER,
     SHORTEST,
     TIE,
-    LinkIndex,
-    WikiLink,
     candidates,
-    link_key,
     links_in_text,
     parse_inner,
-    retarget,
-    scan_links,
     shortest,
 )
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
-from ..rename import recorded_relinker, stale_referrers
+from ..relink import recorded_relinker, stale_referrers
 from ..titles import stem
 from .common import spelling
+from .context import RuleContext
+from .resolution import (
+    SHORTEST_PATHS,
+    _anchors,
+    _did_you_mean,
+    _either,
+    _heading_key,
+    _listed,
+    _renamed,
+    _titles,
+    heading_check_enabled,
+    link_index,
+    per_folder,
+    resolved,
+    rewrite_link,
+)
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..kb import KnowledgeBase, NoteInfo
+    from ..index import NoteIndex, NoteInfo
 
 #: Frontmatter fields that the BL rules resolve (as titles or paths); WL004 leaves them.
 BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
 #: Frontmatter fields whose plain entries (not only ``[[links]]``) are note titles.
 TITLE_LIST_FIELDS = ("depends_on",)
-
-
-def link_index(kb: KnowledgeBase) -> LinkIndex:
-    """Every note by file name, built once per state of the knowledge base."""
-    index = kb.memo.get("link-index")
-    if index is None:
-        index = kb.memo["link-index"] = LinkIndex(kb.notes)
-    return index  # type: ignore[return-value]
-
-
-def resolved(kb: KnowledgeBase, info: NoteInfo) -> list[tuple[WikiLink, list[str]]]:
-    """Each body link of a note with the notes it names (computed once per check)."""
-    key = ("resolved", info.path)
-    found = kb.memo.get(key)
-    if found is None:
-        found = kb.memo[key] = link_index(kb).resolve_links(info.links, info.path)
-    return found  # type: ignore[return-value]
-
-
-def _titles(kb: KnowledgeBase, paths: list[str]) -> list[tuple[str, float]]:
-    """Candidates as :func:`~codex_hooks.fuzzy.suggest` lists them: titles, or paths when
-    two candidates share a title."""
-    names = [stem(p) for p in paths]
-    shown = names if len(set(names)) == len(names) else paths
-    return [(n, 0.0) for n in shown]
-
-
-def _renamed(kb: KnowledgeBase, raw: str, source: str) -> bool:
-    """Whether WL005 reports this link: it names a note that git shows renamed."""
-    relinker = recorded_relinker(kb)
-    return relinker is not None and relinker.link(raw, source) is not None
-
-
-def rewrite_link(old: str, new: str):
-    """A fix that rewrites every body link written exactly ``old`` to ``new``."""
-
-    def apply(ed: FrontmatterEditor) -> None:
-        note = ed.note
-        spans = [
-            (link.line - 1, link.column - 1, old, new)
-            for link in scan_links(note.lines[note.body_start :], note.body_start + 1)
-            if link.raw == old
-        ]
-        if spans:
-            ed.replace_body(spans)  # type: ignore[attr-defined]
-
-    return apply
-
-
-def spelled_as(written: str, dest: str, source: str | None = None) -> bool:
-    """Whether the link target ``written`` names ``dest`` once case, spaces, hyphens and
-    underscores are folded in every folder and the name: then rewriting it to ``dest``
-    is the one reading of what was written (a safe fix), not a similarity guess."""
-    want = [spelling(part) for part in link_key(written, source).split("/") if part]
-    path = dest[:-3] if dest.lower().endswith(".md") else dest
-    have = [spelling(part) for part in path.split("/")]
-    return bool(want) and have[-len(want) :] == want
-
-
-def _did_you_mean(
-    kb: KnowledgeBase, target: str, raw: str, source: str
-) -> tuple[str, str | None, bool]:
-    """The did-you-mean text for a target that names no note, the rewritten link when
-    exactly one close note exists, and whether that rewrite is safe (see
-    :func:`spelled_as`)."""
-    index = link_index(kb)
-    found, single = candidates(index, kb.titles, target, kb.config.fuzzy_threshold)
-    new = None
-    if single:
-        new = retarget(raw, index.target_for(found[0], target, source))
-        if new == raw:
-            new = None
-    safe = new is not None and spelled_as(target, found[0], source)
-    return suggest(_link_forms(index, found, target, source)), new, safe
-
-
-def _link_forms(
-    index: LinkIndex, paths: list[str], target: str, source: str
-) -> list[tuple[str, float]]:
-    """Did-you-mean candidates for a link: their titles, or, when two share a title, the
-    link target that opens each from ``source`` (the own folder's note first, as Obsidian
-    would open it)."""
-    names = [stem(p) for p in paths]
-    if len(set(n.casefold() for n in names)) == len(names):
-        return [(n, 0.0) for n in names]
-    folder = source.rpartition("/")[0]
-    ordered = sorted(paths, key=lambda p: p.rpartition("/")[0] != folder)
-    return [(index.target_for(p, target, source), 0.0) for p in ordered]
 
 
 @rule(
@@ -149,11 +71,12 @@ def _link_forms(
     "--unsafe-fixes'.",
     fix="sometimes",
 )
-def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    for link, found in resolved(kb, info):
+def broken_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
+    for link, found in resolved(ctx, info):
         if found or _renamed(kb, link.raw, info.path):
             continue
-        hint, new, safe = _did_you_mean(kb, link.target, link.raw, info.path)
+        hint, new, safe = _did_you_mean(ctx, link.target, link.raw, info.path)
         fix = None
         if new is not None:
             fix = Fix(
@@ -170,53 +93,6 @@ def broken_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violatio
             column=link.column,
             subject=link.target,
         )
-
-
-class PerFolder:
-    """The ``per_folder_names`` setting: notes that each folder (or each agent's folder)
-    has one of by convention. An entry without ``/`` is a file name (``_map``), compared
-    as links compare names; an entry with ``/`` is a pattern of paths without ``.md``
-    (``agents/*/*``), ``*`` matching within one folder name."""
-
-    def __init__(self, entries: list[str]) -> None:
-        self.names = frozenset(link_key(e) for e in entries if "/" not in e.strip("/"))
-        self.patterns = [
-            tuple((e[:-3] if e.lower().endswith(".md") else e).strip("/").split("/"))
-            for e in entries
-            if "/" in e.strip("/")
-        ]
-
-    def name(self, key: str) -> bool:
-        """Whether a folded file name (a link's, without ``.md``) is a per-folder name."""
-        return key in self.names
-
-    def note(self, path: str) -> bool:
-        """Whether the note at ``path`` is a per-folder note."""
-        if self.name(link_key(path).rsplit("/", 1)[-1]):
-            return True
-        if not self.patterns:
-            return False
-        parts = (path[:-3] if path.lower().endswith(".md") else path).split("/")
-        return any(
-            len(pattern) == len(parts) and all(map(fnmatchcase, parts, pattern))
-            for pattern in self.patterns
-        )
-
-
-def per_folder(kb: KnowledgeBase) -> PerFolder:
-    """The knowledge base's :class:`PerFolder` setting (built once per check)."""
-    found = kb.memo.get("per-folder")
-    if found is None:
-        found = kb.memo["per-folder"] = PerFolder(kb.config.per_folder_names)
-    return found  # type: ignore[return-value]
-
-
-def _listed(paths: list[str], limit: int = 3) -> str:
-    return ", ".join(paths[:limit]) + (", …" if len(paths) > limit else "")
-
-
-def _either(paths: list[str]) -> str:
-    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " or " + paths[-1]
 
 
 @rule(
@@ -238,10 +114,11 @@ def _either(paths: list[str]) -> str:
     "[[Note]]   # a/Note.md and b/Note.md: equally short, which one opens is not settled",
     severity=WARNING,
 )
-def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    index = link_index(kb)
-    convention = per_folder(kb)
-    for link, found in resolved(kb, info):
+def ambiguous_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    _kb, info = ctx.index, ctx.note
+    index = link_index(ctx)
+    convention = per_folder(ctx)
+    for link, found in resolved(ctx, info):
         if len(found) < 2:
             continue
         how = index.why(found, link.target, info.path)
@@ -299,18 +176,17 @@ def ambiguous_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
     "without its own Foo opens core/x/Foo.md",
     severity=WARNING,
 )
-def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    same = link_index(kb).namesakes(info.path)
+def duplicate_name(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    _kb, info = ctx.index, ctx.note
+    same = link_index(ctx).namesakes(info.path)
     if len(same) < 2:
         return
-    if per_folder(kb).note(info.path):
+    if per_folder(ctx).note(info.path):
         return
     name = stem(info.path)
     others = [p for p in same if p != info.path]
-    key = ("shortest", same[0])  # once per shared name, not once per note that has it
-    tied = kb.memo.get(key)
-    if tied is None:
-        tied = kb.memo[key] = shortest(same)
+    # once per shared name, not once per note that has it
+    tied = ctx.memo.get(SHORTEST_PATHS, lambda: shortest(same), same[0])
     if len(tied) > 1:
         opens = f"{_either(tied)} (equally short paths: which one is not settled)"
     else:
@@ -321,54 +197,6 @@ def duplicate_name(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viola
         f"its own {name} opens {opens}",
         subject=name,
     )
-
-
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
-_NOT_IN_HEADING_LINK = re.compile(r"[\[\]#^|:\\*]+")
-
-
-def _heading_key(text: str) -> str:
-    """A heading as a link compares it: case and spacing ignored, characters a link
-    cannot hold dropped."""
-    return " ".join(_NOT_IN_HEADING_LINK.sub(" ", text).split()).casefold()
-
-
-def _anchors(kb: KnowledgeBase, path: str) -> tuple[set[str], set[str]]:
-    """The headings (folded) and block ids of the note at ``path``."""
-    key = ("anchors", path)
-    found = kb.memo.get(key)
-    if found is None:
-        headings: set[str] = set()
-        blocks: set[str] = set()
-        try:
-            note = kb.read_note(path)
-        except Exception:  # unreadable: reported by the FM rules; nothing to compare
-            kb.memo[key] = (headings, blocks)
-            return headings, blocks
-        fence = None
-        for line in note.lines[note.body_start :]:
-            text = line.rstrip("\r\n")
-            stripped = text.lstrip(" ")
-            if stripped.startswith(("```", "~~~")):
-                mark = stripped[:3]
-                fence = None if fence == mark else (fence or mark)
-                continue
-            if fence:
-                continue
-            m = _HEADING.match(text)
-            if m:
-                headings.add(_heading_key(m.group(2)))
-            b = _BLOCK_ID.search(text)
-            if b:
-                blocks.add(b.group(1).lower())
-        found = kb.memo[key] = (headings, blocks)
-    return found  # type: ignore[return-value]
-
-
-def heading_check_enabled(kb: KnowledgeBase) -> bool:
-    """WL003 runs only when configured: a severity for it, or ``select`` naming it."""
-    return kb.config.severity.get("WL003") in ("error", "warning") or "WL003" in kb.config.select
 
 
 @rule(
@@ -383,17 +211,18 @@ def heading_check_enabled(kb: KnowledgeBase) -> bool:
     "[[futarchy#Mechanism]]   # futarchy.md has no '# Mechanism' heading",
     severity=WARNING,
 )
-def missing_heading(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def missing_heading(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     if not heading_check_enabled(kb):
         return
-    index = link_index(kb)
+    index = link_index(ctx)
     for link in info.links:
         if not link.heading:
             continue
         dest = index.first(link.target, info.path)
         if dest is None:
             continue
-        headings, blocks = _anchors(kb, dest)
+        headings, blocks = _anchors(ctx, dest)
         anchor = link.heading.strip()
         if anchor.startswith("^"):
             if anchor[1:].lower() in blocks:
@@ -414,7 +243,7 @@ def missing_heading(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Viol
         )
 
 
-def _frontmatter_links(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
+def _frontmatter_links(kb: NoteIndex, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
     """``(key, entry, top_level)`` for every frontmatter string that holds a link or, in a
     title list field, is a plain title. ``top_level``: the entry can be rewritten."""
     skip = {kb.config.field_name(f) for f in BL_FIELDS} | set(BL_FIELDS)
@@ -471,8 +300,9 @@ def _replace_entry(key: str, old: str, new: str):
     "with case and separators folded.",
     fix="sometimes",
 )
-def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
-    index = link_index(kb)
+def broken_frontmatter_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
+    index = link_index(ctx)
     for key, entry, top in _frontmatter_links(kb, info):
         raws = links_in_text(entry)
         if not raws:
@@ -502,7 +332,7 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
             target, _, _ = parse_inner(raw[2:-2])
             if not target or index.resolve(target, info.path) or _renamed(kb, raw, info.path):
                 continue
-            hint, new, safe = _did_you_mean(kb, target, raw, info.path)
+            hint, new, safe = _did_you_mean(ctx, target, raw, info.path)
             fix = None
             if new is not None and top:
                 fix = Fix(
@@ -532,7 +362,8 @@ def broken_frontmatter_link(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Itera
     "named the renamed note; afterwards it names that note at its new place.",
     fix="safe",
 )
-def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Violation]:
+def renamed_reference(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    kb, info = ctx.index, ctx.note
     relinker = recorded_relinker(kb)
     if relinker is None:
         return
@@ -554,7 +385,7 @@ def renamed_reference(kb: KnowledgeBase, info: NoteInfo, r: Rule) -> Iterator[Vi
         return
     for path in sorted(stale):
         mine = [rw for rw in stale[path] if rw.dest == info.path]
-        if path in kb.checking or not mine:
+        if path in ctx.checking or not mine:
             continue
         fix = Fix(path, "rewrite references to renamed notes", relinker.apply, safe=True)
         yield r.violation(

@@ -1,0 +1,285 @@
+"""What the commands share (the ``cli`` layer's bottom): exit codes, the usage error,
+finding the knowledge base's root, loading it with the run's choice of rules, choosing
+the notes a run covers; printing findings is :mod:`.output`.
+
+Each command is a module of this package with ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``, and keeps its heavy imports inside ``run``, so that building the
+parser stays light (a pre-commit hook pays its start-up on every commit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .output import (  # noqa: F401  (re-exported: the commands' names for them)
+    print_rows,
+    print_violations,
+    report,
+    shown,
+)
+
+if TYPE_CHECKING:
+    from ...kb import KnowledgeBase
+    from ...model import Violation
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit 2)."""
+
+
+def scope(p: argparse.ArgumentParser) -> None:
+    """The options of ``check`` and ``fix`` that choose the notes and the knowledge base."""
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="notes to check (default: staged notes)"
+    )
+    p.add_argument(
+        "--all-files", action="store_true", help="check every note of the knowledge base"
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the on-disk index or the stored result of a whole check",
+    )
+    p.add_argument(
+        "--hook",
+        action="store_true",
+        help="as a pre-commit hook: also check notes that staged deletions and renames "
+        "leave dangling",
+    )
+    p.add_argument(
+        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
+    )
+    p.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="show (and fix) the findings the baseline records too",
+    )
+
+
+#: What ``--output-format`` accepts (``--format`` is its older name).
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def reporting(p: argparse.ArgumentParser) -> None:
+    """The options of ``check`` and ``fix`` that choose the rules and shape the report."""
+
+    def codes(flag: str, text: str) -> None:
+        p.add_argument(
+            flag,
+            action="append",
+            metavar="CODES",
+            help=f"{text}: comma-separated rule codes or prefixes (WL001, WL, BL00)",
+        )
+
+    codes("--select", "run only these rules, in place of the configured ones")
+    codes("--extend-select", "run these rules besides the configured ones")
+    codes("--ignore", "do not run these rules (wins over --select)")
+    p.add_argument(
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=FORMATS,
+        default="text",
+        help="how findings are printed (default: text)",
+    )
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a count of findings per rule instead of the findings",
+    )
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when errors are found (usage errors still exit 2)",
+    )
+
+
+#: ``config.CONFIG_FILE``, named here because a check served from stored results never
+#: needs the configuration module.
+ROOT_MARKER = ".codex-hooks.yaml"
+
+
+def find_root(start: Path) -> Path:
+    """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml``, a
+    ``pyproject.toml`` with a ``[tool.codex-hooks]`` table or a ``.git``, searching upwards from ``start`` and, as git does, not into a folder named
+    in ``GIT_CEILING_DIRECTORIES``. With neither, there is no knowledge base to guess at:
+    a :class:`UsageError` says so (reading every file below ``start`` would take minutes
+    in a home or temporary folder and find nothing of use)."""
+    ceilings = _ceilings()
+    for candidate in (start, *start.parents):
+        if candidate != start and candidate in ceilings:
+            break
+        if (
+            (candidate / ROOT_MARKER).is_file()
+            or (candidate / ".git").exists()
+            or _configured_in_pyproject(candidate)
+        ):
+            return candidate
+    raise UsageError(
+        f"no knowledge base here: neither {start} nor a folder above it holds a .git, a "
+        f"{ROOT_MARKER} or a pyproject.toml with [tool.codex-hooks]; run inside a git "
+        "repository or pass --root DIR"
+    )
+
+
+def _configured_in_pyproject(folder: Path) -> bool:
+    """Whether ``folder`` holds a ``pyproject.toml`` with a ``[tool.codex-hooks]`` table
+    (the other place a knowledge base's configuration lives). The text is searched, not
+    parsed: a broken file still marks the root, and loading it then reports the error."""
+    try:
+        text = (folder / "pyproject.toml").read_bytes()
+    except OSError:
+        return False
+    import re
+
+    header = rb'^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*"?codex-hooks(?![\w-])'
+    return re.search(header, text, re.MULTILINE) is not None
+
+
+def _ceilings() -> set[Path]:
+    """The folders of ``GIT_CEILING_DIRECTORIES``, which the root search does not enter."""
+    raw = os.environ.get("GIT_CEILING_DIRECTORIES", "")
+    found = set()
+    for entry in raw.split(os.pathsep):
+        if entry and os.path.isabs(entry):
+            found.add(Path(entry))
+            found.add(Path(os.path.realpath(entry)))
+    return found
+
+
+def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:
+    """Command-line paths as repo-relative POSIX paths (markdown only)."""
+    out = []
+    for raw in paths:
+        full = Path(os.path.abspath(raw))
+        try:
+            rel = full.relative_to(root)
+        except ValueError:
+            try:
+                rel = full.resolve().relative_to(root.resolve())
+            except ValueError:
+                raise UsageError(f"{raw}: not inside the knowledge base at {root}") from None
+        if rel.as_posix().lower().endswith(".md"):
+            out.append(rel.as_posix())
+    return out
+
+
+def _expand(kb: KnowledgeBase, raw_paths: Sequence[str]) -> list[str]:
+    """Command-line paths as the notes to check: a folder stands for every note under it;
+    a path that does not exist is a usage error, not a silent "nothing to check"."""
+    out: list[str] = []
+    for raw in raw_paths:
+        full = Path(os.path.abspath(raw))
+        if full.is_dir():
+            [rel] = repo_paths(kb.root, [str(full / "x.md")])
+            prefix = rel[: -len("x.md")]
+            out.extend(p for p in kb.notes if p.startswith(prefix))
+        elif full.exists() or full.is_symlink():
+            out.extend(repo_paths(kb.root, [raw]))
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return list(dict.fromkeys(out))
+
+
+def _targets(
+    kb: KnowledgeBase, args: argparse.Namespace
+) -> tuple[list[str] | None, Callable[[Violation], bool] | None]:
+    """The notes to check, and which of their findings the run answers for (``None``:
+    all). A commit (staged notes, or ``--hook``) answers for its staged notes and, in
+    the notes its deletions and renames leave dangling, only for the references to the
+    gone notes."""
+    if args.all_files:
+        return None, None
+    if args.paths:
+        paths = _expand(kb, args.paths)
+        if not args.hook:
+            return paths, None
+        from ..staged import commit_scope
+
+        scope = commit_scope(kb, paths)
+        return scope.paths, scope.keep
+    from ..gitutil import toplevel
+    from ..staged import commit_scope
+
+    top = toplevel(kb.root)
+    if top is None or top.resolve() != kb.root.resolve():
+        where = "is not in a git repository" if top is None else f"is inside {top}, not its root"
+        raise UsageError(
+            f"{kb.root} {where}: staged notes cannot be found; pass PATHs or --all-files"
+        )
+    # A check reads what the commit will hold; a fix edits the work tree, keeping the
+    # user's unstaged changes in it (and never stages anything).
+    scope = commit_scope(kb, index=args.command == "check")
+    return scope.paths, scope.keep
+
+
+def _root(args: argparse.Namespace) -> Path:
+    if args.root:
+        root = Path(args.root).resolve()
+        if not root.is_dir():
+            raise UsageError(f"--root {args.root}: no such folder")
+        return root
+    return find_root(Path.cwd())
+
+
+def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
+    """The rules chosen with ``--select``, ``--extend-select`` and ``--ignore`` (each
+    repeatable, comma-separated, case-insensitive), checked against the known codes;
+    ``None`` when none of them is given."""
+    chosen: dict[str, list[str]] = {}
+    for name in ("select", "extend_select", "ignore"):
+        given = getattr(args, name, None)
+        if given is None:
+            continue
+        flag = "--" + name.replace("_", "-")
+        selectors = [c.strip().upper() for value in given for c in value.split(",")]
+        selectors = [c for c in selectors if c]
+        if not selectors:
+            raise UsageError(f"{flag} needs at least one rule code or prefix")
+        from ..config import unknown_selector
+
+        bad = unknown_selector(selectors)
+        if bad is not None:
+            raise UsageError(
+                f"{flag} {bad}: no rule code starts with it ('codex-hooks rules' lists them)"
+            )
+        chosen[name] = selectors
+    return chosen or None
+
+
+def _load(args: argparse.Namespace, root: Path | None = None) -> KnowledgeBase:
+    from ..kb import KnowledgeBase
+
+    chosen = _selection(args)
+    kb = KnowledgeBase.load(root or _root(args), cache=not getattr(args, "no_cache", False))
+    if chosen is not None:
+        from ..config import with_selection
+
+        # After loading: the on-disk index does not depend on which rules run, and a
+        # configuration of its own would make it rebuild the index for this run.
+        kb.config = with_selection(kb.config, **chosen)
+    # The notes live until the command ends: keep the cyclic collector from rescanning
+    # them each time the rules allocate (a process-wide setting, so here, not in load).
+    import gc
+
+    gc.freeze()
+    return kb
+
+
+def _usage(args: argparse.Namespace) -> bool:
+    """Refuse what ``check`` and ``fix`` cannot do as asked, before any note is read;
+    whether rules were chosen on the command line."""
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError(f"--statistics prints text or json, not {args.format}")
+    return _selection(args) is not None
+
+
+def _exit(args: argparse.Namespace, failed: bool) -> int:
+    """1 when ``failed`` (errors found, files changed), unless ``--exit-zero``; else 0."""
+    return EXIT_FAIL if failed and not args.exit_zero else EXIT_OK
