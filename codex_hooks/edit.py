@@ -6,6 +6,10 @@ long lines, key order, line endings and the body. After each edit the result is 
 again and compared with what the edit meant to do; any difference raises
 :class:`~codex_hooks.errors.EditError` so that a surprising result is never written.
 
+It is one module, over the usual size, on purpose: every edit of the editor ends in the
+same splice-and-compare (``_splice``) and reads the same key spans and list styles; apart,
+an edit could write without that check.
+
     >>> from codex_hooks import Note, FrontmatterEditor
     >>> note = Note.from_text("---\\ntitle: 'A'\\ntags: [a]\\n---\\nbody\\n", "n.md")
     >>> print(FrontmatterEditor(note).add_item("tags", "b").set("status", "done").note.text)

@@ -7,6 +7,10 @@ rules need to tell "no value" from a value. A tag other than the standard ones
 (:data:`STANDARD_TAGS`) is an error: other readers of the note would run it or refuse it. The converter also detects duplicate keys,
 bounds nesting and alias expansion, and turns every failure into a typed
 :class:`~codex_hooks.errors.NoteError` with the note's line and column.
+
+It is one module, over the usual size, on purpose: the converter, the key spans, the
+nesting bound and the error positions all walk libyaml's composed node tree through one
+position map (``_Where``) that only they use; apart, each would rebuild it or export it.
 """
 
 from __future__ import annotations
