@@ -13,9 +13,10 @@ from ..entries import (
     add_sourced_from,
 )
 from ..fuzzy import clear_match, suggest
-from ..index import CLAIM, SOURCE, as_list, title_candidates
+from ..index import title_candidates
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path
+from ..values import CLAIM, SOURCE, as_list
 from .common import text
 from .context import RuleContext
 from .provenance import (
@@ -33,7 +34,7 @@ from .provenance import (
 )
 
 if TYPE_CHECKING:
-    from ..index import NoteInfo
+    from ..noteinfo import NoteInfo
 
 
 def _unresolved(kind_label: str, canonical: str, severity_doc: str):

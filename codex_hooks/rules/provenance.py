@@ -14,13 +14,16 @@ from ..entries import (
     add_entry,
 )
 from ..fuzzy import clear_match
-from ..index import CLAIM, SOURCE, as_list, folded_claims, title_candidates
+from ..index import title_candidates
+from ..noteinfo import folded_claims
 from ..titles import clean_path, normalize_title, stem
+from ..values import CLAIM, SOURCE, as_list
 from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..index import NoteIndex, NoteInfo
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 
 LEGACY_ENRICHMENTS = "enrichments"

@@ -26,7 +26,8 @@ from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..index import NoteIndex, NoteInfo
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 #: The per-check memo's keys of the WL rules (see :mod:`.context`).
 LINK_INDEX: MemoKey[LinkIndex] = MemoKey("link-index")

@@ -44,7 +44,8 @@ from .resolution import (
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..index import NoteIndex, NoteInfo
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 #: Frontmatter fields that the BL rules resolve (as titles or paths); WL004 leaves them.
 BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
