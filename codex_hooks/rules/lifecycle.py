@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..fuzzy import candidates, clear_match, suggest
 from ..model import Fix, Rule, Violation, rule
 from ..values import SOURCE, as_list
-from .common import spelled_alike, text
+from .common import replacing, spelled_alike, text
 from .context import RuleContext
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ def unknown_agent(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
             fix = Fix(
                 info.path,
                 f"set {key} to '{best}'",
-                lambda ed, old=raw, new=best: ed.replace_item(key, old, new),
+                replacing(key, raw, best),
                 safe=spelled_alike(value, best),
             )
         yield r.violation(
