@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .commands.common import (  # noqa: F401  (re-exported: the names this module always had)
     EXIT_FAIL,
@@ -21,8 +21,8 @@ from .commands.common import (  # noqa: F401  (re-exported: the names this modul
     UsageError,
     find_root,
     repo_paths,
-    shown,
 )
+from .commands.output import shown
 
 #: The sub-commands, in the order ``--help`` lists them: each a module of
 #: ``codex_hooks.commands`` with ``HELP``, ``add_arguments(parser)`` and ``run(args)``.
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     from .errors import CodexError, ConfigError
 
-    handler = args.handler
+    handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
     except (UsageError, ConfigError) as exc:

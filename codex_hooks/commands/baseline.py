@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..baseline import Baseline, location, write
     from ..results import as_violations, stored
-    from .common import EXIT_OK, _load, _root, shown
+    from .common import EXIT_OK, _load, _root
+    from .output import shown
 
     root = _root(args)
     # The stored result of a whole check holds every finding, whatever the baseline

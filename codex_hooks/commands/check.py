@@ -13,11 +13,10 @@ from .common import (
     _root,
     _targets,
     _usage,
-    print_rows,
-    report,
     reporting,
     scope,
 )
+from .output import print_rows, report
 
 HELP = "report violations; never writes"
 
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
         store = stored(root)
         found = store.read() if store is not None else None
-        if found is not None:
+        if store is not None and found is not None:
             rows, checked = found
             baselined = 0
             if not args.no_baseline:

@@ -15,16 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .output import (  # noqa: F401  (re-exported: the commands' names for them)
-    print_rows,
-    print_violations,
-    report,
-    shown,
-)
-
 if TYPE_CHECKING:
-    from ...kb import KnowledgeBase
-    from ...model import Violation
+    from ..kb import KnowledgeBase
+    from ..model import Violation
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import _exit, _load, _targets, _usage, report, reporting, scope, shown
+from .common import _exit, _load, _targets, _usage, reporting, scope
+from .output import report, shown
 
 HELP = "apply the safe fixes, then report what remains"
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ..infer import Inference
+    from ..infer.apply import Written
 
 HELP = "infer missing claim↔source links from the evidence; --write writes them"
 
@@ -47,7 +52,7 @@ class Progress:
     DELAY = 2.0
     WIDTH = 30
 
-    def __init__(self, label: str, stream=None) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.label = label
         self.started = time.monotonic()
@@ -75,7 +80,9 @@ def _reason_line(weight: float, text: str) -> str:
     return f"      {'+' if weight > 0 else '-'} {text} ({weight:+.1f})"
 
 
-def print_text(result, written=None, out=None) -> None:
+def print_text(
+    result: Inference, written: Written | None = None, out: TextIO | None = None
+) -> None:
     out = out or sys.stdout
     for p in result.proposals:
         verb = "linked to" if written is not None else "came from"

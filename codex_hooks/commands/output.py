@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from ...model import Violation
+    from ..model import Violation
+    from ..results import Row
 
 #: Characters that could fake or hide output lines on a terminal: C0/C1 controls (newline,
 #: carriage return, escape sequences), line and paragraph separators, bidi overrides.
@@ -109,7 +110,7 @@ def print_violations(
         print_rows([_row(v) for v in violations], out, violations, baselined, suppressed)
 
 
-def _row(v: Violation) -> tuple:
+def _row(v: Violation) -> Row:
     """A violation as :mod:`codex_hooks.results` stores it (see ``results.Row``)."""
     from ..results import as_row
 
@@ -117,7 +118,7 @@ def _row(v: Violation) -> tuple:
 
 
 def print_rows(
-    rows: Sequence[Sequence],
+    rows: Sequence[Row],
     out: TextIO | None = None,
     violations: Sequence[Violation] | None = None,
     baselined: int = 0,
@@ -134,7 +135,8 @@ def print_rows(
     out.write(
         "".join(
             f"{shown(r[0])}:{r[1]}:{r[2]}: {r[3]} "
-            f"{shown(unsafe_hint(r[5], r[7]) if r[6] is not None and not r[9] else r[5])}\n"
+            # A stored row has a fix title exactly when it has a fix path.
+            f"{shown(unsafe_hint(r[5], r[7]) if r[7] is not None and not r[9] else r[5])}\n"
             for r in rows
         )
     )
@@ -142,7 +144,7 @@ def print_rows(
 
 
 def _print_summary(
-    rows: Sequence[Sequence],
+    rows: Sequence[Row],
     violations: Sequence[Violation] | None = None,
     baselined: int = 0,
     suppressed: int = 0,

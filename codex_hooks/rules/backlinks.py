@@ -13,10 +13,11 @@ from ..entries import (
     add_sourced_from,
 )
 from ..fuzzy import clear_match, suggest
-from ..index import CLAIM, SOURCE, as_list, title_candidates
+from ..index import title_candidates
 from ..model import WARNING, Fix, Rule, Violation, rule
 from ..titles import clean_path
-from .common import text
+from ..values import CLAIM, SOURCE, as_list
+from .common import replacing, text
 from .context import RuleContext
 from .provenance import (
     NO_EXTRACTIONS,
@@ -33,10 +34,11 @@ from .provenance import (
 )
 
 if TYPE_CHECKING:
-    from ..index import NoteInfo
+    from ..model import CheckFn
+    from ..noteinfo import NoteInfo
 
 
-def _unresolved(kind_label: str, canonical: str, severity_doc: str):
+def _unresolved(kind_label: str, canonical: str, severity_doc: str) -> CheckFn:
     def check(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
         kb, info = ctx.index, ctx.note
         for key, entry in [(k, e) for k in list_keys(kb, canonical) for e in as_list(info.get(k))]:
@@ -53,7 +55,7 @@ def _unresolved(kind_label: str, canonical: str, severity_doc: str):
                 fix = Fix(
                     info.path,
                     f"rewrite {key} entry to '{title}'",
-                    lambda ed, e=entry, t=title, k=key: ed.replace_item(k, e, t),
+                    replacing(key, entry, title),
                     safe=False,
                 )
             yield r.violation(
@@ -364,8 +366,7 @@ def enrichment_mismatch(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
             claim = kb.notes[targets[0]]
             if claim.kind != CLAIM:
                 continue
-            cited = any(info.path in kb.resolve(t) for t in claim.evidence)
-            if not cited:
+            if not any(info.path in kb.resolve(t) for t in claim.evidence):
                 yield r.violation(
                     info,
                     f"'{claim.title}' has no Additional Evidence block citing [[{info.title}]]",

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..frontmatter import Value
+
+if TYPE_CHECKING:
+    from ..edit import FrontmatterEditor
+    from ..entries import Edit
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?\Z")
@@ -25,7 +30,7 @@ def real_date(value: str, partial: bool = False) -> bool:
         return True
     if partial:
         p = _PARTIAL.match(text)
-        return bool(p) and (p[2] is None or 1 <= int(p[2]) <= 12)
+        return p is not None and (p[2] is None or 1 <= int(p[2]) <= 12)
     return False
 
 
@@ -47,3 +52,13 @@ def spelled_alike(a: str, b: str) -> bool:
     from one to the other is the one reading of what was written (a safe fix), where a
     similarity score is a guess (an unsafe one)."""
     return spelling(a) == spelling(b)
+
+
+def replacing(key: str, old: str, new: str) -> Edit:
+    """An edit that replaces the entry ``old`` of the list (or the value) under ``key``
+    by ``new``."""
+
+    def apply(ed: FrontmatterEditor) -> None:
+        ed.replace_item(key, old, new)
+
+    return apply

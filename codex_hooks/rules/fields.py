@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..index import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
+from ..values import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from .common import real_date, spelled_alike, text
 from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
+    from ..edit import FrontmatterEditor
+    from ..entries import Edit
     from ..index import NoteIndex
+    from ..model import CheckFn
 
 #: Per kind of note: the folders that directly hold notes of that kind (see
 #: :mod:`.context`).
@@ -57,7 +60,7 @@ def missing_required(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
             yield r.violation(info, f"required field '{name}' {where} for a {info.kind}", name)
 
 
-def _enum_rule(field_name: str, kinds: tuple[str, ...]):
+def _enum_rule(field_name: str, kinds: tuple[str, ...]) -> CheckFn:
     def check(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
         kb, info = ctx.index, ctx.note
         name = kb.config.field_name(field_name)
@@ -173,7 +176,7 @@ def invalid_date(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
                     fix = Fix(
                         info.path,
                         f"write {key} as '{shorter}'",
-                        lambda ed, k=key, v=shorter: ed.set(k, v, typed=True),
+                        _setting(key, shorter),
                         safe=True,
                     )
                 yield r.violation(
@@ -221,7 +224,7 @@ def not_a_list(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
         value = info.get(key)
         if isinstance(value, str) and value.strip() and not means_no_entries(value):
             # A word meaning "no entries" is FM011's: wrapped, it would become an entry.
-            fix = Fix(info.path, f"make {key} a list", lambda ed, k=key: ed.make_list(k), safe=True)
+            fix = Fix(info.path, f"make {key} a list", _making_list(key), safe=True)
             yield r.violation(info, f"{key} should be a list, not a lone value", key, fix)
         elif isinstance(value, dict):
             yield r.violation(info, f"{key} should be a list, not a mapping", key)
@@ -335,7 +338,7 @@ def no_entries_word(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
             fix = Fix(
                 info.path,
                 f"write {key}: []",
-                lambda ed, k=key: ed.empty_list(k),
+                _emptying(key),
                 safe=False,
             )
             yield r.violation(
@@ -366,7 +369,7 @@ def legacy_enrichments(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
         return
     entries = as_list(info.get("enrichments"))
 
-    def merge(ed) -> None:
+    def merge(ed: FrontmatterEditor) -> None:
         if new not in ed.data:
             ed.rename_key("enrichments", new)
             return
@@ -415,3 +418,34 @@ def domain_folder(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
 
 
 __all__ = ["ERROR"]
+
+
+# The fixes' edits, made by functions so that each holds its own key and value (a lambda
+# in a loop would see the loop's last ones).
+
+
+def _setting(key: str, value: str) -> Edit:
+    """An edit that writes ``value`` under ``key`` as a typed (unquoted) scalar."""
+
+    def apply(ed: FrontmatterEditor) -> None:
+        ed.set(key, value, typed=True)
+
+    return apply
+
+
+def _making_list(key: str) -> Edit:
+    """An edit that turns the lone value under ``key`` into a one-item list."""
+
+    def apply(ed: FrontmatterEditor) -> None:
+        ed.make_list(key)
+
+    return apply
+
+
+def _emptying(key: str) -> Edit:
+    """An edit that writes ``key``'s value as ``[]``."""
+
+    def apply(ed: FrontmatterEditor) -> None:
+        ed.empty_list(key)
+
+    return apply

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
-from ..index import SOURCE, as_list
 from ..model import Fix, Rule, Violation, rule
-from .common import spelled_alike, text
+from ..values import SOURCE, as_list
+from .common import replacing, spelled_alike, text
 from .context import RuleContext
 
 if TYPE_CHECKING:
-    from ..index import NoteIndex, NoteInfo
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 REASONS = ("notes", "extraction_notes", "null_result_reason")
 
@@ -218,7 +219,7 @@ def unknown_agent(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
             fix = Fix(
                 info.path,
                 f"set {key} to '{best}'",
-                lambda ed, old=raw, new=best: ed.replace_item(key, old, new),
+                replacing(key, raw, best),
                 safe=spelled_alike(value, best),
             )
         yield r.violation(

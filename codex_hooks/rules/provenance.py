@@ -8,19 +8,23 @@ which source (:func:`cites`), the identifiers that tell two papers apart
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from ..entries import (
     add_entry,
 )
 from ..fuzzy import clear_match
-from ..index import CLAIM, SOURCE, as_list, folded_claims, title_candidates
+from ..index import title_candidates
+from ..noteinfo import folded_claims
 from ..titles import clean_path, normalize_title, stem
+from ..values import CLAIM, SOURCE, as_list
 from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
-    from ..index import NoteIndex, NoteInfo
+    from ..entries import Edit
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 
 LEGACY_ENRICHMENTS = "enrichments"
@@ -98,7 +102,12 @@ class ExtractedBy:
                 elif len(targets) == 1:
                     self.renamed[targets[0]].append(path)
 
+    @overload
+    def get(self, claim: str) -> list[str] | None: ...
+    @overload
+    def get(self, claim: str, default: list[str]) -> list[str]: ...
     def get(self, claim: str, default: list[str] | None = None) -> list[str] | None:
+        """The sources that list ``claim`` (``default`` when none does)."""
         found = self.done.get(claim)
         if found is None:
             found = self.done[claim] = self._lookup(claim)
@@ -217,7 +226,7 @@ def cites(kb: NoteIndex, claim: NoteInfo, source_path: str) -> bool:
     return False
 
 
-def repoint(key: str, old: str, new: str):
+def repoint(key: str, old: str, new: str) -> Edit:
     """Replace the stale entry ``old`` by ``new`` where it stands; when ``new`` is listed
     already, drop ``old`` instead of listing the same source twice."""
 
@@ -231,7 +240,7 @@ def repoint(key: str, old: str, new: str):
     return apply
 
 
-def add_enrichment(key: str, title: str):
+def add_enrichment(key: str, title: str) -> Edit:
     """Append ``title`` to a source's enrichments list: the legacy ``enrichments`` when
     that is the only spelling the note has, so that one field is not split in two."""
     entry = add_entry(key, title)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..fuzzy import suggest
 from ..links import (
@@ -25,8 +25,10 @@ from .common import spelling
 from .context import MemoKey, RuleContext
 
 if TYPE_CHECKING:
-    from ..edit import FrontmatterEditor
-    from ..index import NoteIndex, NoteInfo
+    from ..edit import FrontmatterEditor, NoteEditor
+    from ..entries import Edit
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 #: The per-check memo's keys of the WL rules (see :mod:`.context`).
 LINK_INDEX: MemoKey[LinkIndex] = MemoKey("link-index")
@@ -66,7 +68,7 @@ def _renamed(kb: NoteIndex, raw: str, source: str) -> bool:
     return relinker is not None and relinker.link(raw, source) is not None
 
 
-def rewrite_link(old: str, new: str):
+def rewrite_link(old: str, new: str) -> Edit:
     """A fix that rewrites every body link written exactly ``old`` to ``new``."""
 
     def apply(ed: FrontmatterEditor) -> None:
@@ -77,7 +79,9 @@ def rewrite_link(old: str, new: str):
             if link.raw == old
         ]
         if spans:
-            ed.replace_body(spans)  # type: ignore[attr-defined]
+            # The fixer gives every fix a NoteEditor; Fix.apply is typed for the
+            # frontmatter editor that most fixes need.
+            cast("NoteEditor", ed).replace_body(spans)
 
     return apply
 

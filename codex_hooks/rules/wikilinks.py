@@ -24,7 +24,7 @@ from ..links import (
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..relink import recorded_relinker, stale_referrers
 from ..titles import stem
-from .common import spelling
+from .common import replacing, spelling
 from .context import RuleContext
 from .resolution import (
     SHORTEST_PATHS,
@@ -43,8 +43,8 @@ from .resolution import (
 )
 
 if TYPE_CHECKING:
-    from ..edit import FrontmatterEditor
-    from ..index import NoteIndex, NoteInfo
+    from ..index import NoteIndex
+    from ..noteinfo import NoteInfo
 
 #: Frontmatter fields that the BL rules resolve (as titles or paths); WL004 leaves them.
 BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
@@ -275,13 +275,6 @@ def _frontmatter_links(kb: NoteIndex, info: NoteInfo) -> Iterator[tuple[str, str
         yield from walk(key, value, True)
 
 
-def _replace_entry(key: str, old: str, new: str):
-    def apply(ed: FrontmatterEditor) -> None:
-        ed.replace_item(key, old, new)
-
-    return apply
-
-
 @rule(
     "WL004",
     "broken-frontmatter-link",
@@ -317,7 +310,7 @@ def broken_frontmatter_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
                 fix = Fix(
                     info.path,
                     f"rewrite {key} entry to '{title}'",
-                    _replace_entry(key, entry, entry.replace(text, title, 1)),
+                    replacing(key, entry, entry.replace(text, title, 1)),
                     safe=spelling(stem(text)) == spelling(stem(found[0])),
                 )
             yield r.violation(
@@ -338,7 +331,7 @@ def broken_frontmatter_link(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
                 fix = Fix(
                     info.path,
                     f"rewrite {raw} to {new} in {key}",
-                    _replace_entry(key, entry, entry.replace(raw, new)),
+                    replacing(key, entry, entry.replace(raw, new)),
                     safe=safe,
                 )
             yield r.violation(
