@@ -158,7 +158,11 @@ class Config:
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _check_type(name: str, value: Any, default: Any, origin: str) -> Any:
+#: What a setting holds (the type of its default says which).
+Setting = list[str] | dict[str, str] | float | str
+
+
+def _check_type(name: str, value: object, default: Setting, origin: str) -> Setting:
     if isinstance(default, list):
         if isinstance(value, str):
             value = [value]
@@ -179,12 +183,14 @@ def _check_type(name: str, value: Any, default: Any, origin: str) -> Any:
     return value
 
 
-def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> Config:
+def config_from_mapping(raw: object, origin: str = "configuration") -> Config:
     """Build a :class:`Config` from a mapping (keys may use ``-`` or ``_``)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{origin}: expected a table of settings")
     defaults = Config()
     known = {f.name for f in dataclasses.fields(Config)}
+    # Each value has its field's type (_check_type sees to it), which differs per field:
+    # a dict of one value type cannot say so to dataclasses.replace below.
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = str(key).replace("-", "_")
