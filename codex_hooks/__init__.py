@@ -50,11 +50,12 @@ import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import Config, ConfigError, load_config
+    from .config import load_config
     from .edit import FrontmatterEditor, edit
     from .engine import CheckResult, FileChange, FixResult, check, fix, run_check
     from .errors import (
         CodexError,
+        ConfigError,
         DuplicateKeyError,
         EditError,
         LimitExceededError,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     from .model import Fix, Violation
     from .note import Note
     from .roundtrip import load_roundtrip
+    from .settings import Config
     from .write import atomic_write, resolve_inside
 
 #: Where each public name lives. Importing the package imports none of them: the command

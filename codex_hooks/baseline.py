@@ -230,13 +230,13 @@ def _parse(data: object, file: Path) -> Baseline:
     for number, item in enumerate(findings, 1):
         if not isinstance(item, dict):
             raise bad(f"finding {number} is not an object")
-        parts = [item.get(name) for name in ("path", "code", "subject")]
+        path, code, subject = (item.get(name) for name in ("path", "code", "subject"))
         count = item.get("count", 1)
-        if not all(isinstance(p, str) for p in parts):
+        if not (isinstance(path, str) and isinstance(code, str) and isinstance(subject, str)):
             raise bad(f"finding {number} lacks a path, code or subject string")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise bad(f"finding {number} has a count that is not a positive whole number")
-        key = (parts[0], parts[1], parts[2])
+        key = (path, code, subject)
         entries[key] = entries.get(key, 0) + count
     return Baseline(entries)
 

@@ -50,11 +50,53 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .noteinfo import NoteInfo
+    from typing import TypeAlias
+
+    from .frontmatter import Value
+    from .links import WikiLink
+    from .noteinfo import NoteInfo, Problem
     from .settings import Config
+
+    #: Which PyYAML parses the notes: (file name, size, mtime) of its package's files.
+    YamlStamp: TypeAlias = tuple[tuple[str, int, int], ...]
+    #: What an index was built under (see :func:`header`).
+    Header: TypeAlias = tuple[int, str, str, tuple[int, int], int, YamlStamp, str, tuple[str, ...]]
+    #: The header of an index file, or of a delta file: the index's and the one it extends.
+    Head: TypeAlias = Header | tuple[Header, bytes]
+    #: An index file and its inode (see :attr:`Index.where`).
+    Where: TypeAlias = tuple[Path, int]
+    #: Where a note read from an index came from: the root, configuration and file.
+    Origin: TypeAlias = tuple[Path, Config, Where | None]
+    #: A source's ``claims_extracted`` entries with their folded forms.
+    FoldedClaims: TypeAlias = tuple[tuple[str, str], ...]
+    #: A note's facts as the table keeps them: its folded title and folded claims.
+    Facts: TypeAlias = tuple[str | None, FoldedClaims | None]
+    #: A table row: (size, mtime_ns, ctime_ns, inode, offset, length, kind, folded
+    #: title, folded claims, check); see the layout below.
+    Row: TypeAlias = tuple[
+        int, int, int, int, int, int, str | None, str | None, FoldedClaims | None, int
+    ]
+    #: What :func:`write_index` writes for a path: (size, mtime_ns, ctime_ns, inode,
+    #: note, kind, facts, check).
+    Entry: TypeAlias = tuple[
+        int,
+        int,
+        int,
+        int,
+        NoteInfo | bytes | memoryview | None,
+        str | None,
+        Facts | None,
+        int | None,
+    ]
+    #: A link as the index stores it: its fields, trailing defaults left off.
+    EncodedLink: TypeAlias = tuple[str | int | None, ...]
+    #: A NoteInfo field as the index stores it (its links as bytes, its problem a tuple).
+    Field: TypeAlias = (
+        str | int | bytes | dict[str, Value] | dict[str, int] | list[str] | EncodedLink | None
+    )
 
 FORMAT = 3
 MAGIC = b"codex-hooks index\n"
@@ -115,7 +157,7 @@ def _fields() -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(NoteInfo))
 
 
-def header(config: Config) -> tuple:
+def header(config: Config) -> Header:
     """What an index must have been built under to be used now."""
     from .version import __version__
 
@@ -131,7 +173,7 @@ def header(config: Config) -> tuple:
     )
 
 
-def _yaml_stamp() -> tuple:
+def _yaml_stamp() -> YamlStamp:
     """Which PyYAML parses the notes: the size and mtime of the files of its package (its
     libyaml binding among them), found without importing it: a run served from the
     index never parses, and importing PyYAML would cost more than the rest of its
@@ -142,7 +184,7 @@ def _yaml_stamp() -> tuple:
         spec = find_spec("yaml")
     except (ImportError, ValueError):
         spec = None
-    stamp = []
+    stamp: list[tuple[str, int, int]] = []
     for folder in getattr(spec, "submodule_search_locations", None) or ():
         try:
             with os.scandir(folder) as entries:
@@ -184,7 +226,8 @@ class _Deferred:
         return state[self.name]
 
 
-def _materialize(state: dict) -> None:
+def _materialize(state: dict[str, Any]) -> None:
+    # ``state`` is a lazy note's ``__dict__``: its values are of every field's type.
     blob = state.pop("_blob")  # a view into the index file's bytes, released here
     root, config, where = state.pop("_origin")
     check = state.pop("_check", None)
@@ -206,13 +249,14 @@ def _materialize(state: dict) -> None:
         state.update(vars(fresh) if fresh is not None else vars(_NoteInfo(state["path"], "")))
 
 
-def _equal(self: object, other: object) -> bool:
+def _equal(self: object, other: object) -> object:
+    # A bool, or NotImplemented: typeshed gives that no type but Any, so ``object`` it is.
     if not isinstance(other, _NoteInfo):
         return NotImplemented
     return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
 
 
-def _reduce(self: object) -> tuple:
+def _reduce(self: object) -> tuple[type[NoteInfo], tuple[object, ...]]:
     """Copies and pickles of a note read from the index are plain, fully decoded
     NoteInfo objects (the lazy one holds a view into the index file's bytes)."""
     return (_NoteInfo, tuple(getattr(self, f) for f in _FIELDS))
@@ -225,7 +269,7 @@ def encode(info: NoteInfo) -> bytes:
         if zlib.adler32(state["_blob"]) == state.get("_check"):
             return bytes(state["_blob"])
         _materialize(state)
-    values = []
+    values: list[Field] = []
     for name in _FIELDS:
         if name == "links":
             blob = state.get("_links")  # never decoded: re-use its bytes
@@ -243,8 +287,8 @@ def encode(info: NoteInfo) -> bytes:
     return marshal.dumps(tuple(values))
 
 
-def _encode_link(link: object) -> tuple:
-    values = [getattr(link, f) for f in _LINK_FIELDS]
+def _encode_link(link: WikiLink) -> EncodedLink:
+    values: list[str | int | None] = [getattr(link, f) for f in _LINK_FIELDS]
     if _RAW >= 0 and values[_RAW] == f"[[{values[_TARGET]}]]":
         values[_RAW] = None
     while len(values) > _LINK_REQUIRED and values[-1] == _LINK_DEFAULTS[len(values) - 1]:
@@ -252,11 +296,11 @@ def _encode_link(link: object) -> tuple:
     return tuple(values)
 
 
-def _decode_links(blob: bytes) -> list:
+def _decode_links(blob: bytes) -> list[WikiLink]:
     # Many notes link to the same note: one string for each target and raw text, not one
     # per link (most of what a large knowledge base's links cost in memory).
     intern, make = sys.intern, _WikiLink
-    links = []
+    links: list[WikiLink] = []
     for link in marshal.loads(blob):
         if _PLAIN_LINKS and len(link) == 4 and link[3] is None:  # [[target]], the usual
             target = intern(link[0])
@@ -274,7 +318,7 @@ def decode(
     blob: bytes | memoryview,
     path: str,
     kind: str,
-    origin: tuple[Path, Config, tuple | None],
+    origin: Origin,
     check: int | None = None,
 ) -> NoteInfo:
     """The inverse of :func:`encode`, deferred (see above) when NoteInfo allows it.
@@ -282,7 +326,7 @@ def decode(
     :attr:`Index.where`: bytes that do not match their checksum ``check`` (when given) or
     do not decode mean the note is read from disk, and the index file is removed."""
     if _Lazy is not None:
-        info = object.__new__(_Lazy)
+        info: NoteInfo = object.__new__(_Lazy)
         info.__dict__ = {
             "path": path,
             "kind": kind,
@@ -342,15 +386,16 @@ def _setup() -> None:
 
 _FIELDS: tuple[str, ...] = ()
 _LINK_FIELDS: tuple[str, ...] = ()
-_LINK_DEFAULTS: tuple = ()
+_LINK_DEFAULTS: tuple[object, ...] = ()
 _LINK_REQUIRED = 0
 _PROBLEM_FIELDS: tuple[str, ...] = ()
 _LINKS = _PROBLEM = _RAW = _TARGET = -1
 _PLAIN_LINKS = False
-_NoteInfo: type = object
-_Problem: type = object
-_WikiLink: type = object
-_Lazy: type | None = None
+# The classes, set by _setup() (imported there: see its docstring).
+_NoteInfo: type[NoteInfo]
+_Problem: type[Problem]
+_WikiLink: type[WikiLink]
+_Lazy: type[NoteInfo] | None = None
 
 
 # -- reading and writing the files ---------------------------------------------------------
@@ -376,7 +421,7 @@ class Index:
     """An index file as read: its table, its notes' bytes and what identifies it."""
 
     def __init__(
-        self, table: dict[str, tuple], notes: memoryview, ident: bytes, where: tuple
+        self, table: dict[str, Row], notes: memoryview, ident: bytes, where: Where
     ) -> None:
         self.table = table
         self.notes = notes
@@ -384,11 +429,11 @@ class Index:
         #: The file and its inode: a note found damaged when decoded removes it.
         self.where = where
 
-    def blob(self, entry: tuple) -> memoryview:
+    def blob(self, entry: Row) -> memoryview:
         return self.notes[entry[4] : entry[4] + entry[5]]
 
 
-def read_index(file: Path, expected: object) -> Index | None:
+def read_index(file: Path, expected: Head) -> Index | None:
     """The index at ``file``, or ``None`` when it is missing, unreadable, damaged or was
     built under another header than ``expected``.
 
@@ -438,7 +483,7 @@ def _map(file: Path) -> tuple[memoryview, int] | None:
         return None
 
 
-def _discard(where: tuple | None) -> None:
+def _discard(where: Where | None) -> None:
     """Remove an index file found damaged (unless another process replaced it since), so
     that the next run rebuilds it; this run reads the damaged note from disk."""
     if where is None:
@@ -449,7 +494,7 @@ def _discard(where: tuple | None) -> None:
             os.unlink(file)
 
 
-def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | None:
+def write_index(file: Path, head: Head, entries: dict[str, Entry]) -> bytes | None:
     """Replace the index at ``file`` atomically and return what identifies it (``None``
     when it could not be written: the old one, or none, is left).
 
@@ -469,7 +514,7 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
         with os.fdopen(os.open(tmp, flags, 0o666), "wb") as fh:
             head_bytes = marshal.dumps(head)
             fh.write(MAGIC + len(head_bytes).to_bytes(4, "little") + head_bytes)
-            table: dict[str, tuple] = {}
+            table: dict[str, Row] = {}
             offset = 0
             for path, (size, mtime, ctime, ino, note, kind, facts, check) in entries.items():
                 if note is None:
@@ -480,7 +525,19 @@ def write_index(file: Path, head: object, entries: dict[str, tuple]) -> bytes | 
                 if check is not None and actual != check:
                     continue  # damaged bytes of an earlier index: the note is read next time
                 fh.write(blob)
-                table[path] = (size, mtime, ctime, ino, offset, len(blob), kind, *facts, actual)
+                title, claims = facts if facts is not None else (None, None)
+                table[path] = (
+                    size,
+                    mtime,
+                    ctime,
+                    ino,
+                    offset,
+                    len(blob),
+                    kind,
+                    title,
+                    claims,
+                    actual,
+                )
                 offset += len(blob)
             table_bytes = marshal.dumps(table)
             checksum = zlib.adler32(table_bytes)
@@ -528,7 +585,7 @@ def _racy(st: os.stat_result, started: int) -> bool:
 class Opened:
     """An index as found on disk before the notes are listed (see :func:`open_index`)."""
 
-    def __init__(self, file: Path, head: tuple, main: Index | None, delta: Index | None):
+    def __init__(self, file: Path, head: Header, main: Index | None, delta: Index | None) -> None:
         self.file, self.head, self.main, self.delta = file, head, main, delta
 
 
@@ -566,17 +623,20 @@ def load_cached(
     delta_file = file.with_name(file.name + DELTA)
     main_table = main.table if main is not None else {}
     delta_table = delta.table if delta is not None else {}
-    entries: dict[str, tuple] = {}  # what the index will hold: path -> (key..., note)
+    entries: dict[str, Entry] = {}  # what the index will hold: path -> (key..., note)
     notes: dict[str, NoteInfo] = {}
     fresh: set[str] = set()  # paths read now and recorded
     served: set[str] = set()  # paths served from the delta
     base = os.path.join(root, "")
     lstat, lazy, new_object = os.lstat, _Lazy, object.__new__
-    main_view = main.notes if main is not None else None
-    delta_view = delta.notes if delta is not None else None
-    main_origin = (root, config, main.where if main is not None else None)
-    delta_origin = (root, config, delta.where if delta is not None else None)
+    # A table is empty when its file is missing: its view is then never sliced.
+    main_view = main.notes if main is not None else memoryview(b"")
+    delta_view = delta.notes if delta is not None else memoryview(b"")
+    main_origin: Origin = (root, config, main.where if main is not None else None)
+    delta_origin: Origin = (root, config, delta.where if delta is not None else None)
     main_get, delta_get = main_table.get, delta_table.get
+    kind: str | None
+    facts: Facts | None
     # The loop below runs once per note on every commit: kept lean on purpose.
     for rel in paths:
         entry = delta_get(rel) if delta_table else None
@@ -586,24 +646,24 @@ def load_cached(
             entry = main_get(rel)
         if entry is not None:
             try:
-                st = lstat(base + rel)
+                now = lstat(base + rel)
             except OSError:
                 continue
             try:
                 if (
-                    entry[0] == st.st_size
-                    and entry[1] == st.st_mtime_ns
-                    and entry[2] == st.st_ctime_ns
-                    and entry[3] == st.st_ino
+                    entry[0] == now.st_size
+                    and entry[1] == now.st_mtime_ns
+                    and entry[2] == now.st_ctime_ns
+                    and entry[3] == now.st_ino
                 ):
                     kind = entry[6]
                     blob = None
                     if entry[5] >= 0:  # else: recorded as not a note (a symlink, a folder)
                         offset = entry[4]
-                        blob = view[offset : offset + entry[5]]  # type: ignore[index]
+                        blob = view[offset : offset + entry[5]]
                         if lazy is not None:  # decode(), inlined
-                            info = new_object(lazy)
-                            info.__dict__ = {
+                            hit: NoteInfo = new_object(lazy)
+                            hit.__dict__ = {
                                 "path": rel,
                                 "kind": kind,
                                 "_blob": blob,
@@ -613,10 +673,12 @@ def load_cached(
                                 FOLDED_CLAIMS: entry[8],
                             }
                         else:
-                            info = decode(blob, rel, kind, origin, entry[9])
-                            info.__dict__[FOLDED_TITLE] = entry[7]
-                            info.__dict__[FOLDED_CLAIMS] = entry[8]
-                        notes[rel] = info
+                            if kind is None:
+                                raise TypeError("a note recorded without its kind")
+                            hit = decode(blob, rel, kind, origin, entry[9])
+                            hit.__dict__[FOLDED_TITLE] = entry[7]
+                            hit.__dict__[FOLDED_CLAIMS] = entry[8]
+                        notes[rel] = hit
                     facts = (entry[7], entry[8])
                     key = (entry[0], entry[1], entry[2], entry[3])
                     entries[rel] = (*key, blob, kind, facts, entry[9])
@@ -642,9 +704,9 @@ def load_cached(
 def _save(
     file: Path,
     delta_file: Path,
-    head: tuple,
+    head: Header,
     main: Index | None,
-    entries: dict[str, tuple],
+    entries: dict[str, Entry],
     fresh: set[str],
     served: set[str],
 ) -> None:

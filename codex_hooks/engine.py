@@ -16,6 +16,7 @@ from .rules.context import Memo, RuleContext
 
 if TYPE_CHECKING:
     from .index import NoteIndex, NoteInfo
+    from .model import Fix, Rule
 
 MAX_ROUNDS = 6
 
@@ -112,7 +113,7 @@ def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
     out: list[Violation] = []
     checking = frozenset(targets)
     memo = Memo()  # one per check: a fix round that changed notes starts afresh
-    by_kind: dict[str, list] = {}  # the rules for each kind of note, in code order
+    by_kind: dict[str, list[Rule]] = {}  # the rules for each kind of note, in code order
     for path in targets:
         info = kb.notes[path]
         if info.problem is not None:
@@ -136,15 +137,16 @@ def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
             continue
         if sev and sev != v.severity:
             v = replace(v, severity=sev)
-        if v.fix is not None:
-            target = kb.notes.get(v.fix.path)
+        proposed = v.fix
+        if proposed is not None:
+            target = kb.notes.get(proposed.path)
             if target is not None and _opted_out(target):
                 # An opted-out note is never written, not even to mend another note's link.
                 v = replace(v, fix=None)
             else:
-                safe = kb.config.fix_is_safe(v.code, v.fix.safe)
-                if safe != v.fix.safe:  # extend-safe-fixes / extend-unsafe-fixes
-                    v = replace(v, fix=replace(v.fix, safe=safe))
+                safe = kb.config.fix_is_safe(v.code, proposed.safe)
+                if safe != proposed.safe:  # extend-safe-fixes / extend-unsafe-fixes
+                    v = replace(v, fix=replace(proposed, safe=safe))
         result.append(v)
     return sorted(result, key=Violation.sort_key)
 
@@ -237,7 +239,7 @@ def fix(
     failed: list[str] = []
     for _ in range(MAX_ROUNDS):
         violations = check(kb, paths, baseline, keep)
-        groups: dict[str, list] = defaultdict(list)
+        groups: dict[str, list[Fix]] = defaultdict(list)
         for v in violations:
             if v.fix is not None and (v.fix.safe or unsafe_fixes):
                 groups[v.fix.path].append(v.fix)
@@ -322,7 +324,7 @@ def _forget(kb: NoteIndex, paths: list[str]) -> None:
 def _apply(
     kb: NoteIndex,
     target: str,
-    fixes: list,
+    fixes: list[Fix],
     originals: dict[str, bytes],
     titles: dict[str, list[str]],
     failed: list[str],

@@ -36,6 +36,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .links import _order
+from .noteinfo import IndexKey
 from .titles import clean_path
 from .values import CLAIM, SOURCE, as_list
 
@@ -43,8 +44,9 @@ if TYPE_CHECKING:  # networkx is an optional extra, imported by to_networkx() al
     import networkx as nx
 
     from .frontmatter import Value
-    from .kb import KnowledgeBase, NoteInfo
+    from .index import NoteIndex
     from .links import LinkIndex
+    from .noteinfo import NoteInfo
 
 #: Edge types. A body wiki link is :data:`WIKI`; a frontmatter reference is typed by its
 #: field when the field is one of :data:`TYPED_FIELDS`, else :data:`FRONTMATTER`.
@@ -387,7 +389,7 @@ def record(info: NoteInfo) -> NoteRecord:
     )
 
 
-def frontmatter_refs(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
+def frontmatter_refs(kb: NoteIndex, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
     """``(key, entry, is_link)`` for every frontmatter string that holds a ``[[link]]``
     or, in a title list field, is a plain title: the entries rule WL004 resolves (its
     walk, repeated here so that the graph need not import the rules)."""
@@ -420,18 +422,23 @@ def frontmatter_refs(kb: KnowledgeBase, info: NoteInfo) -> Iterator[tuple[str, s
             yield from walk(key, value, True)
 
 
-def _title_target(kb: KnowledgeBase, entry: str) -> str | None:
+def _title_target(kb: NoteIndex, entry: str) -> str | None:
     """The note a ``depends_on`` title names: a claim before any other note of that title,
     then Obsidian's order (shortest path). Rule WL004 asks only that it names one."""
     found = _title_targets(kb, entry)
     return min(found, key=_order) if found else None
 
 
-def _title_targets(kb: KnowledgeBase, entry: str) -> list[str]:
+def _title_targets(kb: NoteIndex, entry: str) -> list[str]:
     """The notes a list entry names by its folded title, the claims alone when some are
     claims (as the BL rules read ``claims_extracted`` and ``enrichments_applied``)."""
     hits = kb.resolve_title(entry)
     return [h for h in hits if kb.notes[h].kind == CLAIM] or hits
+
+
+#: The index's keys for the graph's facts and for the body links' resolution.
+GRAPH_INDEX: IndexKey[GraphIndex] = IndexKey("graph-index")
+LINK_INDEX: IndexKey[LinkIndex] = IndexKey("link-index")
 
 
 class GraphIndex:
@@ -439,7 +446,7 @@ class GraphIndex:
     kept in ``kb.memo`` (dropped when a note changes). :class:`KnowledgeBase`'s graph
     methods delegate here."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: NoteIndex) -> None:
         self.kb = kb
         self._records: dict[str, NoteRecord] = {}
         self._links: dict[str, tuple[Link, ...]] = {}
@@ -448,22 +455,15 @@ class GraphIndex:
         self._backlinks: dict[str, list[Link]] | None = None
 
     @staticmethod
-    def of(kb: KnowledgeBase) -> GraphIndex:
+    def of(kb: NoteIndex) -> GraphIndex:
         """The index of ``kb``'s current state."""
-        found = kb.memo.get("graph-index")
-        if not isinstance(found, GraphIndex):  # absent: the memo holds nothing else there
-            found = kb.memo["graph-index"] = GraphIndex(kb)
-        return found
+        return kb.memo.get(GRAPH_INDEX, lambda: GraphIndex(kb))
 
     @property
     def link_index(self) -> LinkIndex:
         from .links import LinkIndex
 
-        # The same key as the rules' index: built once per state, whoever asks first.
-        index = self.kb.memo.get("link-index")
-        if not isinstance(index, LinkIndex):  # absent: the memo holds nothing else there
-            index = self.kb.memo["link-index"] = LinkIndex(self.kb.notes)
-        return index
+        return self.kb.memo.get(LINK_INDEX, lambda: LinkIndex(self.kb.notes))
 
     def path_of(self, note: str | NoteRecord) -> str:
         """A note's repo-relative path from a path or a record (``KeyError`` when no note
@@ -651,7 +651,7 @@ class GraphIndex:
         return Graph(nodes, tuple(edges), tuple(unresolved))
 
 
-def _source_targets(kb: KnowledgeBase, path: str) -> list[str]:
+def _source_targets(kb: NoteIndex, path: str) -> list[str]:
     """The notes a ``sourced_from`` path names: the note at that path, else (a stale path,
     which BL005 repoints) the notes of its file name, sources first."""
     if path in kb.notes:

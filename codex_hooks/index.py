@@ -17,11 +17,13 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
-from .noteinfo import (  # noqa: F401  (the index's names for them)
+from .noteinfo import (
     FOLDED_CLAIMS,
     FOLDED_TITLE,
+    IndexKey,
+    IndexMemo,
     NoteInfo,
     Problem,
     build_info,
@@ -33,7 +35,7 @@ from .noteinfo import (  # noqa: F401  (the index's names for them)
 )
 from .settings import Config, load_config
 from .titles import clean_path, normalize_title
-from .values import (  # noqa: F401  (the index's names for them)
+from .values import (
     AGENT,
     CLAIM,
     ENTITY,
@@ -51,8 +53,42 @@ if TYPE_CHECKING:
     from .graph import Graph, Link, NoteRecord, Provenance
     from .note import Note
 
+#: The index's names: its own, and those of the modules below it that its importers read
+#: here.
+__all__ = [
+    "AGENT",
+    "CLAIM",
+    "ENTITY",
+    "FOLDED_CLAIMS",
+    "FOLDED_TITLE",
+    "MAP",
+    "NO_ENTRIES",
+    "OTHER",
+    "SOURCE",
+    "IndexKey",
+    "IndexMemo",
+    "NoteIndex",
+    "NoteInfo",
+    "NoteTable",
+    "Problem",
+    "as_list",
+    "build_info",
+    "classify",
+    "folded_claims",
+    "folded_title",
+    "list_markdown",
+    "means_no_entries",
+    "read_info",
+    "read_info_stat",
+    "start_listing",
+    "title_candidates",
+]
 
-def start_listing(root: Path) -> tuple[subprocess.Popen, object] | None:
+#: What :func:`start_listing` started: git, and the file its output goes to.
+Listing = tuple["subprocess.Popen[bytes]", IO[bytes]]
+
+
+def start_listing(root: Path) -> Listing | None:
     """Start ``git ls-files`` for :func:`list_markdown` (``None`` outside git), so that the
     caller can do other work while git walks the tree. Its output goes to a temporary
     file: a pipe that nobody reads would stop git after 64 KiB."""
@@ -70,9 +106,7 @@ def start_listing(root: Path) -> tuple[subprocess.Popen, object] | None:
     return proc, out
 
 
-def list_markdown(
-    root: Path, config: Config, listing: tuple[subprocess.Popen, object] | None = None
-) -> list[str]:
+def list_markdown(root: Path, config: Config, listing: Listing | None = None) -> list[str]:
     """Repo-relative POSIX paths of every markdown note under ``root`` (``listing``: what
     :func:`start_listing` started, else it is started here)."""
     paths: list[str] | None = None
@@ -80,10 +114,10 @@ def list_markdown(
         listing = start_listing(root)
     if listing is not None:
         proc, out = listing
-        with out:  # type: ignore[attr-defined]
+        with out:
             if proc.wait() == 0:
-                out.seek(0)  # type: ignore[attr-defined]
-                raw = out.read()  # type: ignore[attr-defined]
+                out.seek(0)
+                raw = out.read()
                 # git lists tracked files sorted, then untracked ones: a nearly sorted list,
                 # which sorted() orders in one pass (a set would scramble it).
                 listed = raw.decode("utf-8", "surrogateescape").split("\0")
@@ -104,7 +138,7 @@ def list_markdown(
     return [p for p in paths if not excluded.match(norm(p))]
 
 
-class NoteTable(dict):
+class NoteTable(dict[str, NoteInfo]):
     """``kb.notes``: path → :class:`NoteInfo` (what the rules read), and, called,
     ``kb.notes()``: every note as a :class:`~codex_hooks.graph.NoteRecord`.
 
@@ -115,6 +149,7 @@ class NoteTable(dict):
     """
 
     __slots__ = ("kb",)
+    kb: NoteIndex
 
     def __call__(self) -> tuple[NoteRecord, ...]:
         from .graph import GraphIndex
@@ -123,6 +158,12 @@ class NoteTable(dict):
 
 
 _Index = TypeVar("_Index", bound="NoteIndex")
+
+
+RESOLVED: IndexKey[list[str]] = IndexKey("resolve")
+TITLE_CANDIDATES: IndexKey[list[tuple[str, float]]] = IndexKey("title-candidates")
+#: Per kind: its notes' paths, folded titles, their positions by length, and the lengths.
+TITLES_OF: IndexKey[tuple[list[str], list[str], list[int], list[int]]] = IndexKey("titles-of")
 
 
 class NoteIndex:
@@ -144,10 +185,8 @@ class NoteIndex:
         #: Notes whose staged content a check reads instead of the work tree's (see
         #: :func:`codex_hooks.staged.use_staged_content`).
         self.staged: dict[str, Note] = {}
-        #: The index's own memoised lookups (resolution, title candidates, recorded
-        #: renames, the graph), cleared whenever a note changes. The rules keep theirs
-        #: in the per-check :class:`codex_hooks.rules.context.Memo`.
-        self.memo: dict[object, object] = {}
+        #: The index's own memoised lookups, cleared whenever a note changes.
+        self.memo = IndexMemo()
 
     @classmethod
     def load(
@@ -238,11 +277,8 @@ class NoteIndex:
         :class:`~codex_hooks.links.LinkIndex`. A reference to a note that git shows
         renamed since ``HEAD`` names the note at its new path (rule WL005 rewrites it).
         """
-        key = ("resolve", ref)  # several rules resolve the same entries: once per state
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = self._resolve(ref)
-        return found  # type: ignore[return-value]
+        # Several rules resolve the same entries: once per state.
+        return self.memo.get(RESOLVED, lambda: self._resolve(ref), ref)
 
     def _resolve(self, ref: str) -> list[str]:
         hits = self.resolve_title(ref)
@@ -399,24 +435,14 @@ class NoteIndex:
 def title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
     """Notes of ``kind`` whose titles are close to ``entry``: ``(path, score)``, best first
     (the fuzzy lookup of rules BL001 and BL002 and of ``link``'s source profiles)."""
-    done = ("title-candidates", entry, kind)  # BL001/BL002 and entry_targets ask alike
-    found = kb.memo.get(done)
-    if found is None:
-        found = kb.memo[done] = _title_candidates(kb, entry, kind)
-    return found  # type: ignore[return-value]
+    # BL001/BL002 and entry_targets ask alike.
+    return kb.memo.get(TITLE_CANDIDATES, lambda: _title_candidates(kb, entry, kind), entry, kind)
 
 
 def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
     from rapidfuzz import fuzz, process
 
-    key = ("titles-of", kind)
-    pool = kb.memo.get(key)
-    if pool is None:
-        paths = [p for p, info in kb.notes.items() if info.kind == kind]
-        titles = [folded_title(kb.notes[p]) for p in paths]
-        by_length = sorted(range(len(titles)), key=lambda i: len(titles[i]))
-        pool = kb.memo[key] = (paths, titles, by_length, [len(titles[i]) for i in by_length])
-    paths, titles, by_length, lengths = pool  # type: ignore[misc]
+    paths, titles, by_length, lengths = kb.memo.get(TITLES_OF, lambda: _titles_of(kb, kind), kind)
     name = normalize_title(entry)
     cutoff = kb.config.fuzzy_threshold
     # fuzz.ratio cannot reach the cutoff when the shorter title is under this share of
@@ -433,3 +459,10 @@ def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, f
         score_cutoff=cutoff,
     )
     return [(paths[ids[i]], float(score)) for _, score, i in found]
+
+
+def _titles_of(kb: NoteIndex, kind: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    paths = [p for p, info in kb.notes.items() if info.kind == kind]
+    titles = [folded_title(kb.notes[p]) for p in paths]
+    by_length = sorted(range(len(titles)), key=lambda i: len(titles[i]))
+    return paths, titles, by_length, [len(titles[i]) for i in by_length]

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .index import (  # noqa: F401  (re-exported: the names this module always had)
+from .index import (
     AGENT,
     CLAIM,
     ENTITY,
@@ -41,10 +41,38 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .baseline import Baseline
+    from .engine import FixResult
     from .infer import Inference
     from .infer.apply import Written
     from .model import Violation
     from .settings import Config
+
+
+#: The public API, and the index's names this module always had (re-exported).
+__all__ = [
+    "AGENT",
+    "CLAIM",
+    "ENTITY",
+    "MAP",
+    "NO_ENTRIES",
+    "OTHER",
+    "SOURCE",
+    "KnowledgeBase",
+    "NoteIndex",
+    "NoteInfo",
+    "NoteTable",
+    "Problem",
+    "as_list",
+    "build_info",
+    "classify",
+    "folded_claims",
+    "folded_title",
+    "list_markdown",
+    "means_no_entries",
+    "read_info",
+    "read_info_stat",
+    "start_listing",
+]
 
 
 class KnowledgeBase(NoteIndex):
@@ -85,7 +113,7 @@ class KnowledgeBase(NoteIndex):
 
         return recorded(self)
 
-    def check(self, paths: list[str] | None = None, baseline: bool = True) -> list:
+    def check(self, paths: list[str] | None = None, baseline: bool = True) -> list[Violation]:
         """Violations of the notes at ``paths`` (repo-relative; ``None``: every note).
         With ``baseline``, the findings the baseline records are left out; the counts of
         what was hidden come with :func:`engine.run_check`."""
@@ -100,7 +128,7 @@ class KnowledgeBase(NoteIndex):
         unsafe_fixes: bool = False,
         baseline: bool = True,
         keep: Callable[[Violation], bool] | None = None,
-    ):
+    ) -> FixResult:
         """Apply every safe fix for the notes at ``paths`` (with ``unsafe_fixes``, the
         unsafe ones too); see :func:`engine.fix`. Findings the baseline records are
         neither fixed nor reported unless ``baseline`` is false; ``keep`` narrows the

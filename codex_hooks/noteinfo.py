@@ -1,6 +1,7 @@
 """What the rules know of one note (the ``index`` layer's bottom): :class:`NoteInfo`,
 built from a note's text (:func:`build_info`) or read from disk (:func:`read_info`), and
-the facts derived from it that the whole-knowledge-base lookups need.
+the facts derived from it that the whole-knowledge-base lookups need; and the index's
+memo (:class:`IndexMemo`), here so that the index's helper modules can declare keys.
 
 The parser, the link scanner and the note reader are imported by the functions that
 index notes: a run served wholly from the on-disk index never needs them.
@@ -14,17 +15,21 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
 
 from .titles import normalize_title, stem
 from .values import AGENT, CLAIM, ENTITY, MAP, OTHER, SOURCE, as_list
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
     from .frontmatter import Value
     from .links import WikiLink
     from .note import Note
     from .settings import Config
 
+
+T = TypeVar("T")
 
 _EVIDENCE = re.compile(r"^#{2,4}\s*Additional Evidence\b", re.IGNORECASE)
 
@@ -65,7 +70,7 @@ class NoteInfo:
 
     def has(self, key: str) -> bool:
         """Whether the frontmatter defines ``key``."""
-        return bool(self.data) and key in self.data  # type: ignore[operator]
+        return key in self.data if self.data else False
 
 
 # -- facts derived from one note --------------------------------------------------------
@@ -159,6 +164,10 @@ def build_info(note: Note, config: Config) -> NoteInfo:
 SHARED_CHARS = 40
 
 
+@overload
+def _shared(value: dict[str, Value]) -> dict[str, Value]: ...
+@overload
+def _shared(value: Value) -> Value: ...
 def _shared(value: Value) -> Value:
     if isinstance(value, str):
         return sys.intern(value) if len(value) <= SHARED_CHARS else value
@@ -242,3 +251,46 @@ def read_info_stat(
         )
         return info, st
     return build_info(note, config), st
+
+
+# -- the index's memo ------------------------------------------------------------------
+
+
+class IndexKey(Generic[T]):
+    """A declared key of an index's :class:`IndexMemo`: its name, and (as the type
+    parameter) the type of the value kept under it."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"IndexKey({self.name!r})"
+
+
+class IndexMemo:
+    """The index's own memoised lookups (resolution, title candidates, recorded renames,
+    the graph), each made once per state of the notes: cleared whenever a note changes.
+    The rules keep theirs in the per-check :class:`codex_hooks.rules.context.Memo`."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[object, ...], object] = {}
+
+    def get(self, key: IndexKey[T], make: Callable[[], T], *args: Hashable) -> T:
+        """The value under ``key`` (and ``args``, for a key with one value per reference,
+        per title...), made by ``make()`` the first time it is asked for."""
+        slot = (key, *args)
+        try:
+            # Only get() stores under a key, with the key's own type: the cast holds.
+            return cast("T", self._values[slot])
+        except KeyError:
+            value = make()
+            self._values[slot] = value
+            return value
+
+    def clear(self) -> None:
+        """Forget every value (the notes changed)."""
+        self._values.clear()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from .errors import EditError
 from .links import TIE, LinkIndex, link_key, links_in_text, parse_inner, retarget, scan_links
+from .noteinfo import IndexKey
 from .titles import clean_path, normalize_title, stem
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ class Relinker:
         if spans:
             if not hasattr(editor, "replace_body"):
                 raise EditError("this editor cannot rewrite the body")
-            editor.replace_body(spans)  # type: ignore[attr-defined]
+            editor.replace_body(spans)
         for key in list(editor.data):
             for entry in _entries(editor.data.get(key)):
                 new = self.entry(key, entry, source)
@@ -219,21 +220,26 @@ class Relinker:
 
 # -- renames git recorded -------------------------------------------------------------
 
+#: The index's keys for what follows (made once per state of the notes).
+RECORDED_MOVES: IndexKey[dict[str, str]] = IndexKey("recorded-moves")
+RECORDED_RELINKER: IndexKey[Relinker] = IndexKey("recorded-relinker")
+STALE_REFERRERS: IndexKey[dict[str, list[Rewrite]]] = IndexKey("stale-referrers")
+
 
 def recorded_moves(kb: NoteIndex) -> dict[str, str]:
     """Notes git shows renamed since ``HEAD`` whose old path is gone and new path is a
     note (``{}`` outside a git work tree)."""
-    moves = kb.memo.get("recorded-moves")
-    if moves is None:
-        moves = {}
-        if (kb.root / ".git").exists():
-            moves = {
-                old: new
-                for old, new in kb.renames.items()
-                if old.lower().endswith(".md") and new in kb.notes and old not in kb.notes
-            }
-        kb.memo["recorded-moves"] = moves
-    return moves  # type: ignore[return-value]
+    return kb.memo.get(RECORDED_MOVES, lambda: _recorded_moves(kb))
+
+
+def _recorded_moves(kb: NoteIndex) -> dict[str, str]:
+    if not (kb.root / ".git").exists():
+        return {}
+    return {
+        old: new
+        for old, new in kb.renames.items()
+        if old.lower().endswith(".md") and new in kb.notes and old not in kb.notes
+    }
 
 
 def renamed_to(kb: NoteIndex, ref: str) -> list[str]:
@@ -254,13 +260,14 @@ def recorded_relinker(kb: NoteIndex) -> Relinker | None:
     moves = recorded_moves(kb)
     if not moves:
         return None
-    relinker = kb.memo.get("recorded-relinker")
-    if relinker is None:
-        after = list(kb.notes)
-        moved_to = set(moves.values())
-        before = [p for p in after if p not in moved_to] + list(moves)
-        relinker = kb.memo["recorded-relinker"] = Relinker(moves, before, after, kb.config)
-    return relinker  # type: ignore[return-value]
+    return kb.memo.get(RECORDED_RELINKER, lambda: _relinker(kb, moves))
+
+
+def _relinker(kb: NoteIndex, moves: dict[str, str]) -> Relinker:
+    after = list(kb.notes)
+    moved_to = set(moves.values())
+    before = [p for p in after if p not in moved_to] + list(moves)
+    return Relinker(moves, before, after, kb.config)
 
 
 def stale_referrers(kb: NoteIndex) -> dict[str, list[Rewrite]]:
@@ -268,12 +275,13 @@ def stale_referrers(kb: NoteIndex) -> dict[str, list[Rewrite]]:
     relinker = recorded_relinker(kb)
     if relinker is None:
         return {}
-    found = kb.memo.get("stale-referrers")
-    if found is None:
-        found = {}
-        for path, info in kb.notes.items():
-            rewrites = relinker.rewrites(info)
-            if rewrites:
-                found[path] = rewrites
-        kb.memo["stale-referrers"] = found
-    return found  # type: ignore[return-value]
+    return kb.memo.get(STALE_REFERRERS, lambda: _stale_referrers(kb, relinker))
+
+
+def _stale_referrers(kb: NoteIndex, relinker: Relinker) -> dict[str, list[Rewrite]]:
+    found: dict[str, list[Rewrite]] = {}
+    for path, info in kb.notes.items():
+        rewrites = relinker.rewrites(info)
+        if rewrites:
+            found[path] = rewrites
+    return found

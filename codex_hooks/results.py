@@ -128,7 +128,8 @@ def as_violations(rows: list[Row]) -> list[Violation]:
             code,
             sev,
             msg,
-            None if fp is None else Fix(fp, ft, _stale, safe=bool(fs)),
+            # as_row stores a fix's path and title together: both or neither.
+            None if fp is None or ft is None else Fix(fp, ft, _stale, safe=bool(fs)),
             subject,
         )
         for p, line, col, code, sev, msg, fp, ft, subject, fs in rows

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,7 +158,11 @@ class Config:
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _check_type(name: str, value: Any, default: Any, origin: str) -> Any:
+#: What a setting holds (the type of its default says which).
+Setting = list[str] | dict[str, str] | float | str
+
+
+def _check_type(name: str, value: object, default: Setting, origin: str) -> Setting:
     if isinstance(default, list):
         if isinstance(value, str):
             value = [value]
@@ -178,12 +183,14 @@ def _check_type(name: str, value: Any, default: Any, origin: str) -> Any:
     return value
 
 
-def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> Config:
+def config_from_mapping(raw: object, origin: str = "configuration") -> Config:
     """Build a :class:`Config` from a mapping (keys may use ``-`` or ``_``)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{origin}: expected a table of settings")
     defaults = Config()
     known = {f.name for f in dataclasses.fields(Config)}
+    # Each value has its field's type (_check_type sees to it), which differs per field:
+    # a dict of one value type cannot say so to dataclasses.replace below.
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = str(key).replace("-", "_")
@@ -235,10 +242,10 @@ def located_config(root: str | Path) -> tuple[Config, str]:
         return config_from_mapping(raw, str(yaml_file)), str(yaml_file)
     toml_file = root / "pyproject.toml"
     if toml_file.is_file():
-        try:
+        if sys.version_info >= (3, 11):
             import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
+        else:  # Python 3.10
+            import tomli as tomllib
         try:
             data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
