@@ -5,7 +5,7 @@ holds, resolved by the checker's own rules, so that a tool reading the graph see
 ``codex-hooks check`` sees:
 
 * a body wiki link, or a ``[[link]]`` anywhere in the frontmatter, names the note Obsidian
-  opens for it (:meth:`~codex_hooks.links.LinkIndex.resolve`, first candidate);
+  opens for it (:meth:`~codex_hooks.linkindex.LinkIndex.resolve`, first candidate);
 * a plain ``depends_on`` entry, and a ``claims_extracted`` or ``enrichments_applied``
   entry, names the note whose title it is once case, spaces, hyphens, underscores and
   ``.md`` are folded (a claim before any other note of that title, as the BL rules read
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .links import _order
+from .linkindex import _order
 from .noteinfo import IndexKey
 from .titles import clean_path
 from .values import CLAIM, SOURCE, as_list
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # networkx is an optional extra, imported by to_networkx() al
 
     from .frontmatter import Value
     from .index import NoteIndex
-    from .links import LinkIndex
+    from .linkindex import LinkIndex
     from .noteinfo import NoteInfo
 
 #: Edge types. A body wiki link is :data:`WIKI`; a frontmatter reference is typed by its
@@ -461,7 +461,7 @@ class GraphIndex:
 
     @property
     def link_index(self) -> LinkIndex:
-        from .links import LinkIndex
+        from .linkindex import LinkIndex
 
         return self.kb.memo.get(LINK_INDEX, lambda: LinkIndex(self.kb.notes))
 

@@ -274,7 +274,7 @@ class NoteIndex:
 
         Titles are compared folded (case, spaces, hyphens, underscores, ``.md``), as list
         entries are written loosely; body wiki links resolve strictly, see
-        :class:`~codex_hooks.links.LinkIndex`. A reference to a note that git shows
+        :class:`~codex_hooks.linkindex.LinkIndex`. A reference to a note that git shows
         renamed since ``HEAD`` names the note at its new path (rule WL005 rewrites it).
         """
         # Several rules resolve the same entries: once per state.

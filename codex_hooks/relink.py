@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import EditError
-from .links import TIE, LinkIndex, link_key, links_in_text, parse_inner, retarget, scan_links
+from .linkindex import TIE, LinkIndex, link_key
+from .links import links_in_text, parse_inner, retarget, scan_links
 from .noteinfo import IndexKey
 from .titles import clean_path, normalize_title, stem
 

@@ -353,7 +353,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_corpus_graph_has_every_note_link_and_provenance(corpus: Path) -> None:
     from codex_hooks.kb import as_list
-    from codex_hooks.links import LinkIndex
+    from codex_hooks.linkindex import LinkIndex
 
     code, out, err = cli(corpus, "graph", "--no-cache")
     assert (code, err) == (0, "")

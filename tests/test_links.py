@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from codex_hooks.links import (
+from codex_hooks.linkindex import (
     EXACT,
     NONE,
     ONLY,
@@ -16,12 +16,8 @@ from codex_hooks.links import (
     TIE,
     LinkIndex,
     candidates,
-    links_in_text,
-    parse_inner,
-    retarget,
-    rewrite_line_links,
-    scan_links,
 )
+from codex_hooks.links import links_in_text, parse_inner, retarget, rewrite_line_links, scan_links
 from codex_hooks.titles import normalize_title
 
 

@@ -11,14 +11,8 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, cast
 
 from ..fuzzy import suggest
-from ..links import (
-    LinkIndex,
-    WikiLink,
-    candidates,
-    link_key,
-    retarget,
-    scan_links,
-)
+from ..linkindex import LinkIndex, candidates, link_key
+from ..links import WikiLink, retarget, scan_links
 from ..relink import recorded_relinker
 from ..titles import stem
 from .common import spelling

@@ -11,16 +11,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
-from ..links import (
-    EXACT,
-    OWN_FOLDER,
-    SHORTEST,
-    TIE,
-    candidates,
-    links_in_text,
-    parse_inner,
-    shortest,
-)
+from ..linkindex import EXACT, OWN_FOLDER, SHORTEST, TIE, candidates, shortest
+from ..links import links_in_text, parse_inner
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..relink import recorded_relinker, stale_referrers
 from ..titles import stem
