@@ -152,7 +152,7 @@ class NoteTable(dict[str, NoteInfo]):
     kb: NoteIndex
 
     def __call__(self) -> tuple[NoteRecord, ...]:
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         return GraphIndex.of(self.kb).records()
 
@@ -325,7 +325,7 @@ class NoteIndex:
         >>> kb.claims()[0].title
         'market oversight makes agent behaviour observable'
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         return GraphIndex.of(self).records(CLAIM)
 
@@ -335,7 +335,7 @@ class NoteIndex:
         >>> [s.status for s in kb.sources()][:3]
         ['processed', 'processed', 'procesed']
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         return GraphIndex.of(self).records(SOURCE)
 
@@ -346,7 +346,7 @@ class NoteIndex:
         >>> claim.kind, claim.confidence, claim.dates["created"]
         ('claim', 'likely', '2026-01-10')
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         index = GraphIndex.of(self)
         return index.record(index.path_of(path))
@@ -360,7 +360,7 @@ class NoteIndex:
         >>> [(p.source, p.kind, p.declared_by) for p in kb.sources_of(claim)]
         [('inbox/archive/2026-01-10-hanson-futarchy-vote-values-bet-beliefs.md', 'extraction', 'both')]
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         index = GraphIndex.of(self)
         return index.sources_of(index.path_of(claim))
@@ -371,7 +371,7 @@ class NoteIndex:
         >>> [p.claim for p in kb.claims_of("inbox/archive/2026-01-20-conditional-tokens-explainer.md")]
         ['domains/internet-finance/conditional tokens let one market settle on several outcomes.md']
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         index = GraphIndex.of(self)
         return index.claims_of(index.path_of(source))
@@ -384,7 +384,7 @@ class NoteIndex:
         >>> [(link.line, link.resolves_to) for link in kb.links_from("maps/alignment and markets.md")]
         [(8, 'domains/internet-finance/futarchy ... gets there.md'), (9, ...), (10, ...), (11, None)]
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         index = GraphIndex.of(self)
         return index.links_from(index.path_of(note))
@@ -395,7 +395,7 @@ class NoteIndex:
         >>> [link.note for link in kb.backlinks("domains/internet-finance/futarchy separates what a community wants from how it gets there.md")]
         ['maps/alignment and markets.md']
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         index = GraphIndex.of(self)
         return index.backlinks(index.path_of(note))
@@ -408,7 +408,7 @@ class NoteIndex:
         >>> len(graph.nodes) == len(kb.notes), graph.counts()["edges_by_type"]["extraction"]
         (True, 4)
         """
-        from .graph import GraphIndex
+        from .graphindex import GraphIndex
 
         return GraphIndex.of(self).graph()
 

@@ -16,7 +16,8 @@ import pytest
 from kbutil import cli, note, processed, source, write_kb
 
 from codex_hooks import KnowledgeBase
-from codex_hooks.graph import Edge, Link, Provenance, frontmatter_refs, schema
+from codex_hooks.graph import Edge, Link, Provenance, schema
+from codex_hooks.graphindex import frontmatter_refs
 
 CLAIM = (
     "type: claim\ndomain: ai\ndescription: x\nconfidence: likely\nsource: s\ncreated: 2026-01-05\n"
