@@ -10,7 +10,23 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+#: The real corpus beside this checkout (``../shared/corpus``), and its git bundle: tests
+#: that need it skip when it is absent (see the ``corpus`` fixture in conftest.py).
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() else None
+NO_CORPUS = f"the shared corpus is not at {CORPUS} (a git bundle is needed)"
+
+
+def clone_corpus(dest: Path) -> Path:
+    """A fresh clone of the corpus's ``main`` at ``dest`` (the bundle must exist)."""
+    assert BUNDLE is not None, NO_CORPUS
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(BUNDLE), str(dest)], check=True)
+    return dest
+
 
 #: Files most tests need: the agents that ``processed_by`` may name.
 AGENTS = {
@@ -216,3 +232,41 @@ def cli(root: Path, *args: str) -> tuple[int, str, str]:
     finally:
         os.chdir(cwd)
     return code, out.getvalue(), err.getvalue()
+
+
+def rule_tables(
+    check: list[Any], fix: list[Any], noop: list[Any]
+) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
+    """The three table-driven tests of a rule family, from its tables of cases:
+
+    - ``check``: ``(files, expected rows)``: the violations found, as
+      :func:`assert_violations` compares them;
+    - ``fix``: ``(files, {path: text after})``: exactly those notes change, to exactly
+      that text, and a second fix changes nothing (a case marked ``unsafe_fixes`` is a
+      guess, repaired only with ``unsafe_fixes=True``);
+    - ``noop``: ``files`` that a fix must leave byte for byte.
+
+    A test module binds them: ``test_check, test_fix, test_noop = rule_tables(CHECK, FIX,
+    NOOP)``.
+    """
+    import pytest
+
+    @pytest.mark.parametrize(("files", "expected"), check)
+    def test_check(tmp_path: Path, files: dict[str, str], expected: list[tuple[Any, ...]]) -> None:
+        write_kb(tmp_path, files)
+        assert_violations(check_kb(tmp_path), expected)
+
+    @pytest.mark.parametrize(("files", "expected"), fix)
+    def test_fix(
+        tmp_path: Path, files: dict[str, str], expected: dict[str, str], request: Any
+    ) -> None:
+        write_kb(tmp_path, files)
+        unsafe = request.node.get_closest_marker("unsafe_fixes") is not None
+        fix_kb(tmp_path, expected, unsafe_fixes=unsafe)
+
+    @pytest.mark.parametrize("files", noop)
+    def test_noop(tmp_path: Path, files: dict[str, str]) -> None:
+        write_kb(tmp_path, files)
+        fix_kb(tmp_path, {})
+
+    return test_check, test_fix, test_noop

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-
 SOURCE_PATH = "inbox/archive/2026-01-12-launch.md"
 CLAIM_PATH = "domains/internet-finance/decision markets price policies.md"
 OTHER_CLAIM_PATH = "domains/health/sleep debt compounds.md"

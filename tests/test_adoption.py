@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from kbutil import GIT_ENV
+from kbutil import BUNDLE, GIT_ENV, NO_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() else None
-
-pytestmark = pytest.mark.skipif(
-    BUNDLE is None, reason="the shared corpus is not beside this checkout"
-)
+pytestmark = pytest.mark.skipif(BUNDLE is None, reason=NO_CORPUS)
 
 BASELINE = ".codex-hooks-baseline.json"
 HOOK_CONFIG = """repos:
@@ -74,11 +70,11 @@ class Repo:
 
 
 @pytest.fixture(scope="module")
-def adopted(tmp_path_factory: pytest.TempPathFactory) -> Repo:
-    """The corpus with a committed baseline and the hook installed."""
+def adopted(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    """A copy of the corpus with a committed baseline and the hook installed."""
     base = tmp_path_factory.mktemp("adoption")
     root = base / "kb"
-    subprocess.run(["git", "clone", "-q", "-b", "main", str(BUNDLE), str(root)], check=True)
+    shutil.copytree(corpus, root, symlinks=True)
     repo = Repo(root, base / "pre-commit-home")
     (root / ".pre-commit-config.yaml").write_text(HOOK_CONFIG, encoding="utf-8")
     made = repo.cli("baseline")

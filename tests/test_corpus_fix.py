@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from kbutil import BUNDLE, NO_CORPUS
 
 from codex_hooks import Note, parse_frontmatter
 from codex_hooks.kb import KnowledgeBase
 from codex_hooks.model import REGISTRY
 
 LINK = re.compile(r"\[\[[^\[\]]*\]\]")
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() else None
-
-pytestmark = pytest.mark.skipif(
-    BUNDLE is None, reason="the shared corpus is not beside this checkout"
-)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("corpus") / "kb"
-    subprocess.run(["git", "clone", "-q", "-b", "main", str(BUNDLE), str(dest)], check=True)
-    return dest
+pytestmark = pytest.mark.skipif(BUNDLE is None, reason=NO_CORPUS)
 
 
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe fixes", "unsafe fixes too"])

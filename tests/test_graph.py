@@ -339,17 +339,7 @@ def test_edge_of_a_link_keeps_its_place(root: Path) -> None:
 
 # -- the real corpus ----------------------------------------------------------------------
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() else None
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if BUNDLE is None:
-        pytest.skip(f"the shared corpus is not at {CORPUS} (a bundle is needed)")
-    dest = tmp_path_factory.mktemp("corpus") / "kb"
-    subprocess.run(["git", "clone", "-q", "-b", "main", str(BUNDLE), str(dest)], check=True)
-    return dest
+# ``corpus``: one clone for the whole run (conftest.py), skipped when it is absent.
 
 
 def test_corpus_graph_has_every_note_link_and_provenance(corpus: Path) -> None:

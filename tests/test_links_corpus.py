@@ -9,30 +9,18 @@ exactly as written, and remove none.
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from kbutil import BUNDLE, NO_CORPUS
 
 from codex_hooks.kb import CLAIM, KnowledgeBase
 from codex_hooks.links import scan_links
 from codex_hooks.note import Note
 from codex_hooks.titles import normalize_title
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() else None
-
-pytestmark = pytest.mark.skipif(
-    BUNDLE is None, reason=f"the shared corpus is not at {CORPUS} (a bundle is needed)"
-)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("corpus") / "kb"
-    subprocess.run(["git", "clone", "-q", "-b", "main", str(BUNDLE), str(dest)], check=True)
-    return dest
+pytestmark = pytest.mark.skipif(BUNDLE is None, reason=NO_CORPUS)
 
 
 def names_a_note(target: str, paths: list[str]) -> bool:

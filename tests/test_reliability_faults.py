@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from reliability_kb import CORPUS
+from kbutil import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 

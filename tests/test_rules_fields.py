@@ -4,7 +4,7 @@ expected texts after ``fix``, or notes that ``fix`` must leave byte for byte."""
 from __future__ import annotations
 
 import pytest
-from kbutil import assert_violations, check_kb, claim, fix_kb, note, source, write_kb
+from kbutil import assert_violations, check_kb, claim, fix_kb, note, rule_tables, source, write_kb
 
 from codex_hooks.model import REGISTRY
 
@@ -442,25 +442,7 @@ NOOP = [
 ]
 
 
-@pytest.mark.parametrize(("files", "expected"), CHECK)
-def test_check(tmp_path, files, expected):
-    write_kb(tmp_path, files)
-    assert_violations(check_kb(tmp_path), expected)
-
-
-@pytest.mark.parametrize(("files", "expected"), FIX)
-def test_fix(tmp_path, files, expected, request):
-    write_kb(tmp_path, files)
-    # Cases marked UNSAFE repair guesses: only fix(unsafe_fixes=True) applies them
-    # (tests/test_fix_safety.py checks that the default leaves them alone).
-    unsafe = request.node.get_closest_marker("unsafe_fixes") is not None
-    fix_kb(tmp_path, expected, unsafe_fixes=unsafe)
-
-
-@pytest.mark.parametrize("files", NOOP)
-def test_noop(tmp_path, files):
-    write_kb(tmp_path, files)
-    fix_kb(tmp_path, {})
+test_check, test_fix, test_noop = rule_tables(CHECK, FIX, NOOP)
 
 
 def test_fix_keeps_crlf_and_bom(tmp_path):
