@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,11 +45,25 @@ Key = tuple[str, str, str]
 _REWRITE = "rewrite it with 'codex-hooks baseline', or delete it"
 
 
-@dataclass
 class Baseline:
-    """Recorded findings: ``(path, code, subject)`` → how many of them are hidden."""
+    """Recorded findings: ``(path, code, subject)`` → how many of them are hidden.
 
-    entries: dict[Key, int] = field(default_factory=dict)
+    A plain class, not a dataclass: reprinting a stored check reads the baseline, and
+    importing ``dataclasses`` there would cost more than the rest of it.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: dict[Key, int] | None = None) -> None:
+        self.entries: dict[Key, int] = entries if entries is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Baseline):
+            return NotImplemented
+        return self.entries == other.entries
+
+    def __repr__(self) -> str:
+        return f"Baseline({self.entries!r})"
 
     @classmethod
     def of(cls, violations: Iterable[Violation]) -> Baseline:

@@ -17,7 +17,6 @@ answer directly; the package therefore no longer depends on it. History walks ar
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -132,13 +131,38 @@ def add(root: Path, paths: list[str]) -> None:
 # -- what is staged and what moved ------------------------------------------------------
 
 
-@dataclass
 class Staged:
-    """The staged changes of a repository, as repo-relative POSIX paths."""
+    """The staged changes of a repository, as repo-relative POSIX paths.
 
-    changed: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    renamed: dict[str, str] = field(default_factory=dict)
+    A plain class, not a dataclass: this module is on the path that reprints a stored
+    check, where importing ``dataclasses`` (and ``inspect``) would cost a tenth of it.
+    """
+
+    __slots__ = ("changed", "deleted", "renamed")
+
+    def __init__(
+        self,
+        changed: list[str] | None = None,
+        deleted: list[str] | None = None,
+        renamed: dict[str, str] | None = None,
+    ) -> None:
+        self.changed: list[str] = changed if changed is not None else []
+        self.deleted: list[str] = deleted if deleted is not None else []
+        self.renamed: dict[str, str] = renamed if renamed is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Staged):
+            return NotImplemented
+        return (self.changed, self.deleted, self.renamed) == (
+            other.changed,
+            other.deleted,
+            other.renamed,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Staged(changed={self.changed!r}, deleted={self.deleted!r}, renamed={self.renamed!r})"
+        )
 
 
 def _name_status(out: str) -> tuple[list[str], list[str], dict[str, str]]:

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .hints import unsafe_hint
+
 if TYPE_CHECKING:
     from .edit import FrontmatterEditor
     from .noteinfo import NoteInfo
@@ -17,8 +19,6 @@ WARNING = "warning"
 
 #: What a rule declares about its fixes (:attr:`Rule.fix`).
 FIX_KINDS = ("", "safe", "unsafe", "sometimes")
-#: What the message of a finding with an unsafe fix ends with, as reports show it.
-UNSAFE_HINT = "codex-hooks fix --unsafe-fixes"
 
 
 @dataclass(frozen=True)
@@ -110,11 +110,6 @@ class Violation:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
-
-
-def unsafe_hint(message: str, title: str) -> str:
-    """``message`` followed by the unsafe fix ``title`` and the command that applies it."""
-    return f"{message} (unsafe fix: {title}; {UNSAFE_HINT})"
 
 
 #: A rule's check: what it may read for one note (see :mod:`codex_hooks.rules.context`),

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from kbutil import claim, cli, note, processed, read, run_git, snapshot, source, write_kb
 
+from codex_hooks.hints import UNSAFE_HINT
 from codex_hooks.kb import KnowledgeBase
-from codex_hooks.model import REGISTRY, UNSAFE_HINT
+from codex_hooks.model import REGISTRY
 
 C = "domains/ai-alignment/c.md"
 CORE = "core/c.md"

@@ -129,7 +129,7 @@ def print_rows(
     (default stdout), and the summary to stderr. A message with an unsafe fix says what it
     would do and how to apply it. ``violations`` are the rows as violations, when there
     are such objects at hand (else made for the broken links)."""
-    from ..model import unsafe_hint
+    from ..hints import unsafe_hint
 
     out = out or sys.stdout
     out.write(
