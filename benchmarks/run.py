@@ -401,12 +401,18 @@ def main(argv: list[str] | None = None) -> int:
         report += "\n" + "\n".join(f"- {p}" for p in problems) + "\n"
     print(report)
     if args.markdown:
-        doc = args.markdown.read_text(encoding="utf-8")
+        # The results go between the file's markers; a new file is made of them alone.
         begin, end = "<!-- results -->", "<!-- /results -->"
+        try:
+            doc = args.markdown.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            doc = f"{begin}\n{end}\n"
         if begin in doc and end in doc:
             head, rest = doc.split(begin, 1)
             doc = head + begin + "\n" + report + end + rest.split(end, 1)[1]
             args.markdown.write_text(doc, encoding="utf-8")
+        else:
+            print(f"{args.markdown}: no {begin} … {end} markers; results not written")
     return 1 if problems else 0
 
 
