@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from .common import cache_option, root_option
+
 HELP = "record today's findings in the baseline file; check, fix and the hooks then hide them"
 
 
@@ -20,14 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check every note of the knowledge base (the default and only choice: a "
         "baseline always covers every note)",
     )
-    parser.add_argument(
-        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="do not read or write the on-disk index or the stored result of a whole check",
-    )
+    root_option(parser)
+    cache_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:

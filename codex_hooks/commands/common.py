@@ -26,6 +26,21 @@ class UsageError(Exception):
     """A problem with how the command was called (exit 2)."""
 
 
+def root_option(p: argparse.ArgumentParser) -> None:
+    """``--root DIR``, which every command that reads a knowledge base takes."""
+    p.add_argument(
+        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
+    )
+
+
+def cache_option(
+    p: argparse.ArgumentParser,
+    what: str = "the on-disk index or the stored result of a whole check",
+) -> None:
+    """``--no-cache``: read and write none of ``what``."""
+    p.add_argument("--no-cache", action="store_true", help=f"do not read or write {what}")
+
+
 def scope(p: argparse.ArgumentParser) -> None:
     """The options of ``check`` and ``fix`` that choose the notes and the knowledge base."""
     p.add_argument(
@@ -34,20 +49,14 @@ def scope(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--all-files", action="store_true", help="check every note of the knowledge base"
     )
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="do not read or write the on-disk index or the stored result of a whole check",
-    )
+    cache_option(p)
     p.add_argument(
         "--hook",
         action="store_true",
         help="as a pre-commit hook: also check notes that staged deletions and renames "
         "leave dangling",
     )
-    p.add_argument(
-        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
-    )
+    root_option(p)
     p.add_argument(
         "--no-baseline",
         action="store_true",

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .common import cache_option, root_option
+
 if TYPE_CHECKING:
     from ..results import Stored
 
@@ -75,14 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="TYPE[,TYPE]",
         help=f"only edges of these types (repeatable; {', '.join(EDGE_TYPES)})",
     )
-    parser.add_argument(
-        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="do not read or write the on-disk index or the stored output",
-    )
+    root_option(parser)
+    cache_option(parser, "the on-disk index or the stored output")
 
 
 def _flat(groups: list[list[str]] | None) -> list[str] | None:

@@ -11,6 +11,8 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from .common import cache_option, root_option
+
 if TYPE_CHECKING:
     from ..infer import Inference
     from ..infer.apply import Written
@@ -38,12 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="propose only links at least this confident, 0 < X <= 1 (default: 0.95)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
-    )
-    parser.add_argument(
-        "--no-cache", action="store_true", help="do not read or write the on-disk index"
-    )
+    root_option(parser)
+    cache_option(parser, "the on-disk index")
 
 
 class Progress:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+from .common import root_option
+
 HELP = "rename a note and rewrite every reference to it"
 
 
@@ -25,9 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="leave the rewritten notes unstaged (by default those without other unstaged "
         "changes are staged with the move)",
     )
-    parser.add_argument(
-        "--root", metavar="DIR", help="the knowledge base's root (default: found from here)"
-    )
+    root_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
