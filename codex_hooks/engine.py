@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import EditError, NoteError, UnsafePathError
+from .memo import Memo
 from .model import ERROR, Violation
 from .rules import active_rules
-from .rules.context import Memo, RuleContext
+from .rules.context import RuleContext
 
 if TYPE_CHECKING:
     from .index import NoteIndex, NoteInfo

@@ -15,14 +15,13 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
+from .memo import Memo, MemoKey
 from .titles import normalize_title, stem
 from .values import AGENT, CLAIM, ENTITY, MAP, OTHER, SOURCE, as_list
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
-
     from .frontmatter import Value
     from .links import WikiLink
     from .note import Note
@@ -255,42 +254,8 @@ def read_info_stat(
 
 # -- the index's memo ------------------------------------------------------------------
 
-
-class IndexKey(Generic[T]):
-    """A declared key of an index's :class:`IndexMemo`: its name, and (as the type
-    parameter) the type of the value kept under it."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"IndexKey({self.name!r})"
-
-
-class IndexMemo:
-    """The index's own memoised lookups (resolution, title candidates, recorded renames,
-    the graph), each made once per state of the notes: cleared whenever a note changes.
-    The rules keep theirs in the per-check :class:`codex_hooks.rules.context.Memo`."""
-
-    __slots__ = ("_values",)
-
-    def __init__(self) -> None:
-        self._values: dict[tuple[object, ...], object] = {}
-
-    def get(self, key: IndexKey[T], make: Callable[[], T], *args: Hashable) -> T:
-        """The value under ``key`` (and ``args``, for a key with one value per reference,
-        per title...), made by ``make()`` the first time it is asked for."""
-        slot = (key, *args)
-        try:
-            # Only get() stores under a key, with the key's own type: the cast holds.
-            return cast("T", self._values[slot])
-        except KeyError:
-            value = make()
-            self._values[slot] = value
-            return value
-
-    def clear(self) -> None:
-        """Forget every value (the notes changed)."""
-        self._values.clear()
+#: The index's own memoised lookups (resolution, title candidates, recorded renames, the
+#: graph) are a :class:`~codex_hooks.memo.Memo`, made once per state of the notes and
+#: cleared whenever a note changes; their keys are declared as ``IndexKey[T]``.
+IndexKey = MemoKey
+IndexMemo = Memo

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fuzzy import candidates, clear_match, suggest
+from ..memo import MemoKey
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..titles import normalize_title
 from ..values import CLAIM, OTHER, SOURCE, as_list, means_no_entries
 from .common import real_date, spelled_alike, text
-from .context import MemoKey, RuleContext
+from .context import RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor

@@ -15,10 +15,11 @@ from ..entries import (
 )
 from ..fuzzy import clear_match
 from ..index import title_candidates
+from ..memo import MemoKey
 from ..noteinfo import folded_claims
 from ..titles import clean_path, normalize_title, stem
 from ..values import CLAIM, SOURCE, as_list
-from .context import MemoKey, RuleContext
+from .context import RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, cast
 from ..fuzzy import suggest
 from ..linkindex import LinkIndex, candidates, link_key
 from ..links import WikiLink, retarget, scan_links
+from ..memo import MemoKey
 from ..relink import recorded_relinker
 from ..titles import stem
 from .common import spelling
-from .context import MemoKey, RuleContext
+from .context import RuleContext
 
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor, NoteEditor
