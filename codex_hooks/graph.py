@@ -53,12 +53,6 @@ EDGE_TYPES = (WIKI, FRONTMATTER, *TYPED_FIELDS, EXTRACTION, ENRICHMENT)
 #: Which side of a provenance link declares it.
 BY_CLAIM, BY_SOURCE, BY_BOTH = "claim", "source", "both"
 
-#: Frontmatter fields the provenance links are read from (canonical names; a knowledge
-#: base may rename them, see ``fields`` in configuration.md). WL004 leaves these to the
-#: BL rules, and so are they left out of the frontmatter references here.
-PROVENANCE_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
-#: Frontmatter fields whose plain entries (not only ``[[links]]``) are titles (as WL004).
-TITLE_LIST_FIELDS = ("depends_on",)
 #: Frontmatter fields shown as a note's dates.
 DATE_FIELDS = ("created", "date", "processed_date", "last_evaluated")
 

@@ -19,8 +19,6 @@ from .graph import (
     ENRICHMENT,
     EXTRACTION,
     FRONTMATTER,
-    PROVENANCE_FIELDS,
-    TITLE_LIST_FIELDS,
     TYPED_FIELDS,
     Edge,
     Graph,
@@ -29,6 +27,7 @@ from .graph import (
     Provenance,
 )
 from .linkindex import _order
+from .links import PROVENANCE_FIELDS
 from .noteinfo import IndexKey
 from .titles import clean_path
 from .values import CLAIM, SOURCE, as_list
@@ -70,36 +69,18 @@ def record(info: NoteInfo) -> NoteRecord:
 
 
 def frontmatter_refs(kb: NoteIndex, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
-    """``(key, entry, is_link)`` for every frontmatter string that holds a ``[[link]]``
-    or, in a title list field, is a plain title: the entries rule WL004 resolves (its
-    walk, repeated here so that the graph need not import the rules)."""
-    from .links import links_in_text
+    """``(key, entry, is_link)`` for every ``[[link]]`` in the frontmatter and every plain
+    title of a title list field: the entries rule WL004 resolves, from the same walk
+    (:func:`~codex_hooks.links.frontmatter_entries`)."""
+    from .links import frontmatter_entries, links_in_text
 
     skip = {kb.config.field_name(f) for f in PROVENANCE_FIELDS} | set(PROVENANCE_FIELDS)
-
-    def walk(key: str, value: object, top: bool) -> Iterator[tuple[str, str, bool]]:
-        if isinstance(value, str):
-            if "[[" in value:
-                for raw in dict.fromkeys(links_in_text(value)):
-                    yield key, raw, True
-            elif key in TITLE_LIST_FIELDS and top and value.strip():
-                yield key, value, False
-        elif isinstance(value, list):
-            # An unquoted `[[name]]` reads as a list in a list: it is still a link.
-            inner = value[0] if len(value) == 1 else None
-            if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
-                yield key, f"[[{inner[0]}]]", True
-                return
-            for item in value:
-                if item is not None:
-                    yield from walk(key, item, top and isinstance(item, str))
-        elif isinstance(value, dict):
-            for sub in value.values():
-                yield from walk(key, sub, False)
-
-    for key, value in (info.data or {}).items():
-        if key not in skip:
-            yield from walk(key, value, True)
+    for key, entry, _ in frontmatter_entries(info.data, skip):
+        if "[[" in entry:
+            for raw in dict.fromkeys(links_in_text(entry)):
+                yield key, raw, True
+        else:
+            yield key, entry, False
 
 
 def _title_target(kb: NoteIndex, entry: str) -> str | None:

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from sys import intern
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .frontmatter import Value
 
 _LINK = re.compile(r"\[\[([^\[\]\n]{1,1000})\]\]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -207,3 +211,51 @@ def rewrite_line_links(line: str, mapping: dict[str, str]) -> str:
         return line
     out.append(line[last:])
     return "".join(out)
+
+
+# -- links and titles in the frontmatter --------------------------------------------------
+
+#: The provenance fields: the BL rules resolve their entries (titles or paths), so the
+#: frontmatter's link walk leaves them out.
+PROVENANCE_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
+#: Frontmatter fields whose plain entries (not only ``[[links]]``) are note titles.
+TITLE_LIST_FIELDS = ("depends_on",)
+
+
+def frontmatter_entries(
+    data: dict[str, Value] | None, skip: Iterable[str] = ()
+) -> Iterator[tuple[str, str, bool]]:
+    """``(key, entry, top_level)`` for every frontmatter string that holds a ``[[link]]``
+    or, in a title list field (:data:`TITLE_LIST_FIELDS`), is a plain title; keys in
+    ``skip`` are left out. ``top_level``: the entry is the key's value or an item of its
+    list, so that an edit can rewrite it. An unquoted ``[[name]]``, which YAML reads as a
+    list in a list, is given as the link it is.
+
+    >>> list(frontmatter_entries({"depends_on": ["a", "[[b]]"], "x": {"y": "[[c]]"}}))
+    [('depends_on', 'a', True), ('depends_on', '[[b]]', True), ('x', '[[c]]', False)]
+    """
+    left_out = set(skip)
+
+    def walk(key: str, value: object, top: bool) -> Iterator[tuple[str, str, bool]]:
+        if isinstance(value, str):
+            if "[[" in value or (key in TITLE_LIST_FIELDS and top and value.strip()):
+                yield key, value, top
+        elif isinstance(value, list):
+            inner = value[0] if len(value) == 1 else None
+            if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
+                yield key, f"[[{inner[0]}]]", False
+                return
+            titles = key in TITLE_LIST_FIELDS and top
+            for item in value:
+                if isinstance(item, str):
+                    if "[[" in item or (titles and item.strip()):
+                        yield key, item, top
+                elif item is not None:
+                    yield from walk(key, item, False)
+        elif isinstance(value, dict):
+            for sub in value.values():
+                yield from walk(key, sub, False)
+
+    for key, value in (data or {}).items():
+        if key not in left_out:
+            yield from walk(key, value, True)

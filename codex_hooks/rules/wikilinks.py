@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 
 from ..fuzzy import suggest
 from ..linkindex import EXACT, OWN_FOLDER, SHORTEST, TIE, candidates, shortest
-from ..links import links_in_text, parse_inner
+from ..links import (
+    PROVENANCE_FIELDS,
+    frontmatter_entries,
+    links_in_text,
+    parse_inner,
+)
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
 from ..relink import recorded_relinker, stale_referrers
 from ..titles import stem
@@ -39,9 +44,8 @@ if TYPE_CHECKING:
     from ..noteinfo import NoteInfo
 
 #: Frontmatter fields that the BL rules resolve (as titles or paths); WL004 leaves them.
-BL_FIELDS = ("claims_extracted", "enrichments_applied", "enrichments", "sourced_from")
+BL_FIELDS = PROVENANCE_FIELDS
 #: Frontmatter fields whose plain entries (not only ``[[links]]``) are note titles.
-TITLE_LIST_FIELDS = ("depends_on",)
 
 
 @rule(
@@ -237,34 +241,10 @@ def missing_heading(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
 
 def _frontmatter_links(kb: NoteIndex, info: NoteInfo) -> Iterator[tuple[str, str, bool]]:
     """``(key, entry, top_level)`` for every frontmatter string that holds a link or, in a
-    title list field, is a plain title. ``top_level``: the entry can be rewritten."""
+    title list field, is a plain title (see :func:`~codex_hooks.links.frontmatter_entries`);
+    the provenance fields are the BL rules'."""
     skip = {kb.config.field_name(f) for f in BL_FIELDS} | set(BL_FIELDS)
-
-    def walk(key: str, value: object, top: bool) -> Iterator[tuple[str, str, bool]]:
-        if isinstance(value, str):
-            if "[[" in value or (key in TITLE_LIST_FIELDS and top and value.strip()):
-                yield key, value, top
-        elif isinstance(value, list):
-            # An unquoted `[[name]]` reads as a list in a list: it is still a link.
-            inner = value[0] if len(value) == 1 else None
-            if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
-                yield key, f"[[{inner[0]}]]", False
-                return
-            titles = key in TITLE_LIST_FIELDS and top
-            for item in value:
-                if isinstance(item, str):
-                    if "[[" in item or (titles and item.strip()):
-                        yield key, item, top
-                elif item is not None:
-                    yield from walk(key, item, False)
-        elif isinstance(value, dict):
-            for sub in value.values():
-                yield from walk(key, sub, False)
-
-    for key, value in (info.data or {}).items():
-        if key in skip:
-            continue
-        yield from walk(key, value, True)
+    return frontmatter_entries(info.data, skip)
 
 
 @rule(
