@@ -208,6 +208,28 @@ _OPEN_FLAGS = (
 )
 
 
+def read_regular(full: str, st: os.stat_result) -> bytes | None:
+    """The bytes of the regular file at ``full``, whose ``lstat`` was ``st``: never
+    through a symbolic link that replaced it since, never blocking on a named pipe, all
+    of it if it grew meanwhile; ``None`` when it cannot be read."""
+    try:
+        fd = os.open(full, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        data = os.read(fd, st.st_size + 1)
+        if len(data) > st.st_size:  # it grew since the stat
+            parts = [data]
+            while chunk := os.read(fd, 1 << 20):
+                parts.append(chunk)
+            data = b"".join(parts)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data
+
+
 def read_info_stat(
     root: Path, rel: str, config: Config
 ) -> tuple[NoteInfo | None, os.stat_result | None]:
@@ -222,21 +244,9 @@ def read_info_stat(
         return None, None
     if not stat.S_ISREG(st.st_mode):
         return None, st
-    try:
-        fd = os.open(full, _OPEN_FLAGS)
-    except OSError:
+    data = read_regular(full, st)
+    if data is None:
         return None, None
-    try:
-        data = os.read(fd, st.st_size + 1)
-        if len(data) > st.st_size:  # it grew since the stat
-            parts = [data]
-            while chunk := os.read(fd, 1 << 20):
-                parts.append(chunk)
-            data = b"".join(parts)
-    except OSError:
-        return None, None
-    finally:
-        os.close(fd)
     from .errors import NoteError
     from .note import Note
 

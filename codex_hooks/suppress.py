@@ -128,27 +128,15 @@ def _marked(kb: NoteIndex, path: str) -> Note | None:
         return None  # unreadable: its own finding says so
 
 
-#: Never through a symbolic link, never blocking on a named pipe.
-_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-
-
 def _read(file: str) -> bytes | None:
     """A regular file's bytes, up to the size a note may have; ``None`` otherwise."""
     from .note import MAX_NOTE_BYTES
+    from .noteinfo import read_regular
 
     try:
-        fd = os.open(file, _FLAGS | getattr(os, "O_BINARY", 0))
+        st = os.lstat(file)
     except OSError:
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_NOTE_BYTES:
-            return None
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError:
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_NOTE_BYTES:
         return None
-    finally:
-        os.close(fd)
+    return read_regular(file, st)
