@@ -105,11 +105,6 @@ def staged_targets(kb: NoteIndex, index: bool = False) -> list[str]:
     return commit_scope(kb, index=index).paths
 
 
-def dangling_targets(kb: NoteIndex) -> list[str]:
-    """Only the notes that staged deletions and renames leave dangling."""
-    return list(commit_scope(kb, paths=[]).dangling)
-
-
 def _referrers_of(kb: NoteIndex, gone: list[str]) -> list[str]:
     out: list[str] = []
     for path in gone:
