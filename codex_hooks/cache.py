@@ -49,6 +49,7 @@ import struct
 import sys
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -612,7 +613,7 @@ def load_cached(
     is unchanged and read otherwise; the index is then brought up to date. ``None`` when
     there can be no index (outside git): the caller reads every note itself. ``opened``
     is the index as :func:`open_index` read it (else it is read here)."""
-    from .noteinfo import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
+    from .noteinfo import FOLDED_CLAIMS, FOLDED_TITLE
 
     if opened is None:
         opened = open_index(root, config)
@@ -637,6 +638,7 @@ def load_cached(
     main_get, delta_get = main_table.get, delta_table.get
     kind: str | None
     facts: Facts | None
+    misses: list[str] = []  # paths to read: not in the index, or changed since
     # The loop below runs once per note on every commit: kept lean on purpose.
     for rel in paths:
         entry = delta_get(rel) if delta_table else None
@@ -687,18 +689,69 @@ def load_cached(
                     continue
             except (IndexError, TypeError):  # an entry of another shape: read the note
                 notes.pop(rel, None)
-        info, st = read_info_stat(root, rel, config)
-        if info is not None:
-            notes[rel] = info
-        if st is not None and not _racy(st, started):
-            kind = facts = None
+        misses.append(rel)
+    if misses:
+        for rel, found in zip(misses, read_notes(root, config, misses, started), strict=True):
+            stat_key, info = found[0], found[1]
             if info is not None:
-                kind, facts = info.kind, (folded_title(info), folded_claims(info, config))
-            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            entries[rel] = (*key, info, kind, facts, None)
-            fresh.add(rel)
+                notes[rel] = info
+            if stat_key is not None:
+                entries[rel] = (*stat_key, info, found[2], found[3], None)
+                fresh.add(rel)
+        # The notes in the order they were listed, as a run without misses gives them.
+        notes = {rel: notes[rel] for rel in paths if rel in notes}
     _save(file, delta_file, head, main, entries, fresh, served)
     return notes
+
+
+#: What :func:`read_notes` gives for a path: its ``lstat`` key (size, mtime_ns, ctime_ns,
+#: inode; ``None`` when there is no file, or it changed too recently to be recorded), its
+#: note (``None`` when it is not a note), the note's kind and its facts.
+Read = tuple["tuple[int, int, int, int] | None", "NoteInfo | None", "str | None", "Facts | None"]
+
+
+def read_notes(
+    root: Path, config: Config, paths: list[str], started: int | None = None
+) -> list[Read]:
+    """Read and parse the notes at ``paths``, in that order (``started``: when the run
+    started, to tell which notes are too recent to record; see :func:`_racy`); on two
+    cores when there are many (see :mod:`codex_hooks.parallel`: the second process sends
+    its notes back as the bytes the index stores, decoded when a rule first reads them)."""
+    from .noteinfo import FOLDED_CLAIMS, FOLDED_TITLE, folded_claims, folded_title, read_info_stat
+    from .parallel import halves
+
+    if not _FIELDS:
+        _setup()
+
+    def read(share: Sequence[str]) -> list[Read]:
+        out: list[Read] = []
+        for rel in share:
+            info, st = read_info_stat(root, rel, config)
+            key = None
+            if st is not None and (started is None or not _racy(st, started)):
+                key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if info is None:
+                out.append((key, None, None, None))
+            else:
+                facts = (folded_title(info), folded_claims(info, config))
+                out.append((key, info, info.kind, facts))
+        return out
+
+    def pack(found: Read) -> tuple[object, ...]:
+        key, info, kind, facts = found
+        return (key, None if info is None else encode(info), kind, facts)
+
+    found = halves(paths, read, pack)
+    origin: Origin = (root, config, None)
+    for i, (rel, row) in enumerate(zip(paths, found, strict=True)):
+        blob = row[1]
+        if isinstance(blob, bytes):  # read by the second process
+            key, _, kind, facts = row
+            info = decode(blob, rel, kind or "", origin, zlib.adler32(blob))
+            if facts is not None:
+                info.__dict__[FOLDED_TITLE], info.__dict__[FOLDED_CLAIMS] = facts
+            found[i] = (key, info, kind, facts)
+    return found
 
 
 def _save(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import EditError, NoteError, UnsafePathError
 from .memo import Memo
@@ -18,6 +18,7 @@ from .rules.context import RuleContext
 if TYPE_CHECKING:
     from .index import NoteIndex, NoteInfo
     from .model import Fix, Rule
+    from .results import Row
 
 MAX_ROUNDS = 6
 
@@ -83,8 +84,11 @@ def run_check(
     paths: list[str] | None = None,
     baseline: bool = True,
     keep: Callable[[Violation], bool] | None = None,
+    parallel: bool = False,
 ) -> CheckResult:
-    """:func:`check`, with the counts of the findings it hid.
+    """:func:`check`, with the counts of the findings it hid. ``parallel`` lets a second
+    process check half of the notes on a second core, for a run that only reports: the
+    fixes of its findings cannot be applied (:func:`fix` checks afresh).
 
     >>> run_check(kb, ["maps/alignment and markets.md"]).violations[0].code
     'WL001'
@@ -93,7 +97,7 @@ def run_check(
     from .suppress import split
 
     kb = _kb(kb)
-    found = _check(kb, paths)
+    found = _check(kb, paths, parallel)
     if keep is not None:
         found = [v for v in found if keep(v)]
     found, suppressed = split(kb, found)
@@ -104,38 +108,43 @@ def run_check(
     return CheckResult(found, baselined, suppressed)
 
 
-def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
-    """Every violation of the notes at ``paths``, sorted; nothing hidden."""
+def _check(kb: NoteIndex, paths: list[str] | None, parallel: bool = False) -> list[Violation]:
+    """Every violation of the notes at ``paths``, sorted; nothing hidden. ``parallel``
+    allows a second process (:mod:`codex_hooks.parallel`) for half of the notes: its
+    findings come back without a fix that can be applied, so it is only for a check
+    that reports."""
     targets = (
         list(kb.notes) if paths is None else [p for p in dict.fromkeys(paths) if p in kb.notes]
     )
     rules = active_rules(kb.config)
     overrides = kb.config.severity
-    out: list[Violation] = []
     checking = frozenset(targets)
     memo = Memo()  # one per check: a fix round that changed notes starts afresh
     by_kind: dict[str, list[Rule]] = {}  # the rules for each kind of note, in code order
-    for path in targets:
+
+    def check_note(path: str) -> list[Violation]:
         info = kb.notes[path]
         if info.problem is not None:
             if kb.config.enabled(info.problem.code):
-                out.append(_problem_violation(info))
-            continue
+                return [_problem_violation(info)]
+            return []
         if _opted_out(info):
-            continue
+            return []
         applicable = by_kind.get(info.kind)
         if applicable is None:
             applicable = by_kind[info.kind] = [
                 r for r in rules if not r.kinds or info.kind in r.kinds
             ]
         context = RuleContext(info, kb, checking, memo)
+        out: list[Violation] = []
         for rule in applicable:
             out.extend(rule.check(context, rule))
-    result = []
-    for v in out:
+        return [v for v in map(configured, out) if v is not None]
+
+    def configured(v: Violation) -> Violation | None:
         sev = overrides.get(v.code)
         if sev == "off":
-            continue
+            return None
         if sev and sev != v.severity:
             v = replace(v, severity=sev)
         proposed = v.fix
@@ -148,7 +157,37 @@ def _check(kb: NoteIndex, paths: list[str] | None) -> list[Violation]:
                 safe = kb.config.fix_is_safe(v.code, proposed.safe)
                 if safe != proposed.safe:  # extend-safe-fixes / extend-unsafe-fixes
                     v = replace(v, fix=replace(proposed, safe=safe))
-        result.append(v)
+        return v
+
+    def check_notes(share: Sequence[str]) -> list[list[Violation]]:
+        return [check_note(path) for path in share]
+
+    result: list[Violation] = []
+    if not parallel:
+        for found in check_notes(targets):
+            result.extend(found)
+        return sorted(result, key=Violation.sort_key)
+    from .parallel import halves
+    from .results import as_row, as_violations
+
+    def pack(found: list[Violation]) -> list[Row]:
+        return [as_row(v) for v in found]
+
+    # The lookups every note of a kind needs (titles, link resolution, who lists whom)
+    # are built on first use: built here, once, before the second process starts, both
+    # processes share them instead of building them twice.
+    first: dict[str, str] = {}
+    for path in targets:
+        first.setdefault(kb.notes[path].kind, path)
+    primed = {path: check_note(path) for path in first.values()}
+    rest = [path for path in targets if path not in primed]
+    by_path = dict(zip(rest, halves(rest, check_notes, pack), strict=True))
+    for path in targets:
+        found = primed[path] if path in primed else by_path[path]
+        if found and not isinstance(found[0], Violation):  # the second process's rows
+            result.extend(as_violations(cast("list[Row]", found)))
+        else:
+            result.extend(found)
     return sorted(result, key=Violation.sort_key)
 
 

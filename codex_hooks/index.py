@@ -215,11 +215,10 @@ class NoteIndex:
             if opened is not None:
                 notes = load_cached(base, config, paths, opened)
             if notes is None:
-                notes = {}
-                for rel in paths:
-                    info = read_info(base, rel, config)
-                    if info is not None:
-                        notes[rel] = info
+                from .cache import read_notes
+
+                found = read_notes(base, config, paths)
+                notes = {rel: r[1] for rel, r in zip(paths, found, strict=True) if r[1] is not None}
         finally:
             if collecting:
                 gc.enable()

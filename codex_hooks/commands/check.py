@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
     from ..engine import run_check
 
     # A result to store holds every finding: the baseline applies when it is printed.
-    result = run_check(kb, targets, baseline=use_baseline and store is None, keep=keep)
+    result = run_check(
+        kb, targets, baseline=use_baseline and store is None, keep=keep, parallel=True
+    )
     checked = len(kb.notes) if targets is None else len(targets)
     violations, baselined = result.violations, result.baselined
     if store is not None:

@@ -1,0 +1,131 @@
+"""Two halves of one job on two cores: a forked process does every other item.
+
+A whole check reads and parses every note, then runs every rule on every note: both are
+loops over notes, in pure Python, that one core runs at a time. On a machine with a
+second core, :func:`halves` forks the process once the state the loop reads is built: the
+child works on every other item and sends back its results as :mod:`marshal` bytes
+through a pipe, while the parent works on the rest. Forking is cheap (the child shares
+the parent's memory, copied only where it writes) and needs nothing pickled.
+
+It is used only where it is safe and pays: on a POSIX system that can fork (not macOS,
+where system libraries may not survive a fork), from a process with no other thread (a
+fork copies only the calling thread), with two cores usable by this process, for at
+least :data:`LEAST` items, and unless ``CODEX_HOOKS_JOBS=1`` is set. Anything else, or a
+child that fails in any way, and the parent does every item itself: the result is the
+same either way, in the same order.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Fewer items than this are done in one process: below it, forking and sending the
+#: results back cost about as much as the second core saves.
+LEAST = 400
+#: The environment variable that turns the second process off (``1``).
+JOBS = "CODEX_HOOKS_JOBS"
+
+
+def usable() -> bool:
+    """Whether this process may fork a helper now (see the module's docstring)."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
+    if os.environ.get(JOBS, "").strip() == "1":
+        return False
+    import threading
+
+    if threading.active_count() != 1:
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores >= 2
+
+
+def halves(
+    items: Sequence[T],
+    work: Callable[[Sequence[T]], list[R]],
+    pack: Callable[[R], object] | None = None,
+    least: int = LEAST,
+) -> list[R]:
+    """``work(items)``, as two calls on two cores where that is possible: a forked child
+    runs ``work`` on the items at odd positions, this process on the others, and the
+    results are merged back into the items' order. ``work`` returns one result per item.
+    The child's results cross as :mod:`marshal` data: ``pack`` turns each into what
+    marshal can hold (the caller then finds the packed form at the child's positions);
+    without it they must already be such data."""
+    if len(items) < least or not usable():
+        return work(items)
+    mine, theirs = items[0::2], items[1::2]
+    import gc
+
+    # Objects that exist now are never collected in either process until they are
+    # joined: the collector would otherwise touch, and so copy, every page they live on.
+    gc.freeze()
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return work(items)
+    if pid == 0:  # the child: never returns
+        os.close(reader)
+        code = 1
+        try:
+            results = work(theirs)
+            data = marshal.dumps([pack(r) for r in results] if pack is not None else results)
+            with os.fdopen(writer, "wb") as out:
+                out.write(data)
+            code = 0
+        except BaseException:  # anything at all: the parent does this half itself
+            pass
+        finally:
+            # No clean-up of the parent's state (buffered output, atexit handlers,
+            # temporary files) may run twice: leave at once.
+            os._exit(code)
+    os.close(writer)
+    try:
+        done = work(mine)
+    except BaseException:
+        os.close(reader)
+        _reap(pid)
+        raise
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    got: list[R] | None = None
+    if _reap(pid) == 0:
+        try:
+            loaded = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            loaded = None
+        if isinstance(loaded, list) and len(loaded) == len(theirs):
+            got = loaded
+    if got is None:  # the child failed: its half is done here
+        got = work(theirs)
+    merged: list[R] = []
+    for pair in zip(done, got, strict=False):
+        merged.extend(pair)
+    if len(done) > len(got):
+        merged.append(done[-1])
+    return merged
+
+
+def _reap(pid: int) -> int:
+    """Wait for the child; its exit code (``-1`` when it did not exit normally)."""
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return -1
+        return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else -1

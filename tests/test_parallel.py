@@ -1,0 +1,102 @@
+"""Two cores for whole runs (codex_hooks/parallel.py): the same results as one process,
+in the same order, whatever the second process does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from codex_hooks import parallel
+from codex_hooks.cache import read_notes
+from codex_hooks.engine import run_check
+from codex_hooks.kb import KnowledgeBase
+
+pytestmark = pytest.mark.skipif(not parallel.usable(), reason="this machine cannot fork a helper")
+
+
+def squares(share: Sequence[int]) -> list[int]:
+    return [i * i for i in share]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 501])
+def test_both_halves_come_back_in_the_items_order(n: int) -> None:
+    items = list(range(n))
+    assert parallel.halves(items, squares, least=0) == [i * i for i in items]
+
+
+def test_the_second_process_sends_packed_results() -> None:
+    parent = os.getpid()
+
+    def where(share: Sequence[int]) -> list[tuple[int, int]]:
+        return [(i, os.getpid()) for i in share]
+
+    got = parallel.halves(list(range(6)), where, pack=lambda r: ("packed", r[0]), least=0)
+    assert got[0::2] == [(0, parent), (2, parent), (4, parent)]
+    assert got[1::2] == [("packed", 1), ("packed", 3), ("packed", 5)]
+
+
+@pytest.mark.parametrize("failure", ["raises", "exits", "unmarshallable"])
+def test_a_failing_second_process_leaves_its_half_to_this_one(failure: str) -> None:
+    parent = os.getpid()
+
+    def work(share: Sequence[int]) -> list[object]:
+        if os.getpid() != parent:
+            if failure == "raises":
+                raise RuntimeError("broken")
+            if failure == "exits":
+                os._exit(3)
+            return [object() for _ in share]  # marshal cannot hold it
+        return [i + 1 for i in share]
+
+    assert parallel.halves(list(range(9)), work, least=0) == list(range(1, 10))
+
+
+def test_too_few_items_or_one_job_stay_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+
+    def pids(share: Sequence[int]) -> list[int]:
+        return [os.getpid() for _ in share]
+
+    assert set(parallel.halves(list(range(10)), pids, least=11)) == {parent}
+    monkeypatch.setenv(parallel.JOBS, "1")
+    assert not parallel.usable()
+    assert set(parallel.halves(list(range(10)), pids, least=0)) == {parent}
+
+
+def test_the_corpus_read_and_checked_on_two_cores_equals_one(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = KnowledgeBase.load(corpus, cache=False)
+    paths = list(kb.notes)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    two = read_notes(kb.root, kb.config, paths)
+    monkeypatch.setenv(parallel.JOBS, "1")
+    one = read_notes(kb.root, kb.config, paths)
+    assert [r[0] for r in two] == [r[0] for r in one]
+    assert [r[1] for r in two] == [r[1] for r in one]  # every field, links included
+    assert [r[3] for r in two] == [r[3] for r in one]
+    serial = run_check(kb).violations
+    monkeypatch.delenv(parallel.JOBS)
+    fresh = KnowledgeBase.load(corpus, cache=False)
+    assert run_check(fresh, parallel=True).violations == serial
+
+
+def test_the_command_line_prints_the_same_on_two_cores(corpus_copy: Path) -> None:
+    """Cold (no index), then served by the index: the same bytes as one process gives."""
+    cli = [sys.executable, "-m", "codex_hooks", "check", "--all-files", "--format", "json"]
+
+    def run(jobs: str) -> tuple[int, bytes]:
+        shutil.rmtree(corpus_copy / ".git" / "codex-hooks", ignore_errors=True)
+        env = {**os.environ, parallel.JOBS: jobs}
+        done = subprocess.run(cli, cwd=corpus_copy, capture_output=True, env=env)
+        return done.returncode, done.stdout
+
+    one, two = run("1"), run("2")
+    assert one[0] == 1 and one[1].startswith(b"{")
+    assert two == one
