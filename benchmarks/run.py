@@ -10,7 +10,8 @@ same run, with the peak resident memory of the process (from ``os.wait4``). A sc
 whose runs have taken ``--budget`` seconds stops after two, so that 100,000 notes fit in
 ten minutes on two cores:
 
-* floor: ``benchmarks/floor.py`` (list, read and libyaml-parse every note);
+* floor: ``benchmarks/floor.py`` (list and read every note, libyaml-parse its frontmatter,
+  find its wiki links: the floor of issue #15);
 * cold: ``codex-hooks check --all-files`` with no index (removed before each run);
 * no cache: the same with ``--no-cache`` (nothing read or written; one run when a run
   takes more than half the budget);
