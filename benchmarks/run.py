@@ -332,8 +332,12 @@ def hook_configs(kb: Path) -> tuple[Path, Path]:
     ours["entry"] = shlex.join([*cli(), *args])
     ours["language"] = "system"
     noop = {**ours, "id": "no-op", "name": "no-op", "entry": "true"}
+    names = (".pre-commit-config.yaml", ".pre-commit-noop.yaml")
+    for name in names:
+        if (kb / name).exists():  # the benchmark removes what it writes: never the KB's own
+            raise SystemExit(f"{kb / name} exists; the benchmark writes its own")
     paths = []
-    for name, entry in ((".pre-commit-config.yaml", ours), (".pre-commit-noop.yaml", noop)):
+    for name, entry in zip(names, (ours, noop), strict=True):
         path = kb / name
         config = {"repos": [{"repo": "local", "hooks": [entry]}]}
         path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

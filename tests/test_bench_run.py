@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +79,13 @@ def test_the_pre_commit_hook_is_the_declared_one(tmp_path: Path) -> None:
     assert other["entry"] == "true"
     for key in ("types", "require_serial", "files", "exclude", "types_or", "pass_filenames"):
         assert hook.get(key) == other.get(key) == check.get(key)
+
+
+def test_a_configuration_of_the_knowledge_base_is_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n")
+    with pytest.raises(SystemExit):
+        bench.hook_configs(tmp_path)
+    assert (tmp_path / ".pre-commit-config.yaml").read_text() == "repos: []\n"
 
 
 def test_a_small_run_measures_every_scenario_and_leaves_the_repo_clean(
