@@ -5,8 +5,14 @@
 In one process: list every ``*.md`` note (``git ls-files`` in a git repository, else
 ``os.walk``), read each file's bytes, cut out the frontmatter between the first two ``---``
 lines and parse it with libyaml through PyYAML's ``CBaseLoader`` (every scalar stays text;
-parse errors are counted, not raised). Nothing is cached, validated or resolved. The time
-covers listing, reading and parsing; interpreter start-up and imports are not included.
+parse errors are counted, not raised), and find the wiki links of the body (everything
+after the frontmatter, the whole text when there is none) with one plain regular
+expression for ``[[...]]``: each link's text is taken out and counted, nothing is resolved.
+This is the floor issue #15 defines: "one process that reads every note, parses its
+frontmatter with libyaml and finds its wiki links". Nothing is cached, validated or
+resolved. The time covers listing, reading, parsing and scanning; interpreter start-up and
+imports are not included (``benchmarks/run.py`` times the whole process, start-up
+included).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +29,10 @@ from pathlib import Path
 import yaml
 
 Loader = yaml.CBaseLoader
+
+#: A wiki link: ``[[`` then anything but brackets and line ends, then ``]]``. Aliases,
+#: headings and embeds (``![[...]]``) are all matched; code spans are not skipped.
+WIKI_LINK = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 
 
 def list_notes(kb: Path) -> list[str]:
@@ -41,35 +52,44 @@ def list_notes(kb: Path) -> list[str]:
     return notes
 
 
-def frontmatter(data: bytes) -> str | None:
-    """The text between the first two ``---`` lines, or None when there is no such block."""
+def split(data: bytes) -> tuple[str | None, str]:
+    """The text between the first two ``---`` lines (None when there is no such block) and
+    the body after it (the whole text when there is no frontmatter)."""
     text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     first = text.find("\n")
     if first < 0 or text[:first].rstrip() != "---":
-        return None
+        return None, text
     start = pos = first + 1
     while True:
         end = text.find("\n", pos)
         line = text[pos:] if end < 0 else text[pos:end]
         if line.rstrip() == "---":
-            return text[start:pos]
+            return text[start:pos], "" if end < 0 else text[end + 1 :]
         if end < 0:
-            return None
+            return None, text
         pos = end + 1
 
 
+def frontmatter(data: bytes) -> str | None:
+    """The text between the first two ``---`` lines, or None when there is no such block."""
+    return split(data)[0]
+
+
 def floor(kb: Path) -> dict:
-    """List, read and parse every note's frontmatter once; return counts and seconds."""
+    """List and read every note, parse its frontmatter and find its body's wiki links,
+    once; return counts and seconds."""
     kb = Path(kb)
     started = time.perf_counter()
     paths = list_notes(kb)
-    with_fm = errors = 0
+    with_fm = errors = links = 0
+    findall = WIKI_LINK.findall
     for rel in paths:
         with open(os.path.join(kb, rel), "rb") as fh:
             data = fh.read()
-        fm = frontmatter(data)
+        fm, body = split(data)
+        links += len(findall(body))
         if fm is None:
             continue
         with_fm += 1
@@ -78,7 +98,13 @@ def floor(kb: Path) -> dict:
         except yaml.YAMLError:
             errors += 1
     seconds = time.perf_counter() - started
-    return {"notes": len(paths), "frontmatter": with_fm, "errors": errors, "seconds": seconds}
+    return {
+        "notes": len(paths),
+        "frontmatter": with_fm,
+        "errors": errors,
+        "links": links,
+        "seconds": seconds,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(
             f"notes {result['notes']}  frontmatter {result['frontmatter']}  "
-            f"errors {result['errors']}  seconds {result['seconds']:.3f}"
+            f"errors {result['errors']}  links {result['links']}  "
+            f"seconds {result['seconds']:.3f}"
         )
     return 0
 

@@ -10,7 +10,8 @@ same run, with the peak resident memory of the process (from ``os.wait4``). A sc
 whose runs have taken ``--budget`` seconds stops after two, so that 100,000 notes fit in
 ten minutes on two cores:
 
-* floor: ``benchmarks/floor.py`` (list, read and libyaml-parse every note);
+* floor: ``benchmarks/floor.py`` (list and read every note, libyaml-parse its frontmatter,
+  find its wiki links: the floor of issue #15);
 * cold: ``codex-hooks check --all-files`` with no index (removed before each run);
 * no cache: the same with ``--no-cache`` (nothing read or written; one run when a run
   takes more than half the budget);
@@ -19,13 +20,29 @@ ten minutes on two cores:
 * index only: the same with that stored result removed before each run, so that every
   rule runs over notes served from the index (what a whole check costs after a change);
 * hook: one claim's body changed, then ``check PATH`` on it, index otherwise warm;
-* hook, staged: the same through ``check --hook PATH``, as the pre-commit hook runs it
-  (it also asks git which notes staged deletions and renames leave dangling);
+* hook, staged: the same claim changed and ``git add``-ed, then ``check --hook PATH``, as
+  the pre-commit hook runs on a commit of one note (it also asks git which notes staged
+  deletions and renames leave dangling); the note is restored and unstaged afterwards;
+* pre-commit, our hook / no-op hook: ``pre-commit run`` (staged files only, the default)
+  on that one staged note, once with a ``repo: local`` hook that runs ``codex-check`` as
+  ``.pre-commit-hooks.yaml`` declares it (``language: system``, this environment's
+  ``codex-hooks``) and once with the same hook whose entry is ``true``; interleaved, after
+  one untimed run of each (pre-commit's own set-up, in a ``PRE_COMMIT_HOME`` under
+  ``--work``). The difference of the medians is what our hook adds to a commit;
 * import: ``python -X importtime -c "import codex_hooks.cli"`` (cumulative).
 
-The output of every warm run must equal the cold run's, byte for byte; a difference is
-reported under the table. ``--markdown FILE`` also writes the table between the
-``<!-- results -->`` markers of FILE (docs/performance.md).
+The table shows each median as a ratio to the floor (the one-note checks also to warm and
+to cold) and judges issue #15's targets: on the corpus, cold ≤ 2.0× the floor, each
+one-note check ≤ 0.4× the floor and no slower than warm, ``pre-commit run`` with our hook
+at most 0.15 s more than with the no-op hook; at 100,000 notes, cold ≤ 2.5× the floor, one
+changed note ≤ 5% of cold, peak memory ≤ 1 GiB; ``import codex_hooks.cli`` ≤ 60 ms; and,
+at every size, warm ≤ 0.5× the floor.
+
+The output of every warm, index-only and ``--no-cache`` run must equal the cold run's,
+byte for byte; a difference is reported under the table, as is a pre-commit run that did
+not run its hook on the staged note. The knowledge base is left as found (the edited note
+restored, nothing staged, the two configurations removed). ``--markdown FILE`` also
+writes the table between the ``<!-- results -->`` markers of FILE (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -35,6 +52,7 @@ import contextlib
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -49,11 +67,15 @@ REPO = HERE.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 SEED = 0
 
-TARGETS = {
-    "cold": ("≤ 2× floor", lambda r: r.ratio <= 2.0),
-    "warm": ("≤ 0.5× floor", lambda r: r.ratio <= 0.5),
-    "hook": ("≤ 5% of cold", lambda r: r.of_cold <= 0.05),
-}
+#: The one-note scenarios: ``check PATH`` and ``check --hook PATH`` on one staged note.
+HOOKS = ("hook", "hook, staged")
+#: The end-to-end scenarios: ``pre-commit run`` with our hook, and with a no-op hook.
+PRE_COMMIT = ("pre-commit, our hook", "pre-commit, no-op hook")
+#: Issue #15's limits: ``pre-commit run`` with our hook at most this much slower than
+#: with a no-op hook; importing the command line at most this long; peak memory.
+PRE_COMMIT_EXTRA_S = 0.15
+IMPORT_MS = 60.0
+PEAK_MIB = 1024.0
 
 
 @dataclass
@@ -73,6 +95,7 @@ class Row:
     command: str = ""
     ratio: float = 0.0
     of_cold: float = 0.0
+    of_warm: float = 0.0
 
     @property
     def median(self) -> float:
@@ -114,11 +137,12 @@ def pin(work: Path) -> None:
     ENV["PYTHONPATH"] = os.pathsep.join([str(dest), *filter(None, [ENV.get("PYTHONPATH")])])
 
 
-def measure(cmd: list[str], cwd: Path) -> Run:
-    """Run ``cmd`` to completion: wall seconds, peak RSS (MiB), exit code, stdout."""
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` to completion: wall seconds, peak RSS (MiB), exit code, stdout. The
+    peak is the largest of the process and its waited-for children (``os.wait4``)."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=ENV)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=env or ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -248,23 +272,124 @@ def bench_size(size: str, kb: Path, runs: int, budget: float, log) -> tuple[list
         if run.out != cold.runs[0].out or run.code != cold.runs[0].code:
             problems.append(f"{size}: a run's output differs from the cold run's")
             break
-    claim = kb / a_claim(kb)
+    rel = a_claim(kb)
+    claim = kb / rel
     original = claim.read_bytes()
+    if git(kb, "status", "--porcelain", "--", rel).strip():
+        raise SystemExit(f"{kb}: {rel} has changes of its own; the benchmark edits it")
 
     def touch(i: int) -> None:
         claim.write_bytes(original + f"\nEdited by the benchmark, run {i}.\n".encode())
         time.sleep(0.2)  # as a person would: not in the same clock tick as the hook
 
-    rel = claim.relative_to(kb).as_posix()
+    def stage(i: int) -> None:
+        """Edit the claim and ``git add`` it: one staged note, as a commit has."""
+        claim.write_bytes(original + f"\nStaged by the benchmark, run {i}.\n".encode())
+        git(kb, "add", "--", rel)
+        time.sleep(0.2)
+
     try:
         scenario("hook", [*ch, "check", rel], before=touch)
-        scenario("hook, staged", [*ch, "check", "--hook", rel], before=touch)
+        scenario("hook, staged", [*ch, "check", "--hook", rel], before=stage)
+        problems += pre_commit_scenarios(size, notes, kb, rel, stage, runs, budget, rows, log)
     finally:
+        # Leave the repository as found: the note's bytes back, nothing staged.
         claim.write_bytes(original)
+        git(kb, "reset", "-q", "--", rel)
+    if git(kb, "status", "--porcelain", "--", rel).strip():
+        problems.append(f"{size}: {rel} was not restored")
     for row in rows.values():
         row.ratio = row.median / floor.median
         row.of_cold = row.median / cold.median
+        row.of_warm = row.median / warm.median
     return list(rows.values()), problems
+
+
+def git(kb: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=kb, capture_output=True, check=True, text=True).stdout
+
+
+def pre_commit() -> list[str]:
+    """The ``pre-commit`` installed beside this interpreter (a test dependency)."""
+    beside = Path(sys.executable).with_name("pre-commit")
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "pre_commit"]
+
+
+def hook_configs(kb: Path) -> tuple[Path, Path]:
+    """Two pre-commit configurations in ``kb``: a ``repo: local`` hook that runs our
+    ``codex-check`` hook as ``.pre-commit-hooks.yaml`` declares it (its entry, file filter
+    and serial flag), but with ``language: system`` and the benchmark's own
+    ``codex-hooks`` so that pre-commit builds no environment; and the same hook with a
+    no-op entry (``true``)."""
+    import yaml
+
+    declared = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in declared if h["id"] == "codex-check")
+    program, *args = shlex.split(hook["entry"])
+    if program != "codex-hooks":
+        raise SystemExit(f".pre-commit-hooks.yaml: codex-check runs {program!r}")
+    ours = {k: v for k, v in hook.items() if k not in ("description", "language")}
+    ours["entry"] = shlex.join([*cli(), *args])
+    ours["language"] = "system"
+    noop = {**ours, "id": "no-op", "name": "no-op", "entry": "true"}
+    names = (".pre-commit-config.yaml", ".pre-commit-noop.yaml")
+    for name in names:
+        if (kb / name).exists():  # the benchmark removes what it writes: never the KB's own
+            raise SystemExit(f"{kb / name} exists; the benchmark writes its own")
+    paths = []
+    for name, entry in zip(names, (ours, noop), strict=True):
+        path = kb / name
+        config = {"repos": [{"repo": "local", "hooks": [entry]}]}
+        path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def pre_commit_scenarios(
+    size: str,
+    notes: int,
+    kb: Path,
+    rel: str,
+    stage,
+    runs: int,
+    budget: float,
+    rows: dict[str, Row],
+    log,
+) -> list[str]:
+    """``pre-commit run`` (staged files only, the default) on one staged note, with our
+    hook and with a no-op hook, interleaved; each run after the note is edited and staged
+    again. Both configurations run once untimed first (pre-commit sets up its store)."""
+    problems: list[str] = []
+    ours_cfg, noop_cfg = hook_configs(kb)
+    home = kb.parent / "pre-commit-home"
+    env = {**ENV, "PRE_COMMIT_HOME": str(home)}
+    base = [*pre_commit(), "run", "--color", "never", "--config"]
+    commands = {
+        PRE_COMMIT[0]: [*base, ours_cfg.name],
+        PRE_COMMIT[1]: [*base, noop_cfg.name],
+    }
+    try:
+        stage(-1)
+        for cmd in commands.values():
+            measure(cmd, kb, env)  # untimed: pre-commit's first run for this config
+        for name, cmd in commands.items():
+            rows[name] = Row(size, notes, name, command=shlex.join(cmd))
+        for i in range(runs):
+            if i >= 2 and sum(r.seconds for r in rows[PRE_COMMIT[0]].runs) > budget:
+                break
+            for name, cmd in commands.items():
+                stage(i)
+                rows[name].runs.append(measure(cmd, kb, env))
+                log(f"  {size:>7} {name:<12} run {i + 1}: {rows[name].runs[-1].seconds:7.3f} s")
+        # pre-commit prints "(no files to check)Skipped" when its filter matched nothing.
+        for name in PRE_COMMIT:
+            out = rows[name].runs[0].out if rows[name].runs else b""
+            if b"Skipped" in out or not re.search(rb"\.(Passed|Failed)", out):
+                problems.append(f"{size}: {name} did not run on the staged note: {out!r}")
+    finally:
+        ours_cfg.unlink()
+        noop_cfg.unlink()
+    return problems
 
 
 def import_time(runs: int) -> float:
@@ -309,11 +434,26 @@ def machine() -> str:
     )
 
 
-def _targeted(r: Row) -> bool:
-    """Where the issue sets a target: cold on the corpus and at 100,000 notes, warm at
-    every size, the hook at 100,000 notes."""
-    large = r.notes >= 100_000
-    return {"cold": r.size == "corpus" or large, "warm": True, "hook": large}[r.scenario]
+def target(r: Row, warm: Row | None) -> tuple[str, bool] | None:
+    """Issue #15's target for ``r``, and whether it is met; None where it sets none.
+
+    On the corpus: cold ≤ 2.0× the floor, and each one-note check (``check PATH`` and
+    ``check --hook`` on one staged note) ≤ 0.4× the floor and never slower than the warm
+    whole check. At 100,000 notes: cold ≤ 2.5× the floor, one changed note ≤ 5% of cold.
+    At every size, warm ≤ 0.5× the floor (the first pass's target, kept)."""
+    corpus, large = r.size == "corpus", r.notes >= 100_000
+    if r.scenario == "cold" and corpus:
+        return "≤ 2.0× floor", r.ratio <= 2.0
+    if r.scenario == "cold" and large:
+        return "≤ 2.5× floor", r.ratio <= 2.5
+    if r.scenario == "warm":
+        return "≤ 0.5× floor", r.ratio <= 0.5
+    if r.scenario in HOOKS and corpus:
+        slower = warm is None or r.median > warm.median
+        return "≤ 0.4× floor and ≤ warm", r.ratio <= 0.4 and not slower
+    if r.scenario in HOOKS and large:
+        return "≤ 5% of cold", r.of_cold <= 0.05
+    return None
 
 
 def table(rows: list[Row], imports_ms: float) -> str:
@@ -321,28 +461,44 @@ def table(rows: list[Row], imports_ms: float) -> str:
         "| size | notes | scenario | median s | runs | ratio | target | met | peak RSS MiB |",
         "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: |",
     ]
-    for r in rows:
-        ratio = f"{r.ratio:.2f}× floor"
-        target, met = "", ""
-        if r.scenario.startswith("hook"):
-            ratio = f"{r.of_cold:.1%} of cold"
-        if r.scenario in TARGETS and _targeted(r):
-            target, ok = TARGETS[r.scenario][0], TARGETS[r.scenario][1](r)
-            met = "yes" if ok else "**no**"
-        lines.append(
-            f"| {r.size} | {r.notes} | {r.scenario} | {r.median:.3f} | {len(r.runs)} | "
-            f"{ratio} | {target} | {met} | {r.rss:.0f} |"
-        )
-    for size in dict.fromkeys(r.size for r in rows if r.notes >= 100_000):
-        peak = max(r.rss for r in rows if r.size == size and "--all-files" in r.command)
-        met = "yes" if peak <= 1024 else "**no**"
-        lines.append(
-            f"| {size} | | peak memory of check --all-files (every scenario) | | | | "
-            f"≤ 1024 MiB | {met} | {peak:.0f} |"
-        )
-    met = "yes" if imports_ms <= 150 else "**no**"
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    for size in dict.fromkeys(r.size for r in rows):
+        mine = {r.scenario: r for r in rows if r.size == size}
+        for r in mine.values():
+            ratio = f"{r.ratio:.2f}× floor"
+            if r.scenario in HOOKS:
+                ratio += f", {r.of_warm:.2f}× warm, {r.of_cold:.1%} of cold"
+            judged = target(r, mine.get("warm"))
+            text, ok = judged if judged is not None else ("", None)
+            lines.append(
+                f"| {r.size} | {r.notes} | {r.scenario} | {r.median:.3f} | {len(r.runs)} | "
+                f"{ratio} | {text} | {'' if ok is None else met(ok)} | {r.rss:.0f} |"
+            )
+        ours, noop = (mine.get(name) for name in PRE_COMMIT)
+        if ours is not None and noop is not None and ours.runs and noop.runs:
+            extra = ours.median - noop.median
+            # The end-to-end target is the real knowledge base's (at 100,000 notes the
+            # issue allows the hook 5% of a cold run instead).
+            text, ok = (f"≤ {PRE_COMMIT_EXTRA_S:.2f} s", extra <= PRE_COMMIT_EXTRA_S)
+            lines.append(
+                f"| {size} | {ours.notes} | pre-commit: our hook − no-op hook | {extra:.3f} | "
+                f"{len(ours.runs)} | | {text if size == 'corpus' else ''} | "
+                f"{met(ok) if size == 'corpus' else ''} | |"
+            )
+        if any(r.notes >= 100_000 for r in mine.values()):
+            # codex-hooks' own processes: not the floor, not pre-commit (whose peak is
+            # pre-commit's or its hook's, whichever is larger).
+            peak = max(r.rss for r in mine.values() if r.scenario not in ("floor", *PRE_COMMIT))
+            lines.append(
+                f"| {size} | | peak memory of codex-hooks (every scenario) | | | | "
+                f"≤ {PEAK_MIB:.0f} MiB | {met(peak <= PEAK_MIB)} | {peak:.0f} |"
+            )
     lines.append(
-        f"| — | — | import codex_hooks.cli | {imports_ms / 1000:.3f} | | | ≤ 0.150 s | {met} | |"
+        f"| — | — | import codex_hooks.cli | {imports_ms / 1000:.3f} | | | "
+        f"≤ {IMPORT_MS / 1000:.3f} s | {met(imports_ms <= IMPORT_MS)} | |"
     )
     return "\n".join(lines)
 
