@@ -9,8 +9,10 @@ commands that need them, and the commands only when the parser is built.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .commands.common import (  # noqa: F401  (re-exported: the names this module always had)
     EXIT_FAIL,
@@ -82,5 +84,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
 
 
+def run() -> NoReturn:
+    """The ``codex-hooks`` script: :func:`main`, then leave the process at once. A whole
+    run holds every note's parsed fields; the interpreter would free them one by one on
+    the way out (0.17 s of a 2 s check of 10,000 notes), for nothing."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader left: what is unwritten has nowhere to go
+        pass
+    except OSError:  # output that could not be written (a full disk): as Python exits
+        code = 120
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
