@@ -192,27 +192,30 @@ def _name_status(out: str) -> tuple[list[str], list[str], dict[str, str]]:
 def staged(root: Path) -> Staged:
     """The files staged for the next commit: changed, deleted and renamed since ``HEAD``
     (before the first commit, everything in the index is new)."""
-    head = _text(root, "rev-parse", "--verify", "-q", "HEAD")
-    if head is None:  # no commit yet
+    try:  # one call where HEAD exists, as it almost always does
+        out = run(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD").decode(
+            "utf-8", "surrogateescape"
+        )
+    except GitError:  # no commit yet (or not a repository: then nothing is staged)
         out = _text(root, "diff", "--cached", "--name-status", "-z", "-M", "--root") or ""
         if not out:
             files = (_text(root, "ls-files", "-z", "--cached") or "").split("\0")
             return Staged(changed=sorted(p for p in files if p))
-    else:
-        out = run(root, "diff", "--cached", "--name-status", "-z", "-M", head.strip()).decode(
-            "utf-8", "surrogateescape"
-        )
     changed, deleted, renamed = _name_status(out)
     return Staged(changed, deleted, renamed)
 
 
-def renames(root: Path) -> dict[str, str]:
-    """Old → new paths of files renamed between ``HEAD`` and the work tree or index."""
+def renames(root: Path, staged_renames: dict[str, str] | None = None) -> dict[str, str]:
+    """Old → new paths of files renamed between ``HEAD`` and the work tree or index
+    (``staged_renames``: the index's, when the caller has just asked :func:`staged`)."""
     out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
     if out is None:
         return {}
-    cached = _text(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD") or ""
-    found = _name_status(cached)[2]
+    if staged_renames is not None:
+        found = dict(staged_renames)
+    else:
+        cached = _text(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD") or ""
+        found = _name_status(cached)[2]
     found.update(_name_status(out)[2])
     return found
 

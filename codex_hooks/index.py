@@ -187,6 +187,9 @@ class NoteIndex:
         self.staged: dict[str, Note] = {}
         #: The index's own memoised lookups, cleared whenever a note changes.
         self.memo = IndexMemo()
+        #: The renames git has staged, when a caller has asked git already (see
+        #: :func:`codex_hooks.staged.commit_scope`): :attr:`renames` need not ask again.
+        self.staged_renames: dict[str, str] | None = None
 
     @classmethod
     def load(
@@ -314,7 +317,7 @@ class NoteIndex:
         """Old path → new path for notes git sees renamed since ``HEAD`` (staged or not)."""
         from .gitutil import renames
 
-        return renames(self.root)
+        return renames(self.root, self.staged_renames)
 
     # -- the graph: notes, links and provenance as plain records (see graph.py) ---------
 

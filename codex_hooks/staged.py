@@ -84,7 +84,10 @@ def commit_scope(kb: NoteIndex, paths: list[str] | None = None, index: bool = Fa
     changes are read as staged (see :func:`use_staged_content`)."""
     from .gitutil import Staged, staged
 
-    changes = staged(kb.root) if (kb.root / ".git").exists() else Staged()
+    changes = Staged()
+    if (kb.root / ".git").exists():
+        changes = staged(kb.root)
+        kb.staged_renames = changes.renamed
     mine = paths if paths is not None else [p for p in changes.changed if _is_note(p)]
     if index:
         use_staged_content(kb, mine)
