@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from ..missing_links import Finding
     from ..model import Violation
     from ..results import Row
 
@@ -150,16 +151,13 @@ def _print_summary(
     suppressed: int = 0,
 ) -> None:
     """The summary on stderr: broken links grouped by the note they name, then counts."""
-    from ..report import MISSING_LINK_CODES
+    from ..missing_links import MISSING_LINK_CODES, Brief, missing_links_summary
 
     if any(r[3] in MISSING_LINK_CODES for r in rows):
-        from ..report import missing_links_summary
-
-        if violations is None:
-            from ..results import as_violations
-
-            violations = as_violations([r for r in rows if r[3] in MISSING_LINK_CODES])
-        sys.stderr.write(shown(missing_links_summary(violations)) + "\n")
+        found: Sequence[Finding] = violations or [
+            Brief(r[3], r[5], r[8]) for r in rows if r[3] in MISSING_LINK_CODES
+        ]
+        sys.stderr.write(shown(missing_links_summary(found)) + "\n")
     errors = sum(r[4] == "error" for r in rows)
     safe = sum(r[6] is not None and bool(r[9]) for r in rows)
     unsafe = sum(r[6] is not None and not r[9] for r in rows)
