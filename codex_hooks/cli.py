@@ -61,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    from .parallel import allow
+
+    # Whole runs may use a second core (see codex_hooks/parallel.py); a program calling
+    # main() gets its own setting back.
+    before = allow()
+    try:
+        return _main(argv)
+    finally:
+        allow(before)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -7,12 +7,14 @@ child works on every other item and sends back its results as :mod:`marshal` byt
 through a pipe, while the parent works on the rest. Forking is cheap (the child shares
 the parent's memory, copied only where it writes) and needs nothing pickled.
 
-It is used only where it is safe and pays: on a POSIX system that can fork (not macOS,
-where system libraries may not survive a fork), from a process with no other thread (a
-fork copies only the calling thread), with two cores usable by this process, for at
-least :data:`LEAST` items, and unless ``CODEX_HOOKS_JOBS=1`` is set. Anything else, or a
-child that fails in any way, and the parent does every item itself: the result is the
-same either way, in the same order.
+It is used only where it is safe and pays: in a process that asked for it with
+:func:`allow` (the command line does; a program that imports the library forks nothing
+unless it does so too), on a POSIX system that can fork (not macOS, where system
+libraries may not survive a fork), from a process with no other thread (a fork copies
+only the calling thread), with two cores usable by this process, for at least
+:data:`LEAST` items, and unless ``CODEX_HOOKS_JOBS=1`` is set. Anything else, or a child
+that fails in any way, and the parent does every item itself: the result is the same
+either way, in the same order.
 """
 
 from __future__ import annotations
@@ -33,9 +35,20 @@ LEAST = 400
 JOBS = "CODEX_HOOKS_JOBS"
 
 
+_allowed = False
+
+
+def allow(allowed: bool = True) -> bool:
+    """Let this process use a second core for whole runs (see the module's docstring), or
+    not; returns what was allowed before."""
+    global _allowed
+    before, _allowed = _allowed, allowed
+    return before
+
+
 def usable() -> bool:
     """Whether this process may fork a helper now (see the module's docstring)."""
-    if not hasattr(os, "fork") or sys.platform == "darwin":
+    if not _allowed or not hasattr(os, "fork") or sys.platform == "darwin":
         return False
     if os.environ.get(JOBS, "").strip() == "1":
         return False
@@ -65,11 +78,6 @@ def halves(
     if len(items) < least or not usable():
         return work(items)
     mine, theirs = items[0::2], items[1::2]
-    import gc
-
-    # Objects that exist now are never collected in either process until they are
-    # joined: the collector would otherwise touch, and so copy, every page they live on.
-    gc.freeze()
     reader, writer = os.pipe()
     try:
         pid = os.fork()

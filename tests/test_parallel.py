@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,16 @@ from codex_hooks.cache import read_notes
 from codex_hooks.engine import run_check
 from codex_hooks.kb import KnowledgeBase
 
-pytestmark = pytest.mark.skipif(not parallel.usable(), reason="this machine cannot fork a helper")
+
+@pytest.fixture(autouse=True)
+def allowed() -> Iterator[None]:
+    """As the command line does; a program that imports the library forks nothing."""
+    parallel.allow()
+    if not parallel.usable():
+        parallel.allow(False)
+        pytest.skip("this machine cannot fork a helper")
+    yield
+    parallel.allow(False)
 
 
 def squares(share: Sequence[int]) -> list[int]:
