@@ -11,10 +11,11 @@ It is used only where it is safe and pays: in a process that asked for it with
 :func:`allow` (the command line does; a program that imports the library forks nothing
 unless it does so too), on a POSIX system that can fork (not macOS, where system
 libraries may not survive a fork), from a process with no other thread (a fork copies
-only the calling thread), with two cores usable by this process, for at least
-:data:`LEAST` items, and unless ``CODEX_HOOKS_JOBS=1`` is set. Anything else, or a child
-that fails in any way, and the parent does every item itself: the result is the same
-either way, in the same order.
+only the calling thread), with two cores usable by this process and one of them idle
+(see :data:`IDLE`), for at least :data:`LEAST` items. ``CODEX_HOOKS_JOBS=1`` turns it
+off; ``CODEX_HOOKS_JOBS=2`` uses it however busy the machine is. Anything else, or a
+child that fails in any way, and the parent does every item itself: the result is the
+same either way, in the same order.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ R = TypeVar("R")
 #: Fewer items than this are done in one process: below it, forking and sending the
 #: results back cost about as much as the second core saves.
 LEAST = 400
-#: The environment variable that turns the second process off (``1``).
+#: How much of a core must be idle (by the load average of the last minute, this process
+#: included) for the second process to pay.
+IDLE = 0.5
+#: The environment variable that turns the second process off (``1``), or on however
+#: busy the machine is (``2``).
 JOBS = "CODEX_HOOKS_JOBS"
 
 
@@ -50,7 +55,8 @@ def usable() -> bool:
     """Whether this process may fork a helper now (see the module's docstring)."""
     if not _allowed or not hasattr(os, "fork") or sys.platform == "darwin":
         return False
-    if os.environ.get(JOBS, "").strip() == "1":
+    jobs = os.environ.get(JOBS, "").strip()
+    if jobs == "1":
         return False
     import threading
 
@@ -60,7 +66,16 @@ def usable() -> bool:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return cores >= 2
+    if cores < 2:
+        return False
+    if jobs == "2":
+        return True
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return True
+    # Measured: with the other core busy the two halves take longer than one process.
+    return busy <= cores - IDLE
 
 
 def halves(

@@ -19,8 +19,10 @@ from codex_hooks.kb import KnowledgeBase
 
 
 @pytest.fixture(autouse=True)
-def allowed() -> Iterator[None]:
-    """As the command line does; a program that imports the library forks nothing."""
+def allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As the command line does (a program that imports the library forks nothing), and
+    however busy the machine running the tests is."""
+    monkeypatch.setenv(parallel.JOBS, "2")
     parallel.allow()
     if not parallel.usable():
         parallel.allow(False)
@@ -73,6 +75,15 @@ def test_too_few_items_or_one_job_stay_in_this_process(monkeypatch: pytest.Monke
         return [os.getpid() for _ in share]
 
     assert set(parallel.halves(list(range(10)), pids, least=11)) == {parent}
+    monkeypatch.delenv(parallel.JOBS)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.8, 1.0, 1.0))  # the other core is busy
+    assert not parallel.usable()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))  # this process, and a bit
+    assert parallel.usable()
+    monkeypatch.setenv(parallel.JOBS, "2")
+    monkeypatch.setattr(os, "getloadavg", lambda: (7.0, 1.0, 1.0))
+    assert parallel.usable()  # asked for, however busy
     monkeypatch.setenv(parallel.JOBS, "1")
     assert not parallel.usable()
     assert set(parallel.halves(list(range(10)), pids, least=0)) == {parent}
@@ -91,7 +102,7 @@ def test_the_corpus_read_and_checked_on_two_cores_equals_one(
     assert [r[1] for r in two] == [r[1] for r in one]  # every field, links included
     assert [r[3] for r in two] == [r[3] for r in one]
     serial = run_check(kb).violations
-    monkeypatch.delenv(parallel.JOBS)
+    monkeypatch.setenv(parallel.JOBS, "2")
     fresh = KnowledgeBase.load(corpus, cache=False)
     assert run_check(fresh, parallel=True).violations == serial
 
