@@ -12,7 +12,7 @@ It is used only where it is safe and pays: in a process that asked for it with
 unless it does so too), on a POSIX system that can fork (not macOS, where system
 libraries may not survive a fork), from a process with no other thread (a fork copies
 only the calling thread), with two cores usable by this process and one of them idle
-(see :data:`IDLE`), for at least :data:`LEAST` items. ``CODEX_HOOKS_JOBS=1`` turns it
+(nothing else running), for at least :data:`LEAST` items. ``CODEX_HOOKS_JOBS=1`` turns it
 off; ``CODEX_HOOKS_JOBS=2`` uses it however busy the machine is. Anything else, or a
 child that fails in any way, and the parent does every item itself: the result is the
 same either way, in the same order.
@@ -32,8 +32,8 @@ R = TypeVar("R")
 #: Fewer items than this are done in one process: below it, forking and sending the
 #: results back cost about as much as the second core saves.
 LEAST = 400
-#: How much of a core must be idle (by the load average of the last minute, this process
-#: included) for the second process to pay.
+#: Where only the load average tells how busy the machine is: how much of a core it must
+#: leave idle for the second process to pay.
 IDLE = 0.5
 #: The environment variable that turns the second process off (``1``), or on however
 #: busy the machine is (``2``).
@@ -70,12 +70,23 @@ def usable() -> bool:
         return False
     if jobs == "2":
         return True
+    # Measured: with the other core busy, the two halves take longer than one process.
+    return _running() < cores
+
+
+def _running() -> float:
+    """How many processes are running now, this one included: the kernel's count of
+    runnable tasks where there is one (a load average would count this run's own second
+    process for a minute after it ended), else the load average of the last minute."""
     try:
-        busy = os.getloadavg()[0]
+        with open("/proc/loadavg", "rb") as fh:
+            return int(fh.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0] + IDLE
     except (AttributeError, OSError):
-        return True
-    # Measured: with the other core busy the two halves take longer than one process.
-    return busy <= cores - IDLE
+        return 1
 
 
 def halves(

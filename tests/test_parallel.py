@@ -77,12 +77,12 @@ def test_too_few_items_or_one_job_stay_in_this_process(monkeypatch: pytest.Monke
     assert set(parallel.halves(list(range(10)), pids, least=11)) == {parent}
     monkeypatch.delenv(parallel.JOBS)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.8, 1.0, 1.0))  # the other core is busy
+    monkeypatch.setattr(parallel, "_running", lambda: 2)  # the other core is busy
     assert not parallel.usable()
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))  # this process, and a bit
+    monkeypatch.setattr(parallel, "_running", lambda: 1)  # this process alone
     assert parallel.usable()
     monkeypatch.setenv(parallel.JOBS, "2")
-    monkeypatch.setattr(os, "getloadavg", lambda: (7.0, 1.0, 1.0))
+    monkeypatch.setattr(parallel, "_running", lambda: 7)
     assert parallel.usable()  # asked for, however busy
     monkeypatch.setenv(parallel.JOBS, "1")
     assert not parallel.usable()
