@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from .commands.common import (  # noqa: F401  (re-exported: the names this module always had)
     EXIT_FAIL,
@@ -26,9 +25,45 @@ from .commands.common import (  # noqa: F401  (re-exported: the names this modul
 )
 from .commands.output import shown
 
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 #: The sub-commands, in the order ``--help`` lists them: each a module of
 #: ``codex_hooks.commands`` with ``HELP``, ``add_arguments(parser)`` and ``run(args)``.
 COMMANDS = ("check", "fix", "rules", "baseline", "graph", "link", "rename")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the terminal's width as ``shutil`` would tell it:
+    argparse builds one for every argument added, and would import ``shutil`` (a few ms
+    of every start-up) to ask."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``COLUMNS``, else the terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         "rename": rename,
     }
     parser = argparse.ArgumentParser(
+        formatter_class=_Formatter,
         prog="codex-hooks",
         description="Check and fix a markdown knowledge base of claims and sources.",
     )
@@ -53,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codex-hooks")
     for name in COMMANDS:
         module = modules[name]
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p = sub.add_parser(
+            name, help=module.HELP, description=module.HELP, formatter_class=_Formatter
+        )
         module.add_arguments(p)
         p.set_defaults(handler=module.run)
     return parser

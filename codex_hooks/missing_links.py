@@ -9,22 +9,26 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Protocol
+
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Finding(Protocol):
+        """What the line reads of a finding (a :class:`~codex_hooks.model.Violation`,
+        or a :class:`Brief` of a stored one)."""
+
+        @property
+        def code(self) -> str: ...
+        @property
+        def message(self) -> str: ...
+        @property
+        def subject(self) -> str: ...
+
 
 #: The rules whose findings are links to a note that does not exist.
 MISSING_LINK_CODES = ("WL001", "WL004")
-
-
-class Finding(Protocol):
-    """What the line reads of a finding (a :class:`~codex_hooks.model.Violation`, or a
-    :class:`Brief` of a stored one)."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def subject(self) -> str: ...
 
 
 class Brief:

@@ -40,7 +40,9 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from .model import Violation
@@ -195,7 +197,10 @@ def stored(root: Path) -> Stored | None:
 def _agents_dir(root: Path) -> str:
     if not any((root / name).is_file() for name in CONFIG_FILES):
         return DEFAULT_AGENTS_DIR
-    from .config import load_config
+    # The plain settings: a stored result exists only for a configuration whose rule codes
+    # a run accepted (its bytes are part of the key), so they need no check against the
+    # rules, whose import would cost most of what reusing the result saves.
+    from .settings import load_config
 
     return load_config(root).agents_dir
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -198,3 +201,43 @@ def test_git_refreshing_its_own_index_does_not_make_the_result_stale(
     git(kb_root, "update-index", "--refresh")
     assert index.stat().st_mtime_ns != before  # git rewrote its index
     assert run(capsys, "check", "--all-files", expect_reuse=True) == first
+
+
+def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
+    """Reprinting a stored result is most of what an unchanged commit costs: it must not
+    import the rules, the index or the records of a fresh check, and without a
+    configuration file not even ``typing`` or PyYAML. Run without ``site`` (whose ``.pth``
+    files, an editable install's among them, import modules of their own)."""
+    import sysconfig
+
+    paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+    probe = (
+        "import sys\n"
+        "from codex_hooks.cli import main\n"
+        "code = main(['check', '--all-files'])\n"
+        "heavy = ('typing', 'shutil', 'dataclasses', 'yaml', 'rapidfuzz', 'codex_hooks.model',"
+        " 'codex_hooks.report', 'codex_hooks.index', 'codex_hooks.rules', 'codex_hooks.config')\n"
+        "print('IMPORTED', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+    def check() -> subprocess.CompletedProcess[str]:
+        time.sleep(0.2)  # notes written just now are never keyed (see the test above)
+        return subprocess.run(
+            [sys.executable, "-S", "-c", probe],
+            cwd=kb_root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    first, again = check(), check()
+    assert "'codex_hooks.rules'" in first.stderr  # the first check ran the rules, and stored
+    # The sample's .codex-hooks.yaml is read for where the agents and the baseline are.
+    assert "IMPORTED ['dataclasses', 'typing', 'yaml']" in again.stderr, again.stderr
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+    (kb_root / ".codex-hooks.yaml").unlink()
+    git(kb_root, "commit", "-qam", "no configuration")
+    first, again = check(), check()
+    assert "IMPORTED []" in again.stderr, again.stderr
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)

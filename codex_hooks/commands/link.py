@@ -9,11 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TYPE_CHECKING, TextIO
 
 from .common import cache_option, root_option
 
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from ..infer import Inference
     from ..infer.apply import Written
 
