@@ -15,6 +15,7 @@ import pytest
 from kbutil import read, run_cli, write_kb
 
 from codex_hooks.infer import Linker
+from codex_hooks.infer.constants import CALIBRATION, MAX_CONFIDENCE
 from codex_hooks.infer.history import History
 from codex_hooks.infer.text import identifiers, words
 from codex_hooks.kb import KnowledgeBase
@@ -81,6 +82,10 @@ TWO_PAPERS = {
 
 def pairs(result) -> set[tuple[str, str]]:
     return {(p.claim, p.source) for p in result.proposals}
+
+
+def roles(result) -> set[tuple[str, str, str]]:
+    return {(p.claim, p.source, p.role) for p in result.proposals}
 
 
 # -- identifiers and words ---------------------------------------------------------------
@@ -184,7 +189,8 @@ def test_two_papers_on_one_topic_are_told_apart_by_the_arxiv_id(tmp_path: Path) 
     assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
     assert result.abstained == []
     for p in result.proposals:
-        assert p.confidence > 0.99
+        # The top band of the calibration: never 1.
+        assert (p.confidence, p.role) == (CALIBRATION[-1][1], "primary")
         assert any("arXiv 2601.06180" in r.text for r in p.evidence)
     assert PLURAL not in {m.source for m in linker.matches[CLAIM_A]}  # never a candidate
     wrong = linker.scorer.match(linker.claims[CLAIM_A], linker.sources[PLURAL])
@@ -209,7 +215,7 @@ def test_the_wrong_paper_is_not_given_a_claim_another_source_lists(tmp_path: Pat
     root = write_kb(tmp_path / "kb", listing_claim_a(MIXDPO), git=True)
     result = Linker(KnowledgeBase.load(root, cache=False)).run(0.9)
     listed = next(p for p in result.proposals if p.claim == CLAIM_A)
-    assert (listed.source, listed.confidence) == (MIXDPO, 1.0)
+    assert (listed.source, listed.confidence) == (MIXDPO, MAX_CONFIDENCE)
     assert listed.evidence[0].text == f"{MIXDPO} lists this claim in claims_extracted"
     assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
 
@@ -296,10 +302,10 @@ def test_two_works_named_in_one_citation_are_both_linked(tmp_path: Path) -> None
         ).replace("ai-alignment", "entertainment"),
     }
     root = write_kb(tmp_path / "kb", files, git=True)
-    result = Linker(KnowledgeBase.load(root, cache=False)).run()
-    assert pairs(result) == {
-        (claim_path, "inbox/archive/shapiro-a.md"),
-        (claim_path, "inbox/archive/shapiro-b.md"),
+    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.8)
+    assert roles(result) == {
+        (claim_path, "inbox/archive/shapiro-a.md", "primary"),
+        (claim_path, "inbox/archive/shapiro-b.md", "co-source"),
     }
     # A work the citation names only in passing, with nothing of its text in the claim,
     # is not linked.
@@ -383,10 +389,10 @@ def test_a_work_the_citation_says_challenges_the_claim_is_not_a_source(tmp_path:
     # The same citation naming both works as sources links both.
     files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("; challenged by", "; and")
     root = write_kb(tmp_path / "kb2", files, git=True)
-    result = Linker(KnowledgeBase.load(root, cache=False)).run()
-    assert pairs(result) == {
-        (DEBATE_CLAIM, "inbox/archive/crisis.md"),
-        (DEBATE_CLAIM, "inbox/archive/boom.md"),
+    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.8)
+    assert roles(result) == {
+        (DEBATE_CLAIM, "inbox/archive/crisis.md", "primary"),
+        (DEBATE_CLAIM, "inbox/archive/boom.md", "co-source"),
     }
 
 
@@ -569,8 +575,8 @@ def test_json_output_has_the_documented_structure(tmp_path: Path) -> None:
         (CLAIM_B, MIXDPO),
     ]
     for p in data["proposals"]:
-        assert set(p) == {"claim", "source", "confidence", "evidence"}
-        assert 0.9 <= p["confidence"] <= 1
+        assert set(p) == {"claim", "source", "confidence", "evidence", "role"}
+        assert (p["confidence"], p["role"]) == (CALIBRATION[-1][1], "primary")
         assert all(set(e) == {"reason", "weight"} for e in p["evidence"])
     assert read(root, CLAIM_A) == TWO_PAPERS[CLAIM_A]  # a report writes nothing
 

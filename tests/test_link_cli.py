@@ -54,7 +54,7 @@ def test_report_then_write_both_directions_then_nothing_left(tmp_path) -> None:
     report = run_cli(root, "link", "--no-cache")
     assert report.returncode == 1, report.stderr
     assert snapshot(root) == before
-    assert report.stdout.startswith(f"{CLAIM_A}\n  came from {MIXDPO} (confidence 1.00)\n")
+    assert report.stdout.startswith(f"{CLAIM_A}\n  came from {MIXDPO} (confidence 0.99)\n")
     assert (
         "the claim's citation and the source's URL fields share arXiv 2601.06180" in report.stdout
     )
@@ -194,9 +194,9 @@ def test_declared_links_get_their_missing_direction(tmp_path) -> None:
     run = run_cli(root, "link", "--write", "--no-cache", CLAIM_A)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith(
-        f"{CLAIM_A}\n  linked to {MIXDPO} (confidence 1.00)\n"
+        f"{CLAIM_A}\n  linked to {MIXDPO} (confidence 0.99)\n"
         f"      the claim names {MIXDPO} in sourced_from\n"
-        f"{CLAIM_A}\n  linked to {NOTES} (confidence 1.00)\n"
+        f"{CLAIM_A}\n  linked to {NOTES} (confidence 0.99)\n"
         f"      {NOTES} lists this claim in claims_extracted\n"
     )
     assert read(root, CLAIM_A) == files[CLAIM_A].replace(

@@ -16,21 +16,26 @@ Signals come in kinds (:data:`DIRECT` and the others):
     authors, venue or URL; recorded item by item so that two sources are never both
     credited for the same word (see :mod:`.select`).
 ``link``, ``git``
-    the claim's body links to the source; the commit that added the claim touched it.
-``content``, ``day``, ``context``
-    how close the two notes' texts are; the claim's day against the source's dates; domain
-    and status. These check that a candidate fits; they never nominate one (see
+    the claim's body links to the source; the commit that added the claim touched it, or
+    names it in its message. Never counted for a source the citation contradicts (another
+    arXiv id, DOI or page): the commit is then not allowed to be the only reason.
+``content``, ``day``, ``archive``, ``context``
+    how close the two notes' texts are; the claim's day against the source's dates; the
+    commit that added the claim against the one that archived the source; domain and
+    status. These check that a candidate fits; they never nominate one (see
     :data:`DIRECT`).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal, overload
 
+from .commits import Messages
 from .constants import (
     CITED_ELSEWHERE,
     CONFLICT,
@@ -44,7 +49,9 @@ from .constants import (
     Q_DOMAIN,
     Q_GIT,
     Q_ID,
+    Q_LATER,
     Q_LINK,
+    Q_MESSAGE,
     Q_OPEN,
     Q_TITLE,
     Q_YEAR,
@@ -162,6 +169,9 @@ class Scorer:
         self.domain_count = Counter(self._domain(s) for s in sources.values())
         self.processed_on = Counter(s.processed_date for s in sources.values())
         self.closed = sum(s.status in CLOSED for s in sources.values())
+        self.messages = Messages(sources)
+        #: When each source was archived (the commit that added it), sorted.
+        self.archived = sorted(t for p in sources if (t := history.added_at(p)) is not None)
 
     def _domain(self, s: SourceProfile) -> str:
         """The source's domain, or else the main domain of the agent that processed it."""
@@ -174,6 +184,7 @@ class Scorer:
         for ident in claim.ids | claim.body_ids:
             found |= self.by_id.get(ident, set())
         found |= self.history.added_with(claim.path) & self.sources.keys()
+        found |= self._message_names(claim)
         return found - claim.enriched_by
 
     @overload
@@ -202,11 +213,20 @@ class Scorer:
             llr = math.log(Q_LINK * self.n / len(claim.linked))
             text = f"the claim's body links to [[{source.title_stem}]]"
             m.evidence.append(Evidence(text, llr, kind="link"))
-        m.evidence.extend(self._git(claim, source))
+        commit = self._git(claim, source) + self._message(claim, source)
+        if any(e.llr < 0 and e.kind == "citation" and not e.items for e in m.evidence):
+            # The citation contradicts this source (another paper, another page): what the
+            # commit says for it is never the only reason, so it is not counted.
+            for e in commit:
+                if e.llr > 0:
+                    e.text += " (not counted: the claim's citation names another work)"
+                    e.llr = 0.0
+        m.evidence.extend(commit)
         if named_only and m.direct < math.log(max(self.n, 2)):
             return None
         m.evidence.append(self._closeness(claim, source))
         m.evidence.extend(self._context(claim, source))
+        m.evidence.extend(self._archived(claim, source))
         return m
 
     # -- citation -----------------------------------------------------------------------
@@ -270,6 +290,43 @@ class Scorer:
         text = f"commit {commit} added the claim but did not touch this source"
         llr = math.log((1 - Q_GIT) / (1 - min(k, self.n - 1) / self.n))
         return [Evidence(text, llr, kind="git")]
+
+    def _message_names(self, claim: ClaimProfile) -> frozenset[str]:
+        commit = self.history.added.get(claim.path)
+        message = self.history.message.get(commit, "") if commit else ""
+        return self.messages.named(message) & self.sources.keys() if message else frozenset()
+
+    def _message(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        """The message of the commit that added the claim names this source (by file name
+        or title), or names others and not this one."""
+        named = self._message_names(claim)
+        k = len(named)
+        if not k:
+            return []
+        commit = self.history.added[claim.path][:10]
+        if source.path in named:
+            text = f"the message of commit {commit}, which added the claim, names this source"
+            return [Evidence(text, math.log(Q_MESSAGE * self.n / k), kind="git")]
+        text = f"the message of commit {commit}, which added the claim, names another source"
+        llr = math.log((1 - Q_MESSAGE) / (1 - min(k, self.n - 1) / self.n))
+        return [Evidence(text, llr, kind="git")]
+
+    def _archived(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        """The claim was added before the source was archived: evidence against when that
+        is rarer for true pairs (:data:`~.constants.Q_LATER`) than for any source, the
+        share of sources archived after the claim. Never evidence for: that a source was
+        archived after its claims says how a knowledge base was filled, not which pair."""
+        made = self.history.added_at(claim.path)
+        archived = self.history.added_at(source.path)
+        if made is None or archived is None or archived <= made or not self.archived:
+            return []
+        later = len(self.archived) - bisect.bisect_right(self.archived, made)
+        llr = math.log(Q_LATER / _rate(later, len(self.archived)))
+        if llr >= 0:
+            return []
+        day = datetime.datetime.fromtimestamp(archived, datetime.UTC).date().isoformat()
+        text = f"the claim was added before this source was archived ({day})"
+        return [Evidence(text, llr, kind="archive")]
 
     # -- fit ------------------------------------------------------------------------------
 

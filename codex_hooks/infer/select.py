@@ -33,6 +33,21 @@ possible primaries. Sources at or above the threshold are proposed. When none is
 candidates together hold at least half the probability of being the primary, the claim is
 **abstained**: its candidates are reported for a person; nothing is written.
 
+**Calibration.** What is compared with the threshold, and reported, is not that
+probability but the share of proposals at its level that were right when the inference
+was run on older history (:data:`~.constants.CALIBRATION`, see :func:`calibrate`); it never
+reaches 1.
+
+**Roles.** The most probable primary among the chosen sources is the claim's
+``primary`` source (a source that lists the claim is); every other chosen source is a
+``co-source``, a second work the citation names.
+
+**Duplicates** (two notes of one work: one URL, arXiv id or DOI) are one candidate too,
+but only one of them is linked: each holds the candidate's probability in proportion to
+its own evidence (a softmax over the notes), and the one that reaches the threshold alone
+is linked. When the candidate does but none of its notes does, the claim is abstained
+(``"duplicate"``): nothing tells which note it came from.
+
 **Copies** of one item (an announcement and the full text archived the same day) would
 split the probability forever, so a group of copies is one candidate, and every copy with
 positive evidence is linked along with the best one, except a source whose status says it
@@ -47,6 +62,7 @@ from dataclasses import dataclass, field
 
 from .constants import (
     ABSTAIN_SHARE,
+    CALIBRATION,
     FURTHER,
     NEGLIGIBLE_PRIMARY,
     PRIOR_DECLARED,
@@ -60,11 +76,12 @@ from .score import CLOSED, NAMING, SPECIFIC, Match
 class Decision:
     """What was decided for one claim."""
 
-    #: (match, confidence, the source it is a copy of or None).
-    chosen: list[tuple[Match, float, str | None]] = field(default_factory=list)
+    #: (match, confidence, the source it is a copy of or None, role).
+    chosen: list[tuple[Match, float, str | None, str]] = field(default_factory=list)
     #: Candidates with their confidence when the claim is abstained (else empty).
     candidates: list[tuple[Match, float]] = field(default_factory=list)
-    #: Why the claim is abstained: "close", "listed" or "status" ("" when it is not).
+    #: Why the claim is abstained: "close", "listed", "status" or "duplicate" ("" when it
+    #: is not).
     reason: str = ""
 
 
@@ -121,6 +138,23 @@ def _units(matches: list[Match], taken: set[str], copies: dict[str, set[str]]) -
     return units
 
 
+#: A calibration: (least raw probability, the share of such proposals that were right).
+Calibration = tuple[tuple[float, float], ...]
+
+
+def calibrate(p: float, table: Calibration = CALIBRATION) -> float:
+    """The confidence stated for a raw probability ``p``: the observed precision of the
+    band it falls in (bands by their least raw probability, ascending). Below the first
+    band, ``p`` itself, never more than that band's value. An empty table: ``p``."""
+    if not table:
+        return p
+    stated = min(p, table[0][1])
+    for low, value in table:
+        if p >= low:
+            stated = value
+    return stated
+
+
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x > -50 else 0.0
 
@@ -166,11 +200,11 @@ def _softmax(scores: list[float], null: float) -> list[float]:
 
 def _confidences(
     units: list[_Unit], declared: list[_Unit], n: int, prior: float, closeness: Closeness
-) -> tuple[list[float], float]:
-    """Each unit's probability of being a source, and the probability that the primary is
-    among the units (1 when a source already lists the claim)."""
+) -> tuple[list[float], list[float]]:
+    """Each unit's probability of being a source, and each one's probability of being the
+    primary (all 0 when a source already lists the claim: that source is)."""
     if declared:
-        return [_further(u, declared, n, prior, closeness) for u in units], 1.0
+        return [_further(u, declared, n, prior, closeness) for u in units], [0.0] * len(units)
     each = math.log(PRIOR_FIRST / n)
     primary = _softmax([u.best.llr + each for u in units], math.log(1 - PRIOR_FIRST))
     out = []
@@ -180,7 +214,7 @@ def _confidences(
             if j != i and primary[j] > NEGLIGIBLE_PRIMARY:
                 p += primary[j] * _further(unit, [other], n, prior, closeness)
         out.append(min(p, 1.0))
-    return out, sum(primary)
+    return out, primary
 
 
 def decide(
@@ -190,35 +224,58 @@ def decide(
     declared: list[Match] | None = None,
     copies: dict[str, set[str]] | None = None,
     closeness: Closeness | None = None,
+    duplicates: dict[str, set[str]] | None = None,
+    calibration: Calibration = CALIBRATION,
 ) -> Decision:
     """Choose sources for one claim among ``matches``; ``declared`` are already linked.
     ``closeness(source, others)`` weighs how close a source's text is to what the claim
-    says beyond the ``others`` (default: no evidence either way)."""
+    says beyond the ``others`` (default: no evidence either way). ``copies`` and
+    ``duplicates`` map a source to the notes of the same item, of the same work."""
     closeness = closeness or (lambda source, others: 0.0)
     declared = declared or []
+    duplicates = duplicates or {}
+    groups = {p: set(copies.get(p, ())) if copies else set() for p in {m.source for m in matches}}
+    for source in groups:
+        groups[source] |= duplicates.get(source, set())
     decision = Decision()
     n = max(n_sources, 2)
     units = [
-        u
-        for u in _units(matches, {m.source for m in declared}, copies or {})
-        if u.direct >= math.log(n)
+        u for u in _units(matches, {m.source for m in declared}, groups) if u.direct >= math.log(n)
     ]
     if not units:
         return decision
     fixed = [_Unit([m]) for m in declared]
     prior = PRIOR_DECLARED if declared else FURTHER
-    confidence, named = _confidences(units, fixed, n, prior, closeness)
-    for unit, p in zip(units, confidence, strict=True):
-        if p < threshold:
+    raw, primary = _confidences(units, fixed, n, prior, closeness)
+    lead = max(range(len(units)), key=lambda i: primary[i]) if not declared else -1
+    for i, (unit, p) in enumerate(zip(units, raw, strict=True)):
+        if calibrate(p, calibration) < threshold:
             continue
+        role = "primary" if i == lead else "co-source"
+        # Duplicates (one work, two notes): only the note the evidence names is linked.
+        same = [
+            m
+            for m in unit.members
+            if m is unit.best or m.source in duplicates.get(unit.best.source, ())
+        ]
+        if len(same) > 1:
+            shares = _softmax([m.llr for m in same], -math.inf)
+            if calibrate(p * shares[0], calibration) < threshold:
+                decision.candidates.extend(
+                    (m, calibrate(p * sh, calibration)) for m, sh in zip(same, shares, strict=True)
+                )
+                decision.reason = "duplicate"
+                continue
+            p *= shares[0]
         # Every copy with evidence of its own is linked, except to a source whose status
         # says it yielded no claims: that link is reported, never written.
-        members = [m for m in unit.members if m is unit.best or m.llr > 0]
+        members = [m for m in unit.members if m is unit.best or (m.llr > 0 and m not in same)]
         open_ = [m for m in members if m.status not in CLOSED]
+        stated = calibrate(p, calibration)
         for m in open_:
-            decision.chosen.append((m, p, None if m is open_[0] else open_[0].source))
+            decision.chosen.append((m, stated, None if m is open_[0] else open_[0].source, role))
         if not open_:
-            decision.candidates.append((unit.best, p))
+            decision.candidates.append((unit.best, stated))
             decision.reason = "status"
     if decision.chosen:
         decision.candidates, decision.reason = [], ""
@@ -229,13 +286,14 @@ def decide(
         # Would a candidate have been linked if no source listed the claim? Then report the
         # conflict instead of writing it.
         loose, _ = _confidences(units, fixed, n, FURTHER, closeness)
+        stated_loose = [calibrate(p, calibration) for p in loose]
         decision.candidates = [
-            (u.best, p) for u, p in zip(units, loose, strict=True) if p >= threshold
+            (u.best, p) for u, p in zip(units, stated_loose, strict=True) if p >= threshold
         ]
         decision.reason = "listed" if decision.candidates else ""
         return decision
-    if named >= ABSTAIN_SHARE:
-        ranked = sorted(zip(units, confidence, strict=True), key=lambda x: -x[1])
-        decision.candidates = [(u.best, p) for u, p in ranked if p >= SHOW]
+    if sum(primary) >= ABSTAIN_SHARE:
+        ranked = sorted(zip(units, raw, strict=True), key=lambda x: -x[1])
+        decision.candidates = [(u.best, calibrate(p, calibration)) for u, p in ranked if p >= SHOW]
         decision.reason = "close" if decision.candidates else ""
     return decision
