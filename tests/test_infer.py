@@ -302,7 +302,7 @@ def test_two_works_named_in_one_citation_are_both_linked(tmp_path: Path) -> None
         ).replace("ai-alignment", "entertainment"),
     }
     root = write_kb(tmp_path / "kb", files, git=True)
-    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.8)
+    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.7)
     assert roles(result) == {
         (claim_path, "inbox/archive/shapiro-a.md", "primary"),
         (claim_path, "inbox/archive/shapiro-b.md", "co-source"),
@@ -389,7 +389,7 @@ def test_a_work_the_citation_says_challenges_the_claim_is_not_a_source(tmp_path:
     # The same citation naming both works as sources links both.
     files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("; challenged by", "; and")
     root = write_kb(tmp_path / "kb2", files, git=True)
-    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.8)
+    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.7)
     assert roles(result) == {
         (DEBATE_CLAIM, "inbox/archive/crisis.md", "primary"),
         (DEBATE_CLAIM, "inbox/archive/boom.md", "co-source"),
@@ -398,7 +398,7 @@ def test_a_work_the_citation_says_challenges_the_claim_is_not_a_source(tmp_path:
 
 def test_a_further_work_named_only_by_its_authors_handle_is_not_linked(tmp_path: Path) -> None:
     """A citation "based on A (@a), 'Title', and B (@b)" names a work of A but only the
-    person B: B's note is not linked as a further source, not even at a threshold of 0.8,
+    person B: B's note is not linked as a further source, not even at a threshold of 0.7,
     however close its text; naming a word of its title does link it."""
     files = {
         **DEBATE,
@@ -424,10 +424,10 @@ def test_a_further_work_named_only_by_its_authors_handle_is_not_linked(tmp_path:
     root = write_kb(tmp_path / "kb", files, git=True)
     linker = Linker(KnowledgeBase.load(root, cache=False))
     assert "inbox/archive/boom.md" in {m.source for m in linker.matches[DEBATE_CLAIM]}
-    assert pairs(linker.run(0.8)) == {(DEBATE_CLAIM, "inbox/archive/crisis.md")}
+    assert pairs(linker.run(0.7)) == {(DEBATE_CLAIM, "inbox/archive/crisis.md")}
     files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("Quarles (", "Quarles, 'The Boom' (")
     root = write_kb(tmp_path / "kb2", files, git=True)
-    assert pairs(Linker(KnowledgeBase.load(root, cache=False)).run(0.8)) == {
+    assert pairs(Linker(KnowledgeBase.load(root, cache=False)).run(0.7)) == {
         (DEBATE_CLAIM, "inbox/archive/crisis.md"),
         (DEBATE_CLAIM, "inbox/archive/boom.md"),
     }
@@ -596,5 +596,31 @@ def test_corpus_evaluation(corpus: Path) -> None:
     out = linking.evaluate(kb, thresholds=(DEFAULT_THRESHOLD,))
     [row] = out["rows"]
     assert out["pairs"] == 95
-    assert row["recall"] >= 0.9
+    # Every proposal on the newest commit is primary at the default threshold (co-sources
+    # are stated at most 0.75): the pairs a second work accounts for are not recalled.
     assert row["precision"] >= 0.98
+    assert row["recall"] >= 0.87
+
+
+def test_corpus_time_split_evaluation(corpus: Path) -> None:
+    """The strict evaluation of docs/linking.md: fitted on the history before the cut-off,
+    scored on the claims added after it, with the documented figures."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import linking
+    finally:
+        sys.path.pop(0)
+    from codex_hooks.infer import DEFAULT_THRESHOLD
+    from codex_hooks.infer.constants import CO_SOURCE_CALIBRATION
+
+    out = linking.evaluate_split(corpus, linking.SPLIT, DEFAULT_THRESHOLD, fit=True, verbose=False)
+    # Fitting on the training view gives the frozen tables.
+    assert out["calibration"] == {"primary": CALIBRATION, "co-source": CO_SOURCE_CALIBRATION}
+    assert (out["train_pairs"], out["test_pairs"], out["test_claims"]) == (61, 34, 34)
+    primary = out["test"]["primary"]
+    assert primary["precision"] >= 0.98
+    assert primary["recall_claims"] >= 0.9
+    for row in out["test_reliability"]:
+        if row["role"] == "primary":
+            assert row["observed"] >= row["confidence"] - 0.05, row
+    assert all(c < 1 for c in (r["confidence"] for r in out["test_reliability"]))

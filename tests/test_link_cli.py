@@ -59,7 +59,10 @@ def test_report_then_write_both_directions_then_nothing_left(tmp_path) -> None:
         "the claim's citation and the source's URL fields share arXiv 2601.06180" in report.stdout
     )
     assert PLURAL not in report.stdout
-    assert "Found 2 link(s) to write; 0 claim(s) left for a person." in report.stderr
+    assert (
+        "2 proposal(s), 0 co-source(s), 0 abstention(s), 0 conflict(s). "
+        "Run with --write to write them."
+    ) in report.stderr
 
     written = run_cli(root, "link", "--write", "--no-cache")
     assert written.returncode == 1, written.stderr
@@ -104,7 +107,10 @@ def test_abstentions_are_reported_and_never_written(tmp_path) -> None:
     )
     assert "    ? inbox/archive/shapiro-a.md (confidence 0.4" in run.stdout
     assert "    ? inbox/archive/shapiro-b.md (confidence 0.4" in run.stdout
-    assert "Wrote 0 link(s) into 0 note(s); 1 claim(s) left for a person." in run.stderr
+    assert (
+        "0 proposal(s), 0 co-source(s), 1 abstention(s), 0 conflict(s); 0 link(s) written."
+        in run.stderr
+    )
 
 
 def test_paths_limit_the_claims(tmp_path) -> None:

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
     from .score import Match
-    from .select import Closeness
+    from .select import Calibrations, Closeness
 
-from .constants import CALIBRATION, DEFAULT_THRESHOLD, MAX_CONFIDENCE
+from .constants import DEFAULT_THRESHOLD, MAX_CONFIDENCE
 
 __all__ = ["DEFAULT_THRESHOLD", "Abstention", "Candidate", "Inference", "Linker", "Proposal"]
 
@@ -132,6 +132,7 @@ class Linker:
         from .history import History
         from .profile import profiles
         from .score import Scorer
+        from .select import CALIBRATIONS
         from .vocab import Vocabulary
 
         self.kb = kb
@@ -148,9 +149,9 @@ class Linker:
         )
         self.copies = copies(self.sources)
         self.duplicates = duplicates(self.sources)
-        #: How raw probabilities become stated confidences (see :func:`.select.calibrate`);
-        #: ``()`` states the raw probability.
-        self.calibration: tuple[tuple[float, float], ...] = CALIBRATION
+        #: How raw probabilities become stated confidences, per role (see
+        #: :func:`.select.calibrate`); ``{}`` states the raw probability.
+        self.calibration: Calibrations = CALIBRATIONS
         self.matches: dict[str, list[Match]] = {}
         only = set(claims) if claims is not None else None
         targets = [

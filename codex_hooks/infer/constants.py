@@ -37,11 +37,14 @@ ABSTAIN_SHARE = 0.5
 #: confidence by less than its own size.
 NEGLIGIBLE_PRIMARY = 1e-6
 
-#: Calibration of the confidence: (least raw probability of a band, the share of the
-#: proposals in that band that were right), fitted on the older history of the shared
-#: corpus by ``benchmarks/linking.py --fit`` (see docs/linking.md, *Calibration*). The
-#: stated confidence never reaches 1.
-CALIBRATION: tuple[tuple[float, float], ...] = ((0.8, 0.833), (0.95, 0.85), (0.99, 0.989))
+#: Calibration of the confidence of a primary source: (least raw probability of a band,
+#: the share of the proposals in that band that were right, add-half smoothed), fitted on
+#: the older history of the shared corpus by ``benchmarks/linking.py --split DATE --fit``
+#: (see docs/linking.md, *Calibration*). The stated confidence never reaches 1.
+CALIBRATION: tuple[tuple[float, float], ...] = ((0.8, 0.75), (0.95, 0.917), (0.99, 0.989))
+#: ... of a co-source, fitted in the same run on the co-sources alone (7 proposals, all
+#: between 0.8 and 0.99, 6 known-good: one band).
+CO_SOURCE_CALIBRATION: tuple[tuple[float, float], ...] = ((0.8, 0.75),)
 #: The highest confidence ever stated: a link written by a person is not certain either.
 MAX_CONFIDENCE = 0.99
 
@@ -57,7 +60,7 @@ Q_GIT = 0.8  # the commit that added the claim, when it touched sources, touched
 Q_MESSAGE = (
     0.9  # the message of the commit that added the claim, when it names sources, names this one
 )
-Q_LATER = 0.4  # the source was archived by a commit later than the one that added the claim
+Q_LATER = 0.8  # a true source is archived after its claim this many times as often as any source
 Q_LINK = 0.5  # the claim's body links to the source note
 Q_CONTENT = 0.9  # the claim's text is close to its source's (rank r: odds CONTENT_DECAY^(r+1))
 Q_DOMAIN = 0.8  # the source belongs to the claim's domain

@@ -312,21 +312,22 @@ class Scorer:
         return [Evidence(text, llr, kind="git")]
 
     def _archived(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
-        """The claim was added before the source was archived: evidence against when that
-        is rarer for true pairs (:data:`~.constants.Q_LATER`) than for any source, the
-        share of sources archived after the claim. Never evidence for: that a source was
-        archived after its claims says how a knowledge base was filled, not which pair."""
+        """The claim was added before the source was archived, or after. A true source is
+        archived after its claim :data:`~.constants.Q_LATER` times as often as any source
+        is (``r``, the share of sources archived after the claim): ``log Q_LATER`` when it
+        was, ``log((1 - Q_LATER·r)/(1 - r))`` when it was not."""
         made = self.history.added_at(claim.path)
         archived = self.history.added_at(source.path)
-        if made is None or archived is None or archived <= made or not self.archived:
+        if made is None or archived is None or not self.archived:
             return []
         later = len(self.archived) - bisect.bisect_right(self.archived, made)
-        llr = math.log(Q_LATER / _rate(later, len(self.archived)))
-        if llr >= 0:
-            return []
-        day = datetime.datetime.fromtimestamp(archived, datetime.UTC).date().isoformat()
-        text = f"the claim was added before this source was archived ({day})"
-        return [Evidence(text, llr, kind="archive")]
+        r = _rate(later, len(self.archived))
+        if archived > made:
+            day = datetime.datetime.fromtimestamp(archived, datetime.UTC).date().isoformat()
+            text = f"the claim was added before this source was archived ({day})"
+            return [Evidence(text, math.log(Q_LATER), kind="archive")]
+        llr = math.log((1 - min(Q_LATER * r, 1 - r / 2)) / (1 - r))
+        return [Evidence("the source was archived before the claim was added", llr, kind="archive")]
 
     # -- fit ------------------------------------------------------------------------------
 

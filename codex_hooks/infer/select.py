@@ -35,8 +35,9 @@ candidates together hold at least half the probability of being the primary, the
 
 **Calibration.** What is compared with the threshold, and reported, is not that
 probability but the share of proposals at its level that were right when the inference
-was run on older history (:data:`~.constants.CALIBRATION`, see :func:`calibrate`); it never
-reaches 1.
+was run on older history, fitted for primary sources and for co-sources apart
+(:data:`~.constants.CALIBRATION`, :data:`~.constants.CO_SOURCE_CALIBRATION`, see
+:func:`calibrate`); it never reaches 1.
 
 **Roles.** The most probable primary among the chosen sources is the claim's
 ``primary`` source (a source that lists the claim is); every other chosen source is a
@@ -57,12 +58,13 @@ yielded no claims (``unprocessed``, ``null-result``): such a link is reported, n
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .constants import (
     ABSTAIN_SHARE,
     CALIBRATION,
+    CO_SOURCE_CALIBRATION,
     FURTHER,
     NEGLIGIBLE_PRIMARY,
     PRIOR_DECLARED,
@@ -140,6 +142,12 @@ def _units(matches: list[Match], taken: set[str], copies: dict[str, set[str]]) -
 
 #: A calibration: (least raw probability, the share of such proposals that were right).
 Calibration = tuple[tuple[float, float], ...]
+
+
+#: The calibration of each role (``primary``, ``co-source``).
+Calibrations = Mapping[str, Calibration]
+#: The fitted calibrations (see :mod:`.constants`).
+CALIBRATIONS: Calibrations = {"primary": CALIBRATION, "co-source": CO_SOURCE_CALIBRATION}
 
 
 def calibrate(p: float, table: Calibration = CALIBRATION) -> float:
@@ -225,12 +233,15 @@ def decide(
     copies: dict[str, set[str]] | None = None,
     closeness: Closeness | None = None,
     duplicates: dict[str, set[str]] | None = None,
-    calibration: Calibration = CALIBRATION,
+    calibrations: Calibrations = CALIBRATIONS,
 ) -> Decision:
     """Choose sources for one claim among ``matches``; ``declared`` are already linked.
     ``closeness(source, others)`` weighs how close a source's text is to what the claim
     says beyond the ``others`` (default: no evidence either way). ``copies`` and
-    ``duplicates`` map a source to the notes of the same item, of the same work."""
+    ``duplicates`` map a source to the notes of the same item, of the same work;
+    ``calibrations`` the calibration of each role (none: raw probabilities)."""
+    primary_table = calibrations.get("primary", ())
+    further_table = calibrations.get("co-source", ())
     closeness = closeness or (lambda source, others: 0.0)
     declared = declared or []
     duplicates = duplicates or {}
@@ -249,9 +260,10 @@ def decide(
     raw, primary = _confidences(units, fixed, n, prior, closeness)
     lead = max(range(len(units)), key=lambda i: primary[i]) if not declared else -1
     for i, (unit, p) in enumerate(zip(units, raw, strict=True)):
+        role = "primary" if i == lead else "co-source"
+        calibration = primary_table if role == "primary" else further_table
         if calibrate(p, calibration) < threshold:
             continue
-        role = "primary" if i == lead else "co-source"
         # Duplicates (one work, two notes): only the note the evidence names is linked.
         same = [
             m
@@ -286,7 +298,7 @@ def decide(
         # Would a candidate have been linked if no source listed the claim? Then report the
         # conflict instead of writing it.
         loose, _ = _confidences(units, fixed, n, FURTHER, closeness)
-        stated_loose = [calibrate(p, calibration) for p in loose]
+        stated_loose = [calibrate(p, further_table) for p in loose]
         decision.candidates = [
             (u.best, p) for u, p in zip(units, stated_loose, strict=True) if p >= threshold
         ]
@@ -294,6 +306,8 @@ def decide(
         return decision
     if sum(primary) >= ABSTAIN_SHARE:
         ranked = sorted(zip(units, raw, strict=True), key=lambda x: -x[1])
-        decision.candidates = [(u.best, calibrate(p, calibration)) for u, p in ranked if p >= SHOW]
+        decision.candidates = [
+            (u.best, calibrate(p, primary_table)) for u, p in ranked if p >= SHOW
+        ]
         decision.reason = "close" if decision.candidates else ""
     return decision

@@ -1,0 +1,281 @@
+"""Provenance you can take at face value: the commit that added a claim, two notes of one
+work, co-sources, and confidence that never reads 1. Synthetic notes, real git commits."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+from kbutil import read, run_cli, run_git, write_kb
+
+from codex_hooks.infer import DEFAULT_THRESHOLD, Linker
+from codex_hooks.infer.constants import Q_LATER
+from codex_hooks.kb import KnowledgeBase
+
+FILLER = {
+    f"inbox/archive/filler-{i}.md": (
+        f'---\ntype: source\ntitle: "Field notes on plot{i}"\nauthor: "Anon Surveyor{i}"\n'
+        f"date: 2024-01-02\ndomain: health\nstatus: processed\n---\n\n"
+        f"The plot{i} survey counts every tree of plot{i} in the valley.\n"
+    )
+    for i in range(40)
+}
+
+
+def claim(title: str, cited: str, body: str, domain: str = "culture") -> str:
+    return (
+        f"---\ntype: claim\ndomain: {domain}\n"
+        f'description: "{title}"\nconfidence: likely\n'
+        f'source: "{cited}"\ncreated: 2026-03-01\n'
+        f"---\n\n# {title}\n\n{body}\n"
+    )
+
+
+def article(title: str, url: str, body: str) -> str:
+    return (
+        "---\ntype: source\n"
+        f'title: "{title}"\nauthor: "Mara Quell"\nurl: {url}\ndate: 2025-12-16\n'
+        "domain: culture\nformat: article\nstatus: processed\n"
+        f"---\n\n# {title}\n\n{body}\n"
+    )
+
+
+def commit(root: Path, message: str, files: dict[str, str], when: str = "") -> None:
+    """Commit ``files`` with ``message`` (at ``when``, an ISO time, when given)."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    run_git(root, "add", "-A")
+    saved = os.environ.get("GIT_COMMITTER_DATE")
+    if when:
+        os.environ["GIT_COMMITTER_DATE"] = when
+    try:
+        run_git(root, "commit", "-q", "-m", message)
+    finally:
+        if saved is None:
+            os.environ.pop("GIT_COMMITTER_DATE", None)
+        else:
+            os.environ["GIT_COMMITTER_DATE"] = saved
+
+
+# -- two notes of one article: the commit message names the right one ------------------
+
+FIRST = "inbox/archive/2025-12-16-quell-guild-community-credibility.md"
+SECOND = "inbox/archive/2025-12-16-quell-guild-community-credibility-2.md"
+URL = "https://guildjournal.example.org/2025/12/community-credibility"
+CLAIM_A = "domains/culture/guilds earn credibility by publishing their ledgers.md"
+CLAIM_B = "domains/culture/guild credibility decays when elders stop teaching.md"
+CITED = "Mara Quell, 'Community Credibility in the Lantern Guilds' (Dec 2025)"
+
+
+def two_passes(tmp_path: Path, messages: tuple[str, str]) -> Path:
+    body = "Guilds publish ledgers; elders teach apprentices; credibility follows both."
+    root = write_kb(tmp_path / "kb", {**FILLER}, git=True, commit=False)
+    commit(
+        root,
+        "archive the guild article twice",
+        {
+            FIRST: article("Community Credibility in the Lantern Guilds", URL, body),
+            SECOND: article("Community Credibility in the Lantern Guilds", URL + "/", body),
+        },
+    )
+    commit(
+        root,
+        messages[0],
+        {CLAIM_A: claim("guilds earn credibility by publishing their ledgers", CITED, body)},
+    )
+    commit(
+        root,
+        messages[1],
+        {CLAIM_B: claim("guild credibility decays when elders stop teaching", CITED, body)},
+    )
+    return root
+
+
+def test_the_commit_message_names_which_of_two_notes_of_one_article(tmp_path: Path) -> None:
+    root = two_passes(
+        tmp_path,
+        (
+            "extract claims from 2025-12-16-quell-guild-community-credibility",
+            "extract claims from 2025-12-16-quell-guild-community-credibility-2",
+        ),
+    )
+    linker = Linker(KnowledgeBase.load(root, cache=False))
+    assert linker.duplicates == {FIRST: {SECOND}, SECOND: {FIRST}}
+    result = linker.run()
+    assert {(p.claim, p.source, p.role) for p in result.proposals} == {
+        (CLAIM_A, FIRST, "primary"),
+        (CLAIM_B, SECOND, "primary"),
+    }
+    assert result.abstained == []
+    a = next(p for p in result.proposals if p.claim == CLAIM_A)
+    assert any("names this source" in r.text and r.weight > 0 for r in a.evidence)
+
+
+def test_two_notes_of_one_article_and_nothing_to_tell_them_apart_abstain(
+    tmp_path: Path,
+) -> None:
+    root = two_passes(tmp_path, ("add a claim", "add another claim"))
+    result = Linker(KnowledgeBase.load(root, cache=False)).run()
+    assert result.proposals == []
+    assert [(a.claim, a.reason) for a in result.abstained] == [
+        (CLAIM_B, "duplicate"),
+        (CLAIM_A, "duplicate"),
+    ]
+    assert {c.source for c in result.abstained[0].candidates} == {FIRST, SECOND}
+    run = run_cli(root, "link", "--no-cache")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "not linked: its source is one work recorded by two notes" in run.stdout
+    assert run.stderr == "0 proposal(s), 0 co-source(s), 2 abstention(s), 0 conflict(s).\n"
+
+
+def test_a_commit_message_never_outweighs_a_citation_that_names_another_paper(
+    tmp_path: Path,
+) -> None:
+    paper = (
+        '---\ntype: source\ntitle: "{t}"\nauthor: "Ines Varga"\nurl: https://arxiv.org/abs/{a}\n'
+        "date: 2025-11-01\ndomain: culture\nstatus: processed\n---\n\n# {t}\n\nLedgers.\n"
+    )
+    right = "inbox/archive/2025-11-01-varga-ledger-audits.md"
+    wrong = "inbox/archive/2025-11-01-varga-ledger-rituals.md"
+    root = write_kb(tmp_path / "kb", {**FILLER}, git=True, commit=False)
+    commit(
+        root,
+        "archive two papers",
+        {
+            right: paper.format(t="Ledger Audits in Guilds", a="2511.00001"),
+            wrong: paper.format(t="Ledger Rituals in Guilds", a="2511.00002"),
+        },
+    )
+    commit(
+        root,
+        "extract claims from 2025-11-01-varga-ledger-rituals",
+        {CLAIM_A: claim("guilds earn credibility", "Varga, arXiv:2511.00001", "Ledgers.")},
+    )
+    linker = Linker(KnowledgeBase.load(root, cache=False))
+    m = linker.scorer.match(linker.claims[CLAIM_A], linker.sources[wrong])
+    said = [e for e in m.evidence if "names this source" in e.text]
+    assert [e.llr for e in said] == [0.0]
+    assert said[0].text.endswith("(not counted: the claim's citation names another work)")
+    assert {(p.claim, p.source) for p in linker.run().proposals} == {(CLAIM_A, right)}
+
+
+# -- a claim added before its supposed source was archived ------------------------------
+
+
+def test_a_claim_added_before_the_source_was_archived_is_not_linked_with_confidence(
+    tmp_path: Path,
+) -> None:
+    arrow = "inbox/archive/1951-00-00-arrow-social-choice-individual-values.md"
+    root = write_kb(tmp_path / "kb", {**FILLER}, git=True, commit=False)
+    commit(
+        root,
+        "extract claims from 2026-02-01-assembly-minutes",
+        {
+            "inbox/archive/2026-02-01-assembly-minutes.md": article(
+                "Assembly Minutes", "https://minutes.example.org/feb", "The assembly disagreed."
+            ),
+            "domains/culture/persistent disagreement is a feature of plural assemblies.md": claim(
+                "persistent disagreement is a feature of plural assemblies",
+                "Notes on social choice and collective values",
+                "No aggregation of individual values satisfies every fairness condition.",
+            ),
+        },
+        when="2026-03-01T10:00:00+00:00",
+    )
+    commit(
+        root,
+        "archive Arrow",
+        {
+            arrow: article(
+                "Social Choice and Individual Values",
+                "https://books.example.org/arrow-1951",
+                "No aggregation of individual values satisfies every fairness condition.",
+            )
+        },
+        when="2026-03-05T10:00:00+00:00",
+    )
+    linker = Linker(KnowledgeBase.load(root, cache=False))
+    cpath = "domains/culture/persistent disagreement is a feature of plural assemblies.md"
+    m = linker.scorer.match(linker.claims[cpath], linker.sources[arrow])
+    later = [e for e in m.evidence if e.kind == "archive"]
+    assert len(later) == 1
+    assert later[0].text.startswith("the claim was added before this source was archived")
+    assert later[0].llr < 0 and abs(later[0].llr - math.log(Q_LATER)) < 1e-9
+    result = linker.run()
+    assert [p for p in result.proposals if p.source == arrow] == []
+    for a in result.abstained:
+        assert all(c.confidence < DEFAULT_THRESHOLD for c in a.candidates)
+
+
+# -- co-sources ---------------------------------------------------------------------------
+
+SYNTH = "domains/culture/ledgers and teaching together sustain guild credibility.md"
+LEDGERS = "inbox/archive/2025-10-01-quell-open-ledgers.md"
+ELDERS = "inbox/archive/2025-10-02-quell-teaching-elders.md"
+
+
+def synthesis(tmp_path: Path) -> Path:
+    files = {
+        **FILLER,
+        LEDGERS: article(
+            "Open Ledgers",
+            "https://guildjournal.example.org/open-ledgers",
+            "Guilds that publish their ledgers win the trust of their towns.",
+        ),
+        ELDERS: article(
+            "Teaching Elders",
+            "https://guildjournal.example.org/teaching-elders",
+            "Elders who keep teaching apprentices keep the guild's craft alive.",
+        ),
+        SYNTH: claim(
+            "ledgers and teaching together sustain guild credibility",
+            "Synthesis of Mara Quell's 'Open Ledgers' and 'Teaching Elders'",
+            "Guilds that publish their ledgers win trust; elders who keep teaching "
+            "apprentices keep the craft alive.",
+        ),
+    }
+    return write_kb(tmp_path / "kb", files, git=True)
+
+
+def test_a_second_work_the_citation_names_is_a_co_source(tmp_path: Path) -> None:
+    root = synthesis(tmp_path)
+    run = run_cli(root, "link", "--format", "json", "--no-cache", "--min-confidence", "0.7")
+    assert run.returncode == 1, run.stderr
+    got = {(p["source"], p["role"]) for p in json.loads(run.stdout)["proposals"]}
+    assert len(got) == 2
+    assert {role for _, role in got} == {"primary", "co-source"}
+    assert {s for s, _ in got} == {LEDGERS, ELDERS}
+
+
+def test_co_sources_are_written_only_with_the_co_sources_option(tmp_path: Path) -> None:
+    root = synthesis(tmp_path)
+    data = json.loads(
+        run_cli(root, "link", "--format", "json", "--no-cache", "--min-confidence", "0.7").stdout
+    )
+    primary = next(p["source"] for p in data["proposals"] if p["role"] == "primary")
+    co = next(p["source"] for p in data["proposals"] if p["role"] == "co-source")
+
+    run = run_cli(root, "link", "--write", "--no-cache", "--min-confidence", "0.7")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"sourced_from: {primary}\n" in read(root, SYNTH)
+    assert "claims_extracted" not in read(root, co)
+    assert run.stderr == (
+        "1 proposal(s), 1 co-source(s), 0 abstention(s), 0 conflict(s); 1 link(s) written "
+        "(co-sources are written with --co-sources).\n"
+    )
+    bad = run_cli(root, "link", "--co-sources", "--no-cache")
+    assert bad.returncode == 2
+
+    # Once the primary is written the claim names its source; co-sources are written in
+    # the same run as the primary, with --co-sources.
+    root = synthesis(tmp_path / "again")
+    run = run_cli(root, "link", "--write", "--co-sources", "--no-cache", "--min-confidence", "0.7")
+    assert run.returncode == 1, run.stdout + run.stderr
+    text = read(root, SYNTH)
+    assert f"sourced_from:\n  - {primary}\n  - {co}\n" in text
+    entry = 'claims_extracted:\n  - "ledgers and teaching together sustain guild credibility"\n'
+    assert entry in read(root, co)
+    assert entry in read(root, primary)
