@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from .constants import CONTAINED, COPY_DAYS, GENERIC, GENERIC_MIN_NOTES, MIN_SHARED
-from .text import kind_of, words, work_keys
+from .text import kind_of, words
 
 if TYPE_CHECKING:
     from .profile import SourceProfile
@@ -121,7 +121,7 @@ def duplicates(sources: dict[str, SourceProfile]) -> dict[str, set[str]]:
     """Each source note → the other notes whose URL fields name the same work."""
     by_key: dict[str, set[str]] = defaultdict(set)
     for path, s in sources.items():
-        for key in work_keys(s.ids):
+        for key in s.work:
             by_key[key].add(path)
     out: dict[str, set[str]] = defaultdict(set)
     for group in by_key.values():
