@@ -1,6 +1,6 @@
 """How well ``codex-hooks link`` recovers claim→source links that are known to be right.
 
-    python benchmarks/linking.py KB_DIR [--thresholds 0.5,0.8,0.9,0.95,0.99] [--json]
+    python benchmarks/linking.py KB_DIR [--thresholds 0.5,0.75,0.9,0.95] [--json]
         [--at COMMIT] [--domain DOMAIN ...] [--verbose]
     python benchmarks/linking.py KB_DIR --split DATE [--fit] [--json] [--verbose]
 
@@ -47,7 +47,7 @@ from codex_hooks.infer.constants import MAX_CONFIDENCE
 from codex_hooks.kb import CLAIM, SOURCE, KnowledgeBase, as_list
 from codex_hooks.write import atomic_write
 
-THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
+THRESHOLDS = (0.5, 0.75, 0.9, 0.95)
 
 
 def strip_extractions(root: Path) -> set[tuple[str, str]]:
