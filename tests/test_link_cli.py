@@ -217,3 +217,31 @@ def test_declared_links_get_their_missing_direction(tmp_path) -> None:
     check = run_cli(root, "check", "--all-files", "--no-cache")
     assert not re.search(r" BL00[34] ", check.stdout), check.stdout
     assert run_cli(root, "link", "--write", "--no-cache", CLAIM_A).returncode == 0
+
+
+def test_the_summary_line_counts_each_kind_of_outcome() -> None:
+    from codex_hooks.commands.link import summary
+    from codex_hooks.infer import Abstention, Inference, Proposal
+
+    result = Inference(
+        proposals=[
+            Proposal("s1.md", 0.989, (), "a.md"),
+            Proposal("s2.md", 0.989, (), "b.md"),
+            Proposal("s3.md", 0.75, (), "b.md", "co-source"),
+        ],
+        abstained=[
+            Abstention("c.md", (), "close"),
+            Abstention("d.md", (), "duplicate"),
+            Abstention("e.md", (), "status"),
+            Abstention("f.md", (), "listed"),
+            Abstention("g.md", (), "contradicted"),
+            Abstention("h.md", (), "commit"),
+        ],
+    )
+    line = "2 proposal(s), 1 co-source(s), 3 abstention(s), 3 conflict(s)"
+    assert summary(result) == line + ". Run with --write to write them."
+    assert summary(result, write=True) == (
+        line + "; 2 link(s) written (co-sources are written with --co-sources)."
+    )
+    assert summary(result, write=True, co_sources=True) == line + "; 3 link(s) written."
+    assert summary(Inference()) == "0 proposal(s), 0 co-source(s), 0 abstention(s), 0 conflict(s)."

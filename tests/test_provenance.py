@@ -72,7 +72,8 @@ CITED = "Mara Quell, 'Community Credibility in the Lantern Guilds' (Dec 2025)"
 
 def two_passes(tmp_path: Path, messages: tuple[str, str]) -> Path:
     body = "Guilds publish ledgers; elders teach apprentices; credibility follows both."
-    root = write_kb(tmp_path / "kb", {**FILLER}, git=True, commit=False)
+    root = write_kb(tmp_path / "kb", {}, git=True, commit=False)
+    commit(root, "archive field notes", FILLER)
     commit(
         root,
         "archive the guild article twice",
@@ -168,16 +169,22 @@ def test_a_commit_message_never_outweighs_a_citation_that_names_another_paper(
 def test_a_claim_added_before_the_source_was_archived_is_not_linked_with_confidence(
     tmp_path: Path,
 ) -> None:
+    """A claim about persistent disagreement, written before a paper on social choice was
+    archived, by a commit that did not touch that paper: its citation's words fit the
+    paper, its commit names another note. Neither is linked; a person decides."""
     arrow = "inbox/archive/1951-00-00-arrow-social-choice-individual-values.md"
-    root = write_kb(tmp_path / "kb", {**FILLER}, git=True, commit=False)
+    minutes = "inbox/archive/2026-02-01-assembly-minutes.md"
+    cpath = "domains/culture/persistent disagreement is a feature of plural assemblies.md"
+    root = write_kb(tmp_path / "kb", {}, git=True, commit=False)
+    commit(root, "archive field notes", FILLER, when="2026-02-01T10:00:00+00:00")
     commit(
         root,
         "extract claims from 2026-02-01-assembly-minutes",
         {
-            "inbox/archive/2026-02-01-assembly-minutes.md": article(
+            minutes: article(
                 "Assembly Minutes", "https://minutes.example.org/feb", "The assembly disagreed."
             ),
-            "domains/culture/persistent disagreement is a feature of plural assemblies.md": claim(
+            cpath: claim(
                 "persistent disagreement is a feature of plural assemblies",
                 "Notes on social choice and collective values",
                 "No aggregation of individual values satisfies every fairness condition.",
@@ -187,7 +194,7 @@ def test_a_claim_added_before_the_source_was_archived_is_not_linked_with_confide
     )
     commit(
         root,
-        "archive Arrow",
+        "archive a classic",
         {
             arrow: article(
                 "Social Choice and Individual Values",
@@ -198,16 +205,41 @@ def test_a_claim_added_before_the_source_was_archived_is_not_linked_with_confide
         when="2026-03-05T10:00:00+00:00",
     )
     linker = Linker(KnowledgeBase.load(root, cache=False))
-    cpath = "domains/culture/persistent disagreement is a feature of plural assemblies.md"
     m = linker.scorer.match(linker.claims[cpath], linker.sources[arrow])
-    later = [e for e in m.evidence if e.kind == "archive"]
-    assert len(later) == 1
-    assert later[0].text.startswith("the claim was added before this source was archived")
-    assert later[0].llr < 0 and abs(later[0].llr - math.log(Q_LATER)) < 1e-9
+    against = {e.text: e.llr for e in m.evidence if e.llr < 0 and e.kind in ("git", "archive")}
+    assert set(against) == {
+        "the claim was added before this source was archived (2026-03-05)",
+        f"commit {linker.scorer.history.added[cpath][:10]} added the claim but did not touch "
+        "this source",
+        f"the message of commit {linker.scorer.history.added[cpath][:10]}, which added the "
+        "claim, names another source",
+    }
+    assert (
+        abs(
+            against["the claim was added before this source was archived (2026-03-05)"]
+            - math.log(Q_LATER)
+        )
+        < 1e-9
+    )
+    # At the default threshold neither is linked, and both are shown to a person.
     result = linker.run()
-    assert [p for p in result.proposals if p.source == arrow] == []
-    for a in result.abstained:
-        assert all(c.confidence < DEFAULT_THRESHOLD for c in a.candidates)
+    assert result.proposals == []
+    [a] = result.abstained
+    assert {c.source for c in a.candidates} == {minutes, arrow}
+    assert all(c.confidence < DEFAULT_THRESHOLD for c in a.candidates)
+    # At a low threshold the commit alone would link the minutes, against the citation:
+    # it is reported as a conflict instead.
+    result = linker.run(0.5)
+    assert result.proposals == []
+    [a] = result.abstained
+    assert (a.claim, a.reason) == (cpath, "commit")
+    assert [c.source for c in a.candidates] == [minutes, arrow]
+    run = run_cli(root, "link", "--no-cache", "--min-confidence", "0.5")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "not linked: the commit that added it names one source, its citation another" in (
+        run.stdout
+    )
+    assert run.stderr == "0 proposal(s), 0 co-source(s), 0 abstention(s), 1 conflict(s).\n"
 
 
 # -- co-sources ---------------------------------------------------------------------------

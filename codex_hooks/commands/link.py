@@ -103,6 +103,7 @@ def print_text(
         "status": "the best candidate's status says it yielded no claims",
         "contradicted": "this source lists it, but the claim cites an identifier of another note",
         "duplicate": "its source is one work recorded by two notes, and nothing tells which one",
+        "commit": "the commit that added it names one source, its citation another",
     }
     for a in result.abstained:
         out.write(f"{a.claim}\n  not linked: {why.get(a.reason, a.reason)}\n")
@@ -113,7 +114,7 @@ def print_text(
 
 
 #: Abstention reasons that are conflicts with what a note already says.
-CONFLICTS = ("listed", "contradicted")
+CONFLICTS = ("listed", "contradicted", "commit")
 
 
 def summary(result: Inference, write: bool = False, co_sources: bool = False) -> str:

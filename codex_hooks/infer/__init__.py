@@ -77,8 +77,10 @@ class Abstention:
     #: ``"listed"`` (another source already lists the claim in ``claims_extracted``),
     #: ``"status"`` (the best candidate's status says it yielded no claims) or
     #: ``"contradicted"`` (a source lists the claim, but the claim cites an identifier
-    #: of another note: the listed link is probably wrong) or ``"duplicate"`` (the
-    #: candidate is one work recorded by two notes, and nothing tells which one).
+    #: of another note: the listed link is probably wrong), ``"duplicate"`` (the
+    #: candidate is one work recorded by two notes, and nothing tells which one) or
+    #: ``"commit"`` (the commit that added the claim names one source, its citation
+    #: another).
     reason: str = "close"
 
     def to_dict(self) -> dict[str, object]:

@@ -1,8 +1,10 @@
 """Which source notes a commit message names: "extract claims from 2025-12-16-a-b-c".
 
 A message names a source when it holds, as whole words (case, accents and punctuation
-folded), the source's file name without ``.md``, that file name without its leading date
-(when :data:`~.constants.MESSAGE_MIN_WORDS` words or more remain), or its title (as long).
+folded), the source's file name without ``.md`` or its whole title (when that is
+:data:`~.constants.MESSAGE_MIN_WORDS` words or more). Not the file name without its date:
+a message that describes its claims in free text ("Anthropic labor market impacts") would
+then name a note by its topic, which is what the citation is for.
 When one name found in a message lies inside a longer one found at the same place
 (``…-credibility`` inside ``…-credibility-2``), only the longer counts: the message names
 that note, not the other. Each message is read once per run.
@@ -10,7 +12,6 @@ that note, not the other. Each message is read once per run.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from ..titles import stem
@@ -20,15 +21,10 @@ from .text import tokens
 if TYPE_CHECKING:
     from .profile import SourceProfile
 
-_DATE_PREFIX = re.compile(r"^\d{4}(?:-\d{2}){0,2}-?")
-
 
 def _names(s: SourceProfile) -> set[tuple[str, ...]]:
     """The word sequences a message may name the source by."""
     out = {tuple(tokens(stem(s.path)))}
-    slug = tuple(tokens(_DATE_PREFIX.sub("", stem(s.path))))
-    if len(slug) >= MESSAGE_MIN_WORDS:
-        out.add(slug)
     title = tuple(tokens(s.title))
     if len(title) >= MESSAGE_MIN_WORDS:
         out.add(title)

@@ -113,8 +113,8 @@ PLURAL_MIN_LENGTH = 5
 ARXIV_CONTEXT_BEFORE = 40
 ARXIV_CONTEXT_AFTER = 5
 
-#: A commit message names a source by the words of its file name (without the date) or
-#: its title only when they are at least this many: "infinite tv" is a phrase, not a name.
+#: A commit message names a source by its title only when the title has at least this
+#: many words: "Infinite TV" is a phrase, not a name (the file name always counts).
 MESSAGE_MIN_WORDS = 3
 
 # -- copies (.copies) -------------------------------------------------------------------

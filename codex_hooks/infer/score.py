@@ -101,6 +101,13 @@ class Match:
         return sum(self.items.values()) + sum(_rest(e) for e in self.evidence if e.kind in DIRECT)
 
     @property
+    def direct_without_commit(self) -> float:
+        """The direct evidence with the commit left out: the citation and a link alone. A
+        source they name stays a candidate whatever the commit says against it (the
+        commit is never the only reason against the note)."""
+        return self.direct - sum(_rest(e) for e in self.evidence if e.kind == "git")
+
+    @property
     def items(self) -> dict[str, float]:
         """The best weight this source earns on each item of the citation."""
         return self._best_items(self.evidence)
@@ -214,7 +221,7 @@ class Scorer:
             text = f"the claim's body links to [[{source.title_stem}]]"
             m.evidence.append(Evidence(text, llr, kind="link"))
         commit = self._git(claim, source) + self._message(claim, source)
-        if any(e.llr < 0 and e.kind == "citation" and not e.items for e in m.evidence):
+        if any(e.conflict for e in m.evidence):
             # The citation contradicts this source (another paper, another page): what the
             # commit says for it is never the only reason, so it is not counted.
             for e in commit:
@@ -222,7 +229,8 @@ class Scorer:
                     e.text += " (not counted: the claim's citation names another work)"
                     e.llr = 0.0
         m.evidence.extend(commit)
-        if named_only and m.direct < math.log(max(self.n, 2)):
+        least = math.log(max(self.n, 2))
+        if named_only and max(m.direct, m.direct_without_commit) < least:
             return None
         m.evidence.append(self._closeness(claim, source))
         m.evidence.extend(self._context(claim, source))
@@ -262,9 +270,9 @@ class Scorer:
                 elsewhere = sorted({p for i in mine for p in self.by_id.get(i, ())})
                 if all(self.by_id.get(i) for i in mine):
                     text += f", and the cited paper is {', '.join(elsewhere)}"
-                    out.append(Evidence(text, CITED_ELSEWHERE))
+                    out.append(Evidence(text, CITED_ELSEWHERE, conflict=True))
                 else:
-                    out.append(Evidence(text, CONFLICT))
+                    out.append(Evidence(text, CONFLICT, conflict=True))
         my_urls = {i for i in claim.ids if kind_of(i) == "url"}
         their_urls = {i for i in source.ids if kind_of(i) == "url"}
         if my_urls & their_urls:
@@ -273,7 +281,7 @@ class Scorer:
             for b in sorted(their_urls):
                 if a.split("/")[0] == b.split("/")[0] and not (a.startswith(b) or b.startswith(a)):
                     text = f"the claim cites {describe(a)}, another page than the source's {describe(b)}"
-                    return [*out, Evidence(text, URL_CONFLICT)]
+                    return [*out, Evidence(text, URL_CONFLICT, conflict=True)]
         return out
 
     # -- the commit -----------------------------------------------------------------------

@@ -49,6 +49,11 @@ its own evidence (a softmax over the notes), and the one that reaches the thresh
 is linked. When the candidate does but none of its notes does, the claim is abstained
 (``"duplicate"``): nothing tells which note it came from.
 
+**The commit is never the only reason against the note.** A source that only the commit
+that added the claim names (it touched the source, or its message names it), while the
+citation names another candidate, is not linked: the claim is abstained (``"commit"``) with
+both, for a person to decide. The chosen sources the citation does name are still linked.
+
 **Copies** of one item (an announcement and the full text archived the same day) would
 split the probability forever, so a group of copies is one candidate, and every copy with
 positive evidence is linked along with the best one, except a source whose status says it
@@ -82,8 +87,8 @@ class Decision:
     chosen: list[tuple[Match, float, str | None, str]] = field(default_factory=list)
     #: Candidates with their confidence when the claim is abstained (else empty).
     candidates: list[tuple[Match, float]] = field(default_factory=list)
-    #: Why the claim is abstained: "close", "listed", "status" or "duplicate" ("" when it
-    #: is not).
+    #: Why the claim is abstained: "close", "listed", "status", "duplicate" or "commit"
+    #: ("" when it is not).
     reason: str = ""
 
 
@@ -194,6 +199,14 @@ def _further(
     return _sigmoid(_logit(prior) + unit.specific(close))
 
 
+def _by_commit(m: Match, n: int) -> bool:
+    """Whether the source is named by the commit that added the claim and not by the
+    citation or a link: what the commit says is then its only reason."""
+    commit = sum(e.llr for e in m.evidence if e.kind == "git" and e.llr > 0)
+    linked = any(e.kind == "link" and e.llr > 0 for e in m.evidence)
+    return commit > 0 and not linked and m.direct_without_commit < math.log(n)
+
+
 def _linked(unit: _Unit) -> bool:
     """Whether the claim's body links to the source: a link names the note itself."""
     return any(e.kind == "link" and e.llr > 0 for e in unit.best.evidence)
@@ -250,8 +263,11 @@ def decide(
         groups[source] |= duplicates.get(source, set())
     decision = Decision()
     n = max(n_sources, 2)
+    # A source the citation names stays a candidate whatever the commit says against it.
     units = [
-        u for u in _units(matches, {m.source for m in declared}, groups) if u.direct >= math.log(n)
+        u
+        for u in _units(matches, {m.source for m in declared}, groups)
+        if max(u.direct, u.best.direct_without_commit) >= math.log(n)
     ]
     if not units:
         return decision
@@ -289,6 +305,35 @@ def decide(
         if not open_:
             decision.candidates.append((unit.best, stated))
             decision.reason = "status"
+    # The citation (and links) alone favour another candidate over a source the commit
+    # chose by the naming margin, log n: the commit and the note disagree.
+    against = []
+    cited: list[_Unit] = []
+    for m, p, _, _ in decision.chosen:
+        rivals = [
+            u
+            for u in units
+            if u.best is not m
+            and u.best.direct_without_commit >= math.log(n)
+            and u.best.direct_without_commit - m.direct_without_commit >= math.log(n)
+        ]
+        if _by_commit(m, n) and rivals:
+            against.append((m, p))
+            cited.extend(u for u in rivals if u not in cited)
+    if against:
+        # The commit names a source the citation does not, and the citation names another:
+        # the commit is never the only reason against the note. A person decides.
+        shown = {m.source for m, _ in against}
+        decision.chosen = [c for c in decision.chosen if c[0].source not in shown]
+        others = [
+            (u.best, calibrate(p, primary_table))
+            for u, p in zip(units, raw, strict=True)
+            if u in cited
+        ]
+        decision.candidates = [*against, *others]
+        decision.reason = "commit"
+        if not decision.chosen:
+            return decision
     if decision.chosen:
         decision.candidates, decision.reason = [], ""
         return decision
