@@ -52,7 +52,7 @@ is linked. When the candidate does but none of its notes does, the claim is abst
 **The commit is never the only reason against the note.** A source that only the commit
 that added the claim names (it touched the source, or its message names it), while the
 citation names another candidate, is not linked: the claim is abstained (``"commit"``) with
-both, for a person to decide. The chosen sources the citation does name are still linked.
+both, for a person to decide, and nothing of the claim is written.
 
 **Copies** of one item (an announcement and the full text archived the same day) would
 split the probability forever, so a group of copies is one candidate, and every copy with
@@ -322,9 +322,9 @@ def decide(
             cited.extend(u for u in rivals if u not in cited)
     if against:
         # The commit names a source the citation does not, and the citation names another:
-        # the commit is never the only reason against the note. A person decides.
-        shown = {m.source for m, _ in against}
-        decision.chosen = [c for c in decision.chosen if c[0].source not in shown]
+        # the commit is never the only reason against the note. A person decides, and
+        # nothing of the claim is written.
+        decision.chosen = []
         others = [
             (u.best, calibrate(p, primary_table))
             for u, p in zip(units, raw, strict=True)
@@ -332,8 +332,7 @@ def decide(
         ]
         decision.candidates = [*against, *others]
         decision.reason = "commit"
-        if not decision.chosen:
-            return decision
+        return decision
     if decision.chosen:
         decision.candidates, decision.reason = [], ""
         return decision
