@@ -11,7 +11,7 @@ from pathlib import Path
 from kbutil import read, run_cli, run_git, write_kb
 
 from codex_hooks.infer import DEFAULT_THRESHOLD, Linker
-from codex_hooks.infer.constants import Q_LATER
+from codex_hooks.infer.constants import EARLY, Q_LATER
 from codex_hooks.kb import KnowledgeBase
 
 FILLER = {
@@ -311,3 +311,34 @@ def test_co_sources_are_written_only_with_the_co_sources_option(tmp_path: Path) 
     entry = 'claims_extracted:\n  - "ledgers and teaching together sustain guild credibility"\n'
     assert entry in read(root, co)
     assert entry in read(root, primary)
+
+
+def test_a_claim_added_days_before_its_source_was_processed_counts_against(
+    tmp_path: Path,
+) -> None:
+    late = "inbox/archive/2026-03-20-quell-late-ledger.md"
+    cpath = "domains/culture/guild ledgers predate their audits.md"
+    root = write_kb(tmp_path / "kb", {}, git=True, commit=False)
+    commit(
+        root,
+        "add a claim and archive its source",
+        {
+            **FILLER,
+            late: article("Late Ledger", "https://guildjournal.example.org/late", "Ledgers.")
+            .replace("date: 2025-12-16", "date: 2025-11-01")
+            .replace("status: processed", "status: processed\nprocessed_date: 2026-03-20"),
+            cpath: claim(
+                "guild ledgers predate their audits", "Quell, 'Late Ledger'", "Ledgers."
+            ).replace("created: 2026-03-01\n", ""),
+        },
+        when="2026-03-01T10:00:00+00:00",
+    )
+    linker = Linker(KnowledgeBase.load(root, cache=False))
+    m = linker.scorer.match(linker.claims[cpath], linker.sources[late])
+    days = [(e.text, e.llr) for e in m.evidence if e.kind == "day"]
+    assert days == [
+        (
+            "the claim was added on 2026-03-01, before the source was processed (2026-03-20)",
+            EARLY,
+        )
+    ]

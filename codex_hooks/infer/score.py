@@ -384,11 +384,27 @@ class Scorer:
             else:
                 text = f"claim created {claim.created}, source processed {source.processed_date}"
                 out.append(Evidence(text, math.log((1 - Q_DATE) / (1 - f)), kind="day"))
-        if (
-            claim.created
-            and source.date
-            and claim.created < _days_before(source.date, EARLY_MARGIN_DAYS)
+        # The claim's day: its ``created`` field, else the day of the commit that added it.
+        made = self.history.added_at(claim.path)
+        committed = (
+            datetime.datetime.fromtimestamp(made, datetime.UTC).date().isoformat()
+            if made is not None
+            else None
+        )
+        created = claim.created or committed
+        if created and source.date and created < _days_before(source.date, EARLY_MARGIN_DAYS):
+            text = f"claim created {created}, before the source's date {source.date}"
+            out.append(Evidence(text, EARLY, kind="day"))
+        elif (
+            committed
+            and source.processed_date
+            and committed < _days_before(source.processed_date, EARLY_MARGIN_DAYS)
         ):
-            text = f"claim created {claim.created}, before the source's date {source.date}"
+            # Claims are extracted when a source is processed: one added days before
+            # was not extracted from it (it may have enriched it).
+            text = (
+                f"the claim was added on {committed}, before the source was processed "
+                f"({source.processed_date})"
+            )
             out.append(Evidence(text, EARLY, kind="day"))
         return out
