@@ -200,6 +200,24 @@ def fit_calibration(observed: list[tuple[float, bool]]) -> tuple[tuple[float, fl
     return tuple((low, round(min(c / t, MAX_CONFIDENCE), 3)) for low, c, t in merged)
 
 
+def fit_later(linker, truth) -> tuple[int, float]:
+    """How many known-good pairs had their source archived by a commit later than the one
+    that added the claim, and how many would have if the source were any source note (the
+    share of sources archived after each claim, summed): Q_LATER is their ratio."""
+    import bisect
+
+    history = linker.scorer.history
+    archived = linker.scorer.archived
+    later, expected = 0, 0.0
+    for claim, source in truth:
+        made, at = history.added_at(claim), history.added_at(source)
+        if made is None or at is None or not archived:
+            continue
+        later += at > made
+        expected += (len(archived) - bisect.bisect_right(archived, made)) / len(archived)
+    return later, expected
+
+
 def _checkout_before(root: Path, date: str) -> str:
     out = subprocess.run(
         ["git", "rev-list", "-1", "--first-parent", f"--before={date}", "HEAD"],
@@ -290,6 +308,7 @@ def evaluate_split(kb_dir: Path, date: str, threshold: float, fit: bool, verbose
         raw = linker.run(min(BANDS))
         labelled = {c for c, _ in train_truth}
         table = dict(frozen)
+        q_later = fit_later(linker, train_truth)
         if fit:
             for role in ("primary", "co-source"):
                 observed = [
@@ -341,6 +360,7 @@ def evaluate_split(kb_dir: Path, date: str, threshold: float, fit: bool, verbose
         "test_pairs": len(test_truth),
         "test_claims": len({c for c, _ in test_truth}),
         "calibration": table,
+        "q_later": q_later,
         "threshold": threshold,
         "train": train,
         "train_reliability": train_rel,
@@ -359,6 +379,11 @@ def _print_split(out) -> None:
         f"{out['test_claims']} claims added after it"
     )
     print(f"calibration: {out['calibration']!r}")
+    later, expected = out["q_later"]
+    print(
+        f"Q_LATER on the training view: {later} pairs archived after their claim, "
+        f"{expected:.1f} expected of any source: {later / expected:.2f}"
+    )
     for side in ("train", "test"):
         r = out[side]
         pr, co, pa = r["primary"], r["co-source"], r["pairs"]

@@ -611,12 +611,14 @@ def test_corpus_time_split_evaluation(corpus: Path) -> None:
     finally:
         sys.path.pop(0)
     from codex_hooks.infer import DEFAULT_THRESHOLD
-    from codex_hooks.infer.constants import CO_SOURCE_CALIBRATION
+    from codex_hooks.infer.constants import CO_SOURCE_CALIBRATION, Q_LATER
 
     out = linking.evaluate_split(corpus, linking.SPLIT, DEFAULT_THRESHOLD, fit=True, verbose=False)
     # Fitting on the training view gives the frozen tables.
     assert out["calibration"] == {"primary": CALIBRATION, "co-source": CO_SOURCE_CALIBRATION}
     assert (out["train_pairs"], out["test_pairs"], out["test_claims"]) == (61, 34, 34)
+    later, expected = out["q_later"]
+    assert round(later / expected, 1) == Q_LATER
     primary = out["test"]["primary"]
     assert primary["precision"] >= 0.98
     assert primary["recall_claims"] >= 0.9
