@@ -113,6 +113,20 @@ def test_the_commit_message_names_which_of_two_notes_of_one_article(tmp_path: Pa
     assert result.abstained == []
     a = next(p for p in result.proposals if p.claim == CLAIM_A)
     assert any("names this source" in r.text and r.weight > 0 for r in a.evidence)
+    data = json.loads(run_cli(root, "link", "--format", "json", "--no-cache").stdout)
+    assert [(p["claim"], p["source"], p["role"]) for p in data["proposals"]] == [
+        (CLAIM_B, SECOND, "primary"),
+        (CLAIM_A, FIRST, "primary"),
+    ]
+    run = run_cli(root, "link", "--write", "--no-cache")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"sourced_from: {FIRST}\n" in read(root, CLAIM_A)
+    assert f"sourced_from: {SECOND}\n" in read(root, CLAIM_B)
+    assert 'claims_extracted:\n  - "guilds earn credibility by publishing their ledgers"\n' in read(
+        root, FIRST
+    )
+    assert "guild credibility decays" not in read(root, FIRST)
+    assert "guilds earn credibility" not in read(root, SECOND)
 
 
 def test_two_notes_of_one_article_and_nothing_to_tell_them_apart_abstain(
