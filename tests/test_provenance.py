@@ -65,6 +65,7 @@ def commit(root: Path, message: str, files: dict[str, str], when: str = "") -> N
 FIRST = "inbox/archive/2025-12-16-quell-guild-community-credibility.md"
 SECOND = "inbox/archive/2025-12-16-quell-guild-community-credibility-2.md"
 URL = "https://guildjournal.example.org/2025/12/community-credibility"
+C = "inbox/archive/infinite-tv.md"
 CLAIM_A = "domains/culture/guilds earn credibility by publishing their ledgers.md"
 CLAIM_B = "domains/culture/guild credibility decays when elders stop teaching.md"
 CITED = "Mara Quell, 'Community Credibility in the Lantern Guilds' (Dec 2025)"
@@ -356,3 +357,43 @@ def test_a_claim_added_days_before_its_source_was_processed_counts_against(
             EARLY,
         )
     ]
+
+
+def test_history_reads_each_commits_time_and_message() -> None:
+    from codex_hooks.infer.history import History
+
+    log = (  # newest first, as git log -z --format=%x1e%H%x1f%ct%x1f%B writes it
+        "\x1ec2\x1f1772359200\x1fextract claims from 2025-12-16-a\n\nbody line\n\0"
+        "\nA\0claims/b.md\0M\0inbox/a.md\0"
+        "\x1ec1\x1f1772272800\x1farchive a\n\0\nA\0inbox/a.md\0"
+    )
+    h = History.parse(log)
+    assert h.message == {"c2": "extract claims from 2025-12-16-a\n\nbody line", "c1": "archive a"}
+    assert h.time == {"c2": 1772359200, "c1": 1772272800}
+    assert (h.added_at("claims/b.md"), h.added_at("inbox/a.md")) == (1772359200, 1772272800)
+    assert h.added_with("claims/b.md") == {"claims/b.md", "inbox/a.md"}
+
+
+def test_a_message_names_the_longest_file_name_it_holds() -> None:
+    from codex_hooks.infer.commits import Messages
+    from codex_hooks.infer.profile import SourceProfile
+
+    sources = {
+        FIRST: SourceProfile(FIRST, "Community Credibility in the Lantern Guilds"),
+        SECOND: SourceProfile(SECOND, "Community Credibility in the Lantern Guilds"),
+        C: SourceProfile(C, "Infinite TV"),
+    }
+    messages = Messages(sources)
+    assert messages.named(
+        "rio: extract claims from 2025-12-16-quell-guild-community-credibility-2 (#3)"
+    ) == {SECOND}
+    assert messages.named("extract claims from 2025-12-16-quell-guild-community-credibility") == {
+        FIRST
+    }
+    # The whole title names both notes of one title; a title under three words names none.
+    assert messages.named("notes on Community Credibility in the Lantern Guilds") == {
+        FIRST,
+        SECOND,
+    }
+    assert messages.named("about infinite TV") == set()
+    assert messages.named("archive quell guild community credibility") == set()

@@ -1,8 +1,8 @@
 """Which source notes a commit message names: "extract claims from 2025-12-16-a-b-c".
 
 A message names a source when it holds, as whole words (case, accents and punctuation
-folded), the source's file name without ``.md`` or its whole title (when that is
-:data:`~.constants.MESSAGE_MIN_WORDS` words or more). Not the file name without its date:
+folded), the source's file name without ``.md`` or its whole title, when that is
+:data:`~.constants.MESSAGE_MIN_WORDS` words or more (a dated file name always is). Not the file name without its date:
 a message that describes its claims in free text ("Anthropic labor market impacts") would
 then name a note by its topic, which is what the citation is for.
 When one name found in a message lies inside a longer one found at the same place
@@ -24,11 +24,8 @@ if TYPE_CHECKING:
 
 def _names(s: SourceProfile) -> set[tuple[str, ...]]:
     """The word sequences a message may name the source by."""
-    out = {tuple(tokens(stem(s.path)))}
-    title = tuple(tokens(s.title))
-    if len(title) >= MESSAGE_MIN_WORDS:
-        out.add(title)
-    return {n for n in out if n}
+    names = {tuple(tokens(stem(s.path))), tuple(tokens(s.title))}
+    return {n for n in names if len(n) >= MESSAGE_MIN_WORDS}
 
 
 class Messages:

@@ -113,8 +113,8 @@ PLURAL_MIN_LENGTH = 5
 ARXIV_CONTEXT_BEFORE = 40
 ARXIV_CONTEXT_AFTER = 5
 
-#: A commit message names a source by its title only when the title has at least this
-#: many words: "Infinite TV" is a phrase, not a name (the file name always counts).
+#: A commit message names a source by its file name or title only when that has at least
+#: this many words: "Infinite TV" is a phrase, not a name (a dated file name always has).
 MESSAGE_MIN_WORDS = 3
 
 # -- copies (.copies) -------------------------------------------------------------------
