@@ -272,9 +272,11 @@ def index_contents(root: Path, paths: set[str]) -> dict[str, bytes]:
 
 def log(root: Path) -> str | None:
     """The whole history of the repository at ``root`` in one ``git log``: for each
-    commit, newest first in topological order, a record separator, its hash,
-    then the files it touched with their status, renames followed (``-M``), NUL-separated.
+    commit, newest first in topological order, a record separator, its hash, its commit
+    time (Unix seconds) and its message (separated by ``\x1f``), then the files it touched with their status, renames followed (``-M``), NUL-separated.
     ``None`` outside git or when git fails."""
     if not (root / ".git").exists():
         return None
-    return _text(root, "log", "-z", "--topo-order", "--name-status", "-M", "--format=%x1e%H")
+    return _text(
+        root, "log", "-z", "--topo-order", "--name-status", "-M", "--format=%x1e%H%x1f%ct%x1f%B"
+    )

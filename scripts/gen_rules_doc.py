@@ -21,6 +21,15 @@ FAMILIES = {
     "BL": "Claim ↔ source links",
     "WL": "Wiki links",
 }
+#: A paragraph under a family's heading: what the family's rules leave to other commands.
+FAMILY_NOTES = {
+    "BL": "These rules check the links that are written. `codex-hooks link` infers the "
+    "ones that are missing (see [linking.md](linking.md)): each proposal has a role, "
+    "`primary` (the source the claim was extracted from) or `co-source` (a second work "
+    "the claim's citation names, a real link too, written only with `link --write "
+    "--co-sources`); two source notes of one work (BL008) count there as one work, and "
+    "`link` picks the note the evidence names or abstains with reason `duplicate`.",
+}
 KINDS = {"claim": "claims", "source": "sources", "entity": "entities", "map": "maps"}
 
 
@@ -71,6 +80,8 @@ def render() -> str:
         if r.code[:2] != family:
             family = r.code[:2]
             out += ["", f"## {FAMILIES.get(family, family)} ({family})"]
+            if family in FAMILY_NOTES:
+                out += ["", FAMILY_NOTES[family]]
         out += [
             "",
             f"### {r.code}",

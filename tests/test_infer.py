@@ -15,6 +15,7 @@ import pytest
 from kbutil import read, run_cli, write_kb
 
 from codex_hooks.infer import Linker
+from codex_hooks.infer.constants import CALIBRATION, MAX_CONFIDENCE
 from codex_hooks.infer.history import History
 from codex_hooks.infer.text import identifiers, words
 from codex_hooks.kb import KnowledgeBase
@@ -81,6 +82,10 @@ TWO_PAPERS = {
 
 def pairs(result) -> set[tuple[str, str]]:
     return {(p.claim, p.source) for p in result.proposals}
+
+
+def roles(result) -> set[tuple[str, str, str]]:
+    return {(p.claim, p.source, p.role) for p in result.proposals}
 
 
 # -- identifiers and words ---------------------------------------------------------------
@@ -184,7 +189,8 @@ def test_two_papers_on_one_topic_are_told_apart_by_the_arxiv_id(tmp_path: Path) 
     assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
     assert result.abstained == []
     for p in result.proposals:
-        assert p.confidence > 0.99
+        # The top band of the calibration: never 1.
+        assert (p.confidence, p.role) == (CALIBRATION[-1][1], "primary")
         assert any("arXiv 2601.06180" in r.text for r in p.evidence)
     assert PLURAL not in {m.source for m in linker.matches[CLAIM_A]}  # never a candidate
     wrong = linker.scorer.match(linker.claims[CLAIM_A], linker.sources[PLURAL])
@@ -209,7 +215,7 @@ def test_the_wrong_paper_is_not_given_a_claim_another_source_lists(tmp_path: Pat
     root = write_kb(tmp_path / "kb", listing_claim_a(MIXDPO), git=True)
     result = Linker(KnowledgeBase.load(root, cache=False)).run(0.9)
     listed = next(p for p in result.proposals if p.claim == CLAIM_A)
-    assert (listed.source, listed.confidence) == (MIXDPO, 1.0)
+    assert (listed.source, listed.confidence) == (MIXDPO, MAX_CONFIDENCE)
     assert listed.evidence[0].text == f"{MIXDPO} lists this claim in claims_extracted"
     assert pairs(result) == {(CLAIM_A, MIXDPO), (CLAIM_B, MIXDPO)}
 
@@ -296,10 +302,10 @@ def test_two_works_named_in_one_citation_are_both_linked(tmp_path: Path) -> None
         ).replace("ai-alignment", "entertainment"),
     }
     root = write_kb(tmp_path / "kb", files, git=True)
-    result = Linker(KnowledgeBase.load(root, cache=False)).run()
-    assert pairs(result) == {
-        (claim_path, "inbox/archive/shapiro-a.md"),
-        (claim_path, "inbox/archive/shapiro-b.md"),
+    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.7)
+    assert roles(result) == {
+        (claim_path, "inbox/archive/shapiro-a.md", "primary"),
+        (claim_path, "inbox/archive/shapiro-b.md", "co-source"),
     }
     # A work the citation names only in passing, with nothing of its text in the claim,
     # is not linked.
@@ -383,16 +389,16 @@ def test_a_work_the_citation_says_challenges_the_claim_is_not_a_source(tmp_path:
     # The same citation naming both works as sources links both.
     files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("; challenged by", "; and")
     root = write_kb(tmp_path / "kb2", files, git=True)
-    result = Linker(KnowledgeBase.load(root, cache=False)).run()
-    assert pairs(result) == {
-        (DEBATE_CLAIM, "inbox/archive/crisis.md"),
-        (DEBATE_CLAIM, "inbox/archive/boom.md"),
+    result = Linker(KnowledgeBase.load(root, cache=False)).run(0.7)
+    assert roles(result) == {
+        (DEBATE_CLAIM, "inbox/archive/crisis.md", "primary"),
+        (DEBATE_CLAIM, "inbox/archive/boom.md", "co-source"),
     }
 
 
 def test_a_further_work_named_only_by_its_authors_handle_is_not_linked(tmp_path: Path) -> None:
     """A citation "based on A (@a), 'Title', and B (@b)" names a work of A but only the
-    person B: B's note is not linked as a further source, not even at a threshold of 0.8,
+    person B: B's note is not linked as a further source, not even at a threshold of 0.7,
     however close its text; naming a word of its title does link it."""
     files = {
         **DEBATE,
@@ -418,10 +424,10 @@ def test_a_further_work_named_only_by_its_authors_handle_is_not_linked(tmp_path:
     root = write_kb(tmp_path / "kb", files, git=True)
     linker = Linker(KnowledgeBase.load(root, cache=False))
     assert "inbox/archive/boom.md" in {m.source for m in linker.matches[DEBATE_CLAIM]}
-    assert pairs(linker.run(0.8)) == {(DEBATE_CLAIM, "inbox/archive/crisis.md")}
+    assert pairs(linker.run(0.7)) == {(DEBATE_CLAIM, "inbox/archive/crisis.md")}
     files[DEBATE_CLAIM] = files[DEBATE_CLAIM].replace("Quarles (", "Quarles, 'The Boom' (")
     root = write_kb(tmp_path / "kb2", files, git=True)
-    assert pairs(Linker(KnowledgeBase.load(root, cache=False)).run(0.8)) == {
+    assert pairs(Linker(KnowledgeBase.load(root, cache=False)).run(0.7)) == {
         (DEBATE_CLAIM, "inbox/archive/crisis.md"),
         (DEBATE_CLAIM, "inbox/archive/boom.md"),
     }
@@ -569,8 +575,8 @@ def test_json_output_has_the_documented_structure(tmp_path: Path) -> None:
         (CLAIM_B, MIXDPO),
     ]
     for p in data["proposals"]:
-        assert set(p) == {"claim", "source", "confidence", "evidence"}
-        assert 0.9 <= p["confidence"] <= 1
+        assert set(p) == {"claim", "source", "confidence", "evidence", "role"}
+        assert (p["confidence"], p["role"]) == (CALIBRATION[-1][1], "primary")
         assert all(set(e) == {"reason", "weight"} for e in p["evidence"])
     assert read(root, CLAIM_A) == TWO_PAPERS[CLAIM_A]  # a report writes nothing
 
@@ -590,5 +596,33 @@ def test_corpus_evaluation(corpus: Path) -> None:
     out = linking.evaluate(kb, thresholds=(DEFAULT_THRESHOLD,))
     [row] = out["rows"]
     assert out["pairs"] == 95
-    assert row["recall"] >= 0.9
+    # Every proposal on the newest commit is primary at the default threshold (co-sources
+    # are stated at most 0.75): the pairs a second work accounts for are not recalled.
     assert row["precision"] >= 0.98
+    assert row["recall"] >= 0.87
+
+
+def test_corpus_time_split_evaluation(corpus: Path) -> None:
+    """The strict evaluation of docs/linking.md: fitted on the history before the cut-off,
+    scored on the claims added after it, with the documented figures."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import linking
+    finally:
+        sys.path.pop(0)
+    from codex_hooks.infer import DEFAULT_THRESHOLD
+    from codex_hooks.infer.constants import CO_SOURCE_CALIBRATION, Q_LATER
+
+    out = linking.evaluate_split(corpus, linking.SPLIT, DEFAULT_THRESHOLD, fit=True, verbose=False)
+    # Fitting on the training view gives the frozen tables.
+    assert out["calibration"] == {"primary": CALIBRATION, "co-source": CO_SOURCE_CALIBRATION}
+    assert (out["train_pairs"], out["test_pairs"], out["test_claims"]) == (61, 34, 34)
+    later, expected = out["q_later"]
+    assert round(later / expected, 1) == Q_LATER
+    primary = out["test"]["primary"]
+    assert primary["precision"] >= 0.98
+    assert primary["recall_claims"] >= 0.9
+    for row in out["test_reliability"]:
+        if row["role"] == "primary":
+            assert row["observed"] >= row["confidence"] - 0.05, row
+    assert all(c < 1 for c in (r["confidence"] for r in out["test_reliability"]))

@@ -54,12 +54,15 @@ def test_report_then_write_both_directions_then_nothing_left(tmp_path) -> None:
     report = run_cli(root, "link", "--no-cache")
     assert report.returncode == 1, report.stderr
     assert snapshot(root) == before
-    assert report.stdout.startswith(f"{CLAIM_A}\n  came from {MIXDPO} (confidence 1.00)\n")
+    assert report.stdout.startswith(f"{CLAIM_A}\n  came from {MIXDPO} (confidence 0.99)\n")
     assert (
         "the claim's citation and the source's URL fields share arXiv 2601.06180" in report.stdout
     )
     assert PLURAL not in report.stdout
-    assert "Found 2 link(s) to write; 0 claim(s) left for a person." in report.stderr
+    assert (
+        "2 proposal(s), 0 co-source(s), 0 abstention(s), 0 conflict(s). "
+        "Run with --write to write them."
+    ) in report.stderr
 
     written = run_cli(root, "link", "--write", "--no-cache")
     assert written.returncode == 1, written.stderr
@@ -104,7 +107,10 @@ def test_abstentions_are_reported_and_never_written(tmp_path) -> None:
     )
     assert "    ? inbox/archive/shapiro-a.md (confidence 0.4" in run.stdout
     assert "    ? inbox/archive/shapiro-b.md (confidence 0.4" in run.stdout
-    assert "Wrote 0 link(s) into 0 note(s); 1 claim(s) left for a person." in run.stderr
+    assert (
+        "0 proposal(s), 0 co-source(s), 1 abstention(s), 0 conflict(s); 0 link(s) written."
+        in run.stderr
+    )
 
 
 def test_paths_limit_the_claims(tmp_path) -> None:
@@ -194,9 +200,9 @@ def test_declared_links_get_their_missing_direction(tmp_path) -> None:
     run = run_cli(root, "link", "--write", "--no-cache", CLAIM_A)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith(
-        f"{CLAIM_A}\n  linked to {MIXDPO} (confidence 1.00)\n"
+        f"{CLAIM_A}\n  linked to {MIXDPO} (confidence 0.99)\n"
         f"      the claim names {MIXDPO} in sourced_from\n"
-        f"{CLAIM_A}\n  linked to {NOTES} (confidence 1.00)\n"
+        f"{CLAIM_A}\n  linked to {NOTES} (confidence 0.99)\n"
         f"      {NOTES} lists this claim in claims_extracted\n"
     )
     assert read(root, CLAIM_A) == files[CLAIM_A].replace(
@@ -211,3 +217,31 @@ def test_declared_links_get_their_missing_direction(tmp_path) -> None:
     check = run_cli(root, "check", "--all-files", "--no-cache")
     assert not re.search(r" BL00[34] ", check.stdout), check.stdout
     assert run_cli(root, "link", "--write", "--no-cache", CLAIM_A).returncode == 0
+
+
+def test_the_summary_line_counts_each_kind_of_outcome() -> None:
+    from codex_hooks.commands.link import summary
+    from codex_hooks.infer import Abstention, Inference, Proposal
+
+    result = Inference(
+        proposals=[
+            Proposal("s1.md", 0.989, (), "a.md"),
+            Proposal("s2.md", 0.989, (), "b.md"),
+            Proposal("s3.md", 0.75, (), "b.md", "co-source"),
+        ],
+        abstained=[
+            Abstention("c.md", (), "close"),
+            Abstention("d.md", (), "duplicate"),
+            Abstention("e.md", (), "status"),
+            Abstention("f.md", (), "listed"),
+            Abstention("g.md", (), "contradicted"),
+            Abstention("h.md", (), "commit"),
+        ],
+    )
+    line = "2 proposal(s), 1 co-source(s), 3 abstention(s), 3 conflict(s)"
+    assert summary(result) == line + ". Run with --write to write them."
+    assert summary(result, write=True) == (
+        line + "; 2 link(s) written (co-sources are written with --co-sources)."
+    )
+    assert summary(result, write=True, co_sources=True) == line + "; 3 link(s) written."
+    assert summary(Inference()) == "0 proposal(s), 0 co-source(s), 0 abstention(s), 0 conflict(s)."

@@ -304,6 +304,24 @@ CHECK = [
         [],
         id="BL007 a citation of nothing is for the wiki-link rules",
     ),
+    # -- BL008 duplicate-source (more cases, and the notes checked, in
+    # test_rules_duplicates.py)
+    pytest.param(
+        {
+            S: source(extra="url: https://example.org/2025/a\n"),
+            T: source(extra="url: https://example.org/2025/b\n"),
+        },
+        [],
+        id="BL008 two pages of one site",
+    ),
+    pytest.param(
+        {
+            S: source(extra="url: https://example.org/2025/a\n"),
+            T: source(extra="url: http://www.example.org/2025/a/\n"),
+        },
+        [(S, 7, 1, "BL008", "warning", f"records the same work as {T} (example.org/2025/a)")],
+        id="BL008 one page archived twice",
+    ),
 ]
 
 
@@ -458,6 +476,13 @@ NOOP = [
     ),
     pytest.param({C: cites(D), D: claim()}, id="BL006 has no fix"),
     pytest.param({S: enriching("c"), C: claim()}, id="BL007 the body is never written"),
+    pytest.param(
+        {
+            S: source(extra="url: https://example.org/2025/a\n"),
+            T: source(extra="url: https://example.org/2025/a\n"),
+        },
+        id="BL008 has no fix: a person merges the notes",
+    ),
 ]
 
 

@@ -136,12 +136,20 @@ def test_subjects_of_the_bad_input_rules(tmp_path):
     assert found == [(D, "FM010", ""), (S, "FM011", "claims_extracted")]
 
 
+def test_subject_of_a_duplicate_source_is_the_other_note(tmp_path):
+    url = "url: https://example.org/2025/article\n"
+    write_kb(tmp_path, {SP: source("unprocessed", url), SU: source("unprocessed", url)})
+    found = [f for f in subjects(tmp_path) if f[1] == "BL008"]
+    assert found == [(SP, "BL008", SU)]
+    assert [f for f in subjects(tmp_path, [SU]) if f[1] == "BL008"] == [(SU, "BL008", SP)]
+
+
 def test_every_rule_is_covered_here():
     covered = {
         *("FM001", "FM002", "FM003", "FM004", "FM005", "FM006", "FM007", "FM008", "FM009"),
         *("FM010", "FM011"),
         *("LC001", "LC002", "LC003", "LC004", "LC005"),
-        *("BL001", "BL002", "BL003", "BL004", "BL005", "BL006", "BL007"),
+        *("BL001", "BL002", "BL003", "BL004", "BL005", "BL006", "BL007", "BL008"),
         *("WL001", "WL002", "WL003", "WL004", "WL005", "WL006"),
     }
     assert set(REGISTRY) <= covered, set(REGISTRY) - covered

@@ -37,6 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--write", action="store_true", help="write the proposed links")
     parser.add_argument(
+        "--co-sources",
+        action="store_true",
+        help="with --write, also write co-sources (second works the citation names)",
+    )
+    parser.add_argument(
         "--min-confidence",
         type=float,
         metavar="X",
@@ -83,12 +88,17 @@ def _reason_line(weight: float, text: str) -> str:
 
 
 def print_text(
-    result: Inference, written: Written | None = None, out: TextIO | None = None
+    result: Inference,
+    written: Written | None = None,
+    out: TextIO | None = None,
+    co_sources: bool = True,
 ) -> None:
     out = out or sys.stdout
     for p in result.proposals:
-        verb = "linked to" if written is not None else "came from"
-        out.write(f"{p.claim}\n  {verb} {p.source} (confidence {p.confidence:.2f})\n")
+        done = written is not None and (co_sources or p.role != "co-source")
+        verb = "linked to" if done else "came from"
+        role = " as a co-source" if p.role == "co-source" else ""
+        out.write(f"{p.claim}\n  {verb} {p.source}{role} (confidence {p.confidence:.2f})\n")
         for r in [r for r in p.evidence if abs(r.weight) >= 0.05 or r.weight == 0][:SHOWN_REASONS]:
             out.write(_reason_line(r.weight, r.text) + "\n")
     why = {
@@ -96,6 +106,8 @@ def print_text(
         "listed": "already listed by another source; this one would need overwhelming evidence",
         "status": "the best candidate's status says it yielded no claims",
         "contradicted": "this source lists it, but the claim cites an identifier of another note",
+        "duplicate": "its source is one work recorded by two notes, and nothing tells which one",
+        "commit": "the commit that added it names one source, its citation another",
     }
     for a in result.abstained:
         out.write(f"{a.claim}\n  not linked: {why.get(a.reason, a.reason)}\n")
@@ -103,6 +115,29 @@ def print_text(
             out.write(f"    ? {c.source} (confidence {c.confidence:.2f})\n")
             for r in c.evidence[:3]:
                 out.write("  " + _reason_line(r.weight, r.text) + "\n")
+
+
+#: Abstention reasons that are conflicts with what a note already says.
+CONFLICTS = ("listed", "contradicted", "commit")
+
+
+def summary(result: Inference, write: bool = False, co_sources: bool = False) -> str:
+    """One line: proposals (primary), co-sources, abstentions, conflicts."""
+    primary = sum(p.role != "co-source" for p in result.proposals)
+    co = len(result.proposals) - primary
+    conflicts = sum(a.reason in CONFLICTS for a in result.abstained)
+    abstained = len(result.abstained) - conflicts
+    line = (
+        f"{primary} proposal(s), {co} co-source(s), {abstained} abstention(s), "
+        f"{conflicts} conflict(s)"
+    )
+    if write:
+        done = primary + co if co_sources else primary
+        rest = "" if co_sources or not co else " (co-sources are written with --co-sources)"
+        return f"{line}; {done} link(s) written{rest}."
+    if result.proposals:
+        return f"{line}. Run with --write to write them."
+    return f"{line}."
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,9 +162,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     result = linker.run(threshold, paths)
+    if args.co_sources and not args.write:
+        raise UsageError("--co-sources: only with --write")
     written = None
-    if args.write and result.proposals:
-        written = write(kb, result.proposals)
+    if args.write:
+        # Co-sources are reported always, written only when asked for.
+        chosen = [p for p in result.proposals if args.co_sources or p.role != "co-source"]
+        if chosen:
+            written = write(kb, chosen)
     if args.format == "json":
         import json
 
@@ -140,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print_text(result, written)
+        print_text(result, written, co_sources=args.co_sources)
         if written is not None:
             for path, changes in written.changed.items():
                 print(f"Linking {path}: {'; '.join(changes)}")
@@ -148,15 +188,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in written.failed:
             print(f"codex-hooks: {problem}", file=sys.stderr)
     if args.format == "text":
-        n, k = len(result.proposals), len(result.abstained)
-        if args.write:
-            changed = len(written.changed) if written else 0
-            summary = f"Wrote {n} link(s) into {changed} note(s); {k} claim(s) left for a person."
-        elif n:
-            summary = f"Found {n} link(s) to write; {k} claim(s) left for a person. Run with --write to write them."
-        else:
-            summary = f"No link to write; {k} claim(s) left for a person."
-        print(summary, file=sys.stderr)
-    if written is not None:
-        return EXIT_FAIL if written.changed or written.failed else EXIT_OK
+        print(summary(result, args.write, args.co_sources), file=sys.stderr)
+    if args.write:
+        return EXIT_FAIL if written is not None and (written.changed or written.failed) else EXIT_OK
     return EXIT_FAIL if result.proposals else EXIT_OK

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
     from .score import Match
-    from .select import Closeness
+    from .select import Calibrations, Closeness
 
-from .constants import DEFAULT_THRESHOLD
+from .constants import DEFAULT_THRESHOLD, MAX_CONFIDENCE
 
 __all__ = ["DEFAULT_THRESHOLD", "Abstention", "Candidate", "Inference", "Linker", "Proposal"]
 
@@ -57,12 +57,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Proposal(Candidate):
-    """A link to write: ``claim`` came from ``source``."""
+    """A link to write: ``claim`` came from ``source``, as its ``primary`` source or as a
+    ``co-source`` (a second work its citation names)."""
 
     claim: str = ""
+    role: str = "primary"
 
     def to_dict(self) -> dict[str, object]:
-        return {"claim": self.claim, **super().to_dict()}
+        return {"claim": self.claim, **super().to_dict(), "role": self.role}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ class Abstention:
     #: ``"listed"`` (another source already lists the claim in ``claims_extracted``),
     #: ``"status"`` (the best candidate's status says it yielded no claims) or
     #: ``"contradicted"`` (a source lists the claim, but the claim cites an identifier
-    #: of another note: the listed link is probably wrong).
+    #: of another note: the listed link is probably wrong), ``"duplicate"`` (the
+    #: candidate is one work recorded by two notes, and nothing tells which one) or
+    #: ``"commit"`` (the commit that added the claim names one source, its citation
+    #: another).
     reason: str = "close"
 
     def to_dict(self) -> dict[str, object]:
@@ -125,10 +130,11 @@ class Linker:
         (only those in ``claims`` when given). ``progress(done, total)`` is called after
         each claim."""
         from .content import Content
-        from .copies import copies
+        from .copies import copies, duplicates
         from .history import History
         from .profile import profiles
         from .score import Scorer
+        from .select import CALIBRATIONS
         from .vocab import Vocabulary
 
         self.kb = kb
@@ -144,6 +150,10 @@ class Linker:
             ),
         )
         self.copies = copies(self.sources)
+        self.duplicates = duplicates(self.sources)
+        #: How raw probabilities become stated confidences, per role (see
+        #: :func:`.select.calibrate`); ``{}`` states the raw probability.
+        self.calibration: Calibrations = CALIBRATIONS
         self.matches: dict[str, list[Match]] = {}
         only = set(claims) if claims is not None else None
         targets = [
@@ -155,7 +165,9 @@ class Linker:
             for source in self.scorer.candidates(claim):
                 # Only named sources can be chosen; a source with copies or one that lists
                 # the claim is weighed in full whatever its naming.
-                keep = source in self.copies or source in claim.declared
+                keep = (
+                    source in self.copies or source in self.duplicates or source in claim.declared
+                )
                 m = self.scorer.match(claim, self.sources[source], named_only=not keep)
                 if m is not None:
                     found.append(m)
@@ -193,7 +205,9 @@ class Linker:
                     declared = [m for m in declared if m not in wrong]
                 for m in declared:
                     reason = Reason(f"{m.source} lists this claim in claims_extracted", 0.0)
-                    result.proposals.append(Proposal(m.source, 1.0, (reason, *_reasons(m)), path))
+                    result.proposals.append(
+                        Proposal(m.source, MAX_CONFIDENCE, (reason, *_reasons(m)), path)
+                    )
                 d = decide(
                     [m for m in self.matches[path] if m.source not in claim.declared],
                     self.scorer.n,
@@ -201,9 +215,11 @@ class Linker:
                     declared,
                     self.copies,
                     self._closeness(path),
+                    self.duplicates,
+                    self.calibration,
                 )
-                originals = [m.source for m, _, copy_of in d.chosen if not copy_of]
-                for m, p, copy_of in d.chosen:
+                originals = [m.source for m, _, copy_of, _ in d.chosen if not copy_of]
+                for m, p, copy_of, role in d.chosen:
                     reasons = _reasons(m)
                     others = tuple(o for o in originals if o != m.source)
                     if others and not copy_of:
@@ -212,7 +228,7 @@ class Linker:
                         reasons = (Reason(e.text, e.llr), *reasons)
                     if copy_of:
                         reasons = (Reason(f"a copy of the same item as {copy_of}", 0.0), *reasons)
-                    result.proposals.append(Proposal(m.source, p, reasons, path))
+                    result.proposals.append(Proposal(m.source, p, reasons, path, role))
                 if d.candidates:
                     candidates = tuple(Candidate(m.source, p, _reasons(m)) for m, p in d.candidates)
                     result.abstained.append(Abstention(path, candidates, d.reason))
@@ -253,5 +269,5 @@ class Linker:
                 reason = Reason(f"the claim names {spath} in sourced_from", 0.0)
             else:
                 reason = Reason(f"{spath} lists this claim in claims_extracted", 0.0)
-            out.append(Proposal(spath, 1.0, (reason,), path))
+            out.append(Proposal(spath, MAX_CONFIDENCE, (reason,), path))
         return out

@@ -37,6 +37,17 @@ ABSTAIN_SHARE = 0.5
 #: confidence by less than its own size.
 NEGLIGIBLE_PRIMARY = 1e-6
 
+#: Calibration of the confidence of a primary source: (least raw probability of a band,
+#: the share of the proposals in that band that were right, add-half smoothed), fitted on
+#: the older history of the shared corpus by ``benchmarks/linking.py --split DATE --fit``
+#: (see docs/linking.md, *Calibration*). The stated confidence never reaches 1.
+CALIBRATION: tuple[tuple[float, float], ...] = ((0.8, 0.75), (0.95, 0.917), (0.99, 0.989))
+#: ... of a co-source, fitted in the same run on the co-sources alone (7 proposals, all
+#: between 0.8 and 0.99, 6 known-good: one band).
+CO_SOURCE_CALIBRATION: tuple[tuple[float, float], ...] = ((0.8, 0.75),)
+#: The highest confidence ever stated: a link written by a person is not certain either.
+MAX_CONFIDENCE = 0.99
+
 # -- weighing (.score, .vocab) ----------------------------------------------------------
 
 #: How often the true source shows each signal: a person's estimate, one per signal.
@@ -46,6 +57,10 @@ Q_YEAR = 0.6  # the citation has the year the source was published
 Q_ID = 0.9  # an identifier in the citation is the source's own (its URL, arXiv id, DOI)
 Q_BODY_ID = 0.3  # an identifier appears only in one note's body
 Q_GIT = 0.8  # the commit that added the claim, when it touched sources, touched this one
+Q_MESSAGE = (
+    0.9  # the message of the commit that added the claim, when it names sources, names this one
+)
+Q_LATER = 0.8  # a true source is archived after its claim this many times as often as any source
 Q_LINK = 0.5  # the claim's body links to the source note
 Q_CONTENT = 0.9  # the claim's text is close to its source's (rank r: odds CONTENT_DECAY^(r+1))
 Q_DOMAIN = 0.8  # the source belongs to the claim's domain
@@ -97,6 +112,10 @@ PLURAL_MIN_LENGTH = 5
 #: characters before it or after it.
 ARXIV_CONTEXT_BEFORE = 40
 ARXIV_CONTEXT_AFTER = 5
+
+#: A commit message names a source by its file name or title only when that has at least
+#: this many words: "Infinite TV" is a phrase, not a name (a dated file name always has).
+MESSAGE_MIN_WORDS = 3
 
 # -- copies (.copies) -------------------------------------------------------------------
 

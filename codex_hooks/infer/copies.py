@@ -13,6 +13,12 @@ names a page, not a whole site or account (``x.com/handle/status/1``, not
 ``x.com/handle``). An announcement and the full text it announces are typical copies; two
 papers on one topic are not (their identifiers differ, and so do their dates), nor are two
 pages of one site (``futard.io/launch/A`` and ``futard.io/launch/B``).
+
+**Duplicates** are another thing: two notes whose own URL fields name one work (the same
+page after normalisation, the same arXiv id or DOI; :func:`~.text.work_keys`), whatever
+their dates, typically two extraction passes over one article under two file names. A
+claim came from one of them: the inference picks the one the evidence names, or abstains
+(rule BL008 reports the pair for a person to merge).
 """
 
 from __future__ import annotations
@@ -109,3 +115,16 @@ def copies(sources: dict[str, SourceProfile]) -> dict[str, set[str]]:
                     out[a.path].add(b.path)
                     out[b.path].add(a.path)
     return dict(out)
+
+
+def duplicates(sources: dict[str, SourceProfile]) -> dict[str, set[str]]:
+    """Each source note → the other notes whose URL fields name the same work."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for path, s in sources.items():
+        for key in s.work:
+            by_key[key].add(path)
+    out: dict[str, set[str]] = defaultdict(set)
+    for group in by_key.values():
+        for path in group:
+            out[path] |= group - {path}
+    return {p: o for p, o in out.items() if o}

@@ -25,6 +25,9 @@ class Evidence:
     #: arXiv id or DOI), not only who wrote it or where (an author, a handle, a site, a
     #: year): see :data:`~.score.WORK_IDS`.
     work: bool = False
+    #: Whether the citation contradicts the source (another arXiv id or DOI, another page
+    #: of its site): then the commit is never counted for it.
+    conflict: bool = False
 
 
 def identifier_llr(shared_by: int, n: int, q: float = Q_ID) -> float:

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 from ..titles import clean_path, stem
 from ..values import CLAIM, SOURCE, as_list
 from .constants import ABBREVIATION_WORDS
-from .text import STOPWORDS, identifiers, kind_of, tokens, without_mentions, words
+from .text import (
+    STOPWORDS,
+    identifiers,
+    kind_of,
+    tokens,
+    without_mentions,
+    words,
+    work_keys,
+)
 
 if TYPE_CHECKING:
     from ..frontmatter import Value
@@ -70,6 +78,9 @@ class SourceProfile:
     authors: list[tuple[str, list[str]]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     body_ids: set[str] = field(default_factory=set)
+    #: The identifiers of the work itself in its URL fields (see :func:`~.text.work_keys`):
+    #: two notes sharing one are duplicates (rule BL008).
+    work: set[str] = field(default_factory=set)
     date: str | None = None
     processed_date: str | None = None
     agent: str = ""
@@ -121,6 +132,12 @@ def _body(kb: KnowledgeBase, path: str) -> list[str]:
     return note.lines[note.body_start :]
 
 
+def work_ids(info: NoteInfo) -> set[str]:
+    """The identifiers of the work a source note records, from its URL fields: the same
+    page after normalisation, arXiv id or DOI (see :func:`~.text.work_keys`)."""
+    return work_keys(identifiers(" ".join(text_of(info.get(k)) for k in URL_FIELDS)))
+
+
 def source_profile(kb: KnowledgeBase, info: NoteInfo) -> SourceProfile:
     """Everything a source note offers for matching."""
     title = text_of(info.get("title")).strip()
@@ -147,6 +164,7 @@ def source_profile(kb: KnowledgeBase, info: NoteInfo) -> SourceProfile:
         i for i in identifiers(author_text + " " + title) if kind_of(i) != "host"
     }
     profile.body_ids = identifiers("".join(body), bare=False) - profile.ids
+    profile.work = work_ids(info)
     profile.body = title + "\n" + "".join(body)
     profile.date = next((d for k in DATE_FIELDS if (d := day(info.get(k)))), None)
     profile.processed_date = day(info.get(kb.config.field_name("processed_date")))

@@ -16,21 +16,26 @@ Signals come in kinds (:data:`DIRECT` and the others):
     authors, venue or URL; recorded item by item so that two sources are never both
     credited for the same word (see :mod:`.select`).
 ``link``, ``git``
-    the claim's body links to the source; the commit that added the claim touched it.
-``content``, ``day``, ``context``
-    how close the two notes' texts are; the claim's day against the source's dates; domain
-    and status. These check that a candidate fits; they never nominate one (see
+    the claim's body links to the source; the commit that added the claim touched it, or
+    names it in its message. Never counted for a source the citation contradicts (another
+    arXiv id, DOI or page): the commit is then not allowed to be the only reason.
+``content``, ``day``, ``archive``, ``context``
+    how close the two notes' texts are; the claim's day against the source's dates; the
+    commit that added the claim against the one that archived the source; domain and
+    status. These check that a candidate fits; they never nominate one (see
     :data:`DIRECT`).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal, overload
 
+from .commits import Messages
 from .constants import (
     CITED_ELSEWHERE,
     CONFLICT,
@@ -44,7 +49,9 @@ from .constants import (
     Q_DOMAIN,
     Q_GIT,
     Q_ID,
+    Q_LATER,
     Q_LINK,
+    Q_MESSAGE,
     Q_OPEN,
     Q_TITLE,
     Q_YEAR,
@@ -92,6 +99,13 @@ class Match:
     def direct(self) -> float:
         """The weight of the evidence that names this source (see :data:`DIRECT`)."""
         return sum(self.items.values()) + sum(_rest(e) for e in self.evidence if e.kind in DIRECT)
+
+    @property
+    def direct_without_commit(self) -> float:
+        """The direct evidence with the commit left out: the citation and a link alone. A
+        source they name stays a candidate whatever the commit says against it (the
+        commit is never the only reason against the note)."""
+        return self.direct - sum(_rest(e) for e in self.evidence if e.kind == "git")
 
     @property
     def items(self) -> dict[str, float]:
@@ -162,6 +176,9 @@ class Scorer:
         self.domain_count = Counter(self._domain(s) for s in sources.values())
         self.processed_on = Counter(s.processed_date for s in sources.values())
         self.closed = sum(s.status in CLOSED for s in sources.values())
+        self.messages = Messages(sources)
+        #: When each source was archived (the commit that added it), sorted.
+        self.archived = sorted(t for p in sources if (t := history.added_at(p)) is not None)
 
     def _domain(self, s: SourceProfile) -> str:
         """The source's domain, or else the main domain of the agent that processed it."""
@@ -174,6 +191,7 @@ class Scorer:
         for ident in claim.ids | claim.body_ids:
             found |= self.by_id.get(ident, set())
         found |= self.history.added_with(claim.path) & self.sources.keys()
+        found |= self._message_names(claim)
         return found - claim.enriched_by
 
     @overload
@@ -202,11 +220,21 @@ class Scorer:
             llr = math.log(Q_LINK * self.n / len(claim.linked))
             text = f"the claim's body links to [[{source.title_stem}]]"
             m.evidence.append(Evidence(text, llr, kind="link"))
-        m.evidence.extend(self._git(claim, source))
-        if named_only and m.direct < math.log(max(self.n, 2)):
+        commit = self._git(claim, source) + self._message(claim, source)
+        if any(e.conflict for e in m.evidence):
+            # The citation contradicts this source (another paper, another page): what the
+            # commit says for it is never the only reason, so it is not counted.
+            for e in commit:
+                if e.llr > 0:
+                    e.text += " (not counted: the claim's citation names another work)"
+                    e.llr = 0.0
+        m.evidence.extend(commit)
+        least = math.log(max(self.n, 2))
+        if named_only and max(m.direct, m.direct_without_commit) < least:
             return None
         m.evidence.append(self._closeness(claim, source))
         m.evidence.extend(self._context(claim, source))
+        m.evidence.extend(self._archived(claim, source))
         return m
 
     # -- citation -----------------------------------------------------------------------
@@ -242,9 +270,9 @@ class Scorer:
                 elsewhere = sorted({p for i in mine for p in self.by_id.get(i, ())})
                 if all(self.by_id.get(i) for i in mine):
                     text += f", and the cited paper is {', '.join(elsewhere)}"
-                    out.append(Evidence(text, CITED_ELSEWHERE))
+                    out.append(Evidence(text, CITED_ELSEWHERE, conflict=True))
                 else:
-                    out.append(Evidence(text, CONFLICT))
+                    out.append(Evidence(text, CONFLICT, conflict=True))
         my_urls = {i for i in claim.ids if kind_of(i) == "url"}
         their_urls = {i for i in source.ids if kind_of(i) == "url"}
         if my_urls & their_urls:
@@ -253,7 +281,7 @@ class Scorer:
             for b in sorted(their_urls):
                 if a.split("/")[0] == b.split("/")[0] and not (a.startswith(b) or b.startswith(a)):
                     text = f"the claim cites {describe(a)}, another page than the source's {describe(b)}"
-                    return [*out, Evidence(text, URL_CONFLICT)]
+                    return [*out, Evidence(text, URL_CONFLICT, conflict=True)]
         return out
 
     # -- the commit -----------------------------------------------------------------------
@@ -270,6 +298,44 @@ class Scorer:
         text = f"commit {commit} added the claim but did not touch this source"
         llr = math.log((1 - Q_GIT) / (1 - min(k, self.n - 1) / self.n))
         return [Evidence(text, llr, kind="git")]
+
+    def _message_names(self, claim: ClaimProfile) -> frozenset[str]:
+        commit = self.history.added.get(claim.path)
+        message = self.history.message.get(commit, "") if commit else ""
+        return self.messages.named(message) & self.sources.keys() if message else frozenset()
+
+    def _message(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        """The message of the commit that added the claim names this source (by file name
+        or title), or names others and not this one."""
+        named = self._message_names(claim)
+        k = len(named)
+        if not k:
+            return []
+        commit = self.history.added[claim.path][:10]
+        if source.path in named:
+            text = f"the message of commit {commit}, which added the claim, names this source"
+            return [Evidence(text, math.log(Q_MESSAGE * self.n / k), kind="git")]
+        text = f"the message of commit {commit}, which added the claim, names another source"
+        llr = math.log((1 - Q_MESSAGE) / (1 - min(k, self.n - 1) / self.n))
+        return [Evidence(text, llr, kind="git")]
+
+    def _archived(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
+        """The claim was added before the source was archived, or after. A true source is
+        archived after its claim :data:`~.constants.Q_LATER` times as often as any source
+        is (``r``, the share of sources archived after the claim): ``log Q_LATER`` when it
+        was, ``log((1 - Q_LATER·r)/(1 - r))`` when it was not."""
+        made = self.history.added_at(claim.path)
+        archived = self.history.added_at(source.path)
+        if made is None or archived is None or not self.archived:
+            return []
+        later = len(self.archived) - bisect.bisect_right(self.archived, made)
+        r = _rate(later, len(self.archived))
+        if archived > made:
+            day = datetime.datetime.fromtimestamp(archived, datetime.UTC).date().isoformat()
+            text = f"the claim was added before this source was archived ({day})"
+            return [Evidence(text, math.log(Q_LATER), kind="archive")]
+        llr = math.log((1 - min(Q_LATER * r, 1 - r / 2)) / (1 - r))
+        return [Evidence("the source was archived before the claim was added", llr, kind="archive")]
 
     # -- fit ------------------------------------------------------------------------------
 
@@ -318,11 +384,27 @@ class Scorer:
             else:
                 text = f"claim created {claim.created}, source processed {source.processed_date}"
                 out.append(Evidence(text, math.log((1 - Q_DATE) / (1 - f)), kind="day"))
-        if (
-            claim.created
-            and source.date
-            and claim.created < _days_before(source.date, EARLY_MARGIN_DAYS)
+        # The claim's day: its ``created`` field, else the day of the commit that added it.
+        made = self.history.added_at(claim.path)
+        committed = (
+            datetime.datetime.fromtimestamp(made, datetime.UTC).date().isoformat()
+            if made is not None
+            else None
+        )
+        created = claim.created or committed
+        if created and source.date and created < _days_before(source.date, EARLY_MARGIN_DAYS):
+            text = f"claim created {created}, before the source's date {source.date}"
+            out.append(Evidence(text, EARLY, kind="day"))
+        elif (
+            committed
+            and source.processed_date
+            and committed < _days_before(source.processed_date, EARLY_MARGIN_DAYS)
         ):
-            text = f"claim created {claim.created}, before the source's date {source.date}"
+            # Claims are extracted when a source is processed: one added days before
+            # was not extracted from it (it may have enriched it).
+            text = (
+                f"the claim was added on {committed}, before the source was processed "
+                f"({source.processed_date})"
+            )
             out.append(Evidence(text, EARLY, kind="day"))
         return out

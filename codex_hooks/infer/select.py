@@ -33,6 +33,27 @@ possible primaries. Sources at or above the threshold are proposed. When none is
 candidates together hold at least half the probability of being the primary, the claim is
 **abstained**: its candidates are reported for a person; nothing is written.
 
+**Calibration.** What is compared with the threshold, and reported, is not that
+probability but the share of proposals at its level that were right when the inference
+was run on older history, fitted for primary sources and for co-sources apart
+(:data:`~.constants.CALIBRATION`, :data:`~.constants.CO_SOURCE_CALIBRATION`, see
+:func:`calibrate`); it never reaches 1.
+
+**Roles.** The most probable primary among the chosen sources is the claim's
+``primary`` source (a source that lists the claim is); every other chosen source is a
+``co-source``, a second work the citation names.
+
+**Duplicates** (two notes of one work: one URL, arXiv id or DOI) are one candidate too,
+but only one of them is linked: each holds the candidate's probability in proportion to
+its own evidence (a softmax over the notes), and the one that reaches the threshold alone
+is linked. When the candidate does but none of its notes does, the claim is abstained
+(``"duplicate"``): nothing tells which note it came from.
+
+**The commit is never the only reason against the note.** A source that only the commit
+that added the claim names (it touched the source, or its message names it), while the
+citation names another candidate, is not linked: the claim is abstained (``"commit"``) with
+both, for a person to decide, and nothing of the claim is written.
+
 **Copies** of one item (an announcement and the full text archived the same day) would
 split the probability forever, so a group of copies is one candidate, and every copy with
 positive evidence is linked along with the best one, except a source whose status says it
@@ -42,11 +63,13 @@ yielded no claims (``unprocessed``, ``null-result``): such a link is reported, n
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .constants import (
     ABSTAIN_SHARE,
+    CALIBRATION,
+    CO_SOURCE_CALIBRATION,
     FURTHER,
     NEGLIGIBLE_PRIMARY,
     PRIOR_DECLARED,
@@ -60,11 +83,12 @@ from .score import CLOSED, NAMING, SPECIFIC, Match
 class Decision:
     """What was decided for one claim."""
 
-    #: (match, confidence, the source it is a copy of or None).
-    chosen: list[tuple[Match, float, str | None]] = field(default_factory=list)
+    #: (match, confidence, the source it is a copy of or None, role).
+    chosen: list[tuple[Match, float, str | None, str]] = field(default_factory=list)
     #: Candidates with their confidence when the claim is abstained (else empty).
     candidates: list[tuple[Match, float]] = field(default_factory=list)
-    #: Why the claim is abstained: "close", "listed" or "status" ("" when it is not).
+    #: Why the claim is abstained: "close", "listed", "status", "duplicate" or "commit"
+    #: ("" when it is not).
     reason: str = ""
 
 
@@ -121,6 +145,29 @@ def _units(matches: list[Match], taken: set[str], copies: dict[str, set[str]]) -
     return units
 
 
+#: A calibration: (least raw probability, the share of such proposals that were right).
+Calibration = tuple[tuple[float, float], ...]
+
+
+#: The calibration of each role (``primary``, ``co-source``).
+Calibrations = Mapping[str, Calibration]
+#: The fitted calibrations (see :mod:`.constants`).
+CALIBRATIONS: Calibrations = {"primary": CALIBRATION, "co-source": CO_SOURCE_CALIBRATION}
+
+
+def calibrate(p: float, table: Calibration = CALIBRATION) -> float:
+    """The confidence stated for a raw probability ``p``: the observed precision of the
+    band it falls in (bands by their least raw probability, ascending). Below the first
+    band, ``p`` itself, never more than that band's value. An empty table: ``p``."""
+    if not table:
+        return p
+    stated = min(p, table[0][1])
+    for low, value in table:
+        if p >= low:
+            stated = value
+    return stated
+
+
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x > -50 else 0.0
 
@@ -152,6 +199,14 @@ def _further(
     return _sigmoid(_logit(prior) + unit.specific(close))
 
 
+def _by_commit(m: Match, n: int) -> bool:
+    """Whether the source is named by the commit that added the claim and not by the
+    citation or a link: what the commit says is then its only reason."""
+    commit = sum(e.llr for e in m.evidence if e.kind == "git" and e.llr > 0)
+    linked = any(e.kind == "link" and e.llr > 0 for e in m.evidence)
+    return commit > 0 and not linked and m.direct_without_commit < math.log(n)
+
+
 def _linked(unit: _Unit) -> bool:
     """Whether the claim's body links to the source: a link names the note itself."""
     return any(e.kind == "link" and e.llr > 0 for e in unit.best.evidence)
@@ -166,11 +221,11 @@ def _softmax(scores: list[float], null: float) -> list[float]:
 
 def _confidences(
     units: list[_Unit], declared: list[_Unit], n: int, prior: float, closeness: Closeness
-) -> tuple[list[float], float]:
-    """Each unit's probability of being a source, and the probability that the primary is
-    among the units (1 when a source already lists the claim)."""
+) -> tuple[list[float], list[float]]:
+    """Each unit's probability of being a source, and each one's probability of being the
+    primary (all 0 when a source already lists the claim: that source is)."""
     if declared:
-        return [_further(u, declared, n, prior, closeness) for u in units], 1.0
+        return [_further(u, declared, n, prior, closeness) for u in units], [0.0] * len(units)
     each = math.log(PRIOR_FIRST / n)
     primary = _softmax([u.best.llr + each for u in units], math.log(1 - PRIOR_FIRST))
     out = []
@@ -180,7 +235,7 @@ def _confidences(
             if j != i and primary[j] > NEGLIGIBLE_PRIMARY:
                 p += primary[j] * _further(unit, [other], n, prior, closeness)
         out.append(min(p, 1.0))
-    return out, sum(primary)
+    return out, primary
 
 
 def decide(
@@ -190,36 +245,94 @@ def decide(
     declared: list[Match] | None = None,
     copies: dict[str, set[str]] | None = None,
     closeness: Closeness | None = None,
+    duplicates: dict[str, set[str]] | None = None,
+    calibrations: Calibrations = CALIBRATIONS,
 ) -> Decision:
     """Choose sources for one claim among ``matches``; ``declared`` are already linked.
     ``closeness(source, others)`` weighs how close a source's text is to what the claim
-    says beyond the ``others`` (default: no evidence either way)."""
+    says beyond the ``others`` (default: no evidence either way). ``copies`` and
+    ``duplicates`` map a source to the notes of the same item, of the same work;
+    ``calibrations`` the calibration of each role (none: raw probabilities)."""
+    primary_table = calibrations.get("primary", ())
+    further_table = calibrations.get("co-source", ())
     closeness = closeness or (lambda source, others: 0.0)
     declared = declared or []
+    duplicates = duplicates or {}
+    groups = {p: set(copies.get(p, ())) if copies else set() for p in {m.source for m in matches}}
+    for source in groups:
+        groups[source] |= duplicates.get(source, set())
     decision = Decision()
     n = max(n_sources, 2)
+    # A source the citation names stays a candidate whatever the commit says against it.
     units = [
         u
-        for u in _units(matches, {m.source for m in declared}, copies or {})
-        if u.direct >= math.log(n)
+        for u in _units(matches, {m.source for m in declared}, groups)
+        if max(u.direct, u.best.direct_without_commit) >= math.log(n)
     ]
     if not units:
         return decision
     fixed = [_Unit([m]) for m in declared]
     prior = PRIOR_DECLARED if declared else FURTHER
-    confidence, named = _confidences(units, fixed, n, prior, closeness)
-    for unit, p in zip(units, confidence, strict=True):
-        if p < threshold:
+    raw, primary = _confidences(units, fixed, n, prior, closeness)
+    lead = max(range(len(units)), key=lambda i: primary[i]) if not declared else -1
+    for i, (unit, p) in enumerate(zip(units, raw, strict=True)):
+        role = "primary" if i == lead else "co-source"
+        calibration = primary_table if role == "primary" else further_table
+        if calibrate(p, calibration) < threshold:
             continue
+        # Duplicates (one work, two notes): only the note the evidence names is linked.
+        same = [
+            m
+            for m in unit.members
+            if m is unit.best or m.source in duplicates.get(unit.best.source, ())
+        ]
+        if len(same) > 1:
+            shares = _softmax([m.llr for m in same], -math.inf)
+            if calibrate(p * shares[0], calibration) < threshold:
+                decision.candidates.extend(
+                    (m, calibrate(p * sh, calibration)) for m, sh in zip(same, shares, strict=True)
+                )
+                decision.reason = "duplicate"
+                continue
+            p *= shares[0]
         # Every copy with evidence of its own is linked, except to a source whose status
         # says it yielded no claims: that link is reported, never written.
-        members = [m for m in unit.members if m is unit.best or m.llr > 0]
+        members = [m for m in unit.members if m is unit.best or (m.llr > 0 and m not in same)]
         open_ = [m for m in members if m.status not in CLOSED]
+        stated = calibrate(p, calibration)
         for m in open_:
-            decision.chosen.append((m, p, None if m is open_[0] else open_[0].source))
+            decision.chosen.append((m, stated, None if m is open_[0] else open_[0].source, role))
         if not open_:
-            decision.candidates.append((unit.best, p))
+            decision.candidates.append((unit.best, stated))
             decision.reason = "status"
+    # The citation (and links) alone favour another candidate over a source the commit
+    # chose by the naming margin, log n: the commit and the note disagree.
+    against = []
+    cited: list[_Unit] = []
+    for m, p, _, _ in decision.chosen:
+        rivals = [
+            u
+            for u in units
+            if u.best is not m
+            and u.best.direct_without_commit >= math.log(n)
+            and u.best.direct_without_commit - m.direct_without_commit >= math.log(n)
+        ]
+        if _by_commit(m, n) and rivals:
+            against.append((m, p))
+            cited.extend(u for u in rivals if u not in cited)
+    if against:
+        # The commit names a source the citation does not, and the citation names another:
+        # the commit is never the only reason against the note. A person decides, and
+        # nothing of the claim is written.
+        decision.chosen = []
+        others = [
+            (u.best, calibrate(p, primary_table))
+            for u, p in zip(units, raw, strict=True)
+            if u in cited
+        ]
+        decision.candidates = [*against, *others]
+        decision.reason = "commit"
+        return decision
     if decision.chosen:
         decision.candidates, decision.reason = [], ""
         return decision
@@ -229,13 +342,16 @@ def decide(
         # Would a candidate have been linked if no source listed the claim? Then report the
         # conflict instead of writing it.
         loose, _ = _confidences(units, fixed, n, FURTHER, closeness)
+        stated_loose = [calibrate(p, further_table) for p in loose]
         decision.candidates = [
-            (u.best, p) for u, p in zip(units, loose, strict=True) if p >= threshold
+            (u.best, p) for u, p in zip(units, stated_loose, strict=True) if p >= threshold
         ]
         decision.reason = "listed" if decision.candidates else ""
         return decision
-    if named >= ABSTAIN_SHARE:
-        ranked = sorted(zip(units, confidence, strict=True), key=lambda x: -x[1])
-        decision.candidates = [(u.best, p) for u, p in ranked if p >= SHOW]
+    if sum(primary) >= ABSTAIN_SHARE:
+        ranked = sorted(zip(units, raw, strict=True), key=lambda x: -x[1])
+        decision.candidates = [
+            (u.best, calibrate(p, primary_table)) for u, p in ranked if p >= SHOW
+        ]
         decision.reason = "close" if decision.candidates else ""
     return decision

@@ -396,6 +396,26 @@ def identifiers(text: str, bare: bool = True) -> set[str]:
     return out
 
 
+_ACCOUNT = re.compile(r"^[a-z0-9_]+$")
+
+
+def work_keys(ids: set[str]) -> set[str]:
+    """The identifiers among ``ids`` that name one work: an arXiv id, a DOI, or the URL
+    of a page. A URL with no path names a site, and one whose path is a single segment
+    of letters, digits and underscores (``x.com/handle``) names an account: neither is
+    one work."""
+    out = set()
+    for ident in ids:
+        kind = kind_of(ident)
+        if kind in ("arxiv", "doi"):
+            out.add(ident)
+        elif kind == "url":
+            path = ident.split(":", 1)[1].partition("/")[2]
+            if path and ("/" in path or not _ACCOUNT.match(path)):
+                out.add(ident)
+    return out
+
+
 def kind_of(ident: str) -> str:
     """The kind of an identifier: ``arxiv``, ``doi``, ``url``, ``host`` or ``handle``."""
     return "handle" if ident.startswith("@") else ident.split(":", 1)[0]

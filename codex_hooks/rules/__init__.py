@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import REGISTRY, Rule
 from ..settings import Config
-from . import backlinks, fields, lifecycle, wikilinks  # noqa: F401  (registers the rules)
+from . import backlinks, duplicates, fields, lifecycle, wikilinks  # noqa: F401  (registers the rules)
 
 #: Codes of parse problems, reported for notes that cannot be read (see errors.py).
 PROBLEMS: dict[str, tuple[str, str]] = {

@@ -1,0 +1,90 @@
+"""BL008: two source notes that record one work (one page, one arXiv id, one DOI).
+
+Which notes share a work is worked out once per check, from every source note's URL
+fields (:func:`~codex_hooks.infer.profile.work_ids`, the same identifiers ``codex-hooks
+link`` treats as one work); each note checked is then looked up in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..memo import MemoKey
+from ..model import WARNING, Rule, Violation, rule
+from ..values import SOURCE
+from .context import RuleContext
+
+if TYPE_CHECKING:
+    from ..index import NoteIndex
+
+
+#: Per check: each source note → the identifiers of its work, and each identifier → the
+#: source notes that carry it.
+WORKS: MemoKey[tuple[dict[str, set[str]], dict[str, set[str]]]] = MemoKey("works")
+
+
+def _works(kb: NoteIndex) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    from ..infer.profile import work_ids
+
+    by_note: dict[str, set[str]] = {}
+    by_id: dict[str, set[str]] = {}
+    for path, info in kb.notes.items():
+        if info.kind != SOURCE or not info.data:
+            continue
+        ids = work_ids(info)
+        if ids:
+            by_note[path] = ids
+            for ident in ids:
+                by_id.setdefault(ident, set()).add(path)
+    return by_note, by_id
+
+
+def _field_of(info_get: dict[str, str], ident: str) -> str | None:
+    """The first URL field whose value carries ``ident``."""
+    from ..infer.text import identifiers, work_keys
+
+    for key, value in info_get.items():
+        if ident in work_keys(identifiers(value)):
+            return key
+    return None
+
+
+@rule(
+    "BL008",
+    "duplicate-source",
+    "Two source notes record the same work (one URL, arXiv id or DOI).",
+    "Each work is archived once: two notes with the same page URL (after normalisation: "
+    "scheme, 'www.', query and trailing slash do not count), arXiv id or DOI in their URL "
+    "fields split its claims between them, and 'codex-hooks link' cannot tell which one a "
+    "claim came from unless the evidence names one. Merge the two notes into one (and "
+    "repoint the claims' sourced_from), or remove the one made by mistake. A URL that names "
+    "a whole site or an account (x.com/handle) is not a work. Reported once per pair, on "
+    "the note checked (the first by path when both are).",
+    "# inbox/archive/2025-12-16-article.md:   url: https://example.org/2025/article\n"
+    "# inbox/archive/2025-12-16-article-2.md: url: https://www.example.org/2025/article/",
+    severity=WARNING,
+    kinds=(SOURCE,),
+)
+def duplicate_source(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
+    from ..infer.profile import URL_FIELDS, text_of
+    from ..infer.text import describe
+
+    info = ctx.note
+    by_note, by_id = ctx.memo.get(WORKS, lambda: _works(ctx.index))
+    mine = by_note.get(info.path, set())
+    others: dict[str, list[str]] = {}
+    for ident in sorted(mine):
+        for other in sorted(by_id.get(ident, set()) - {info.path}):
+            others.setdefault(other, []).append(ident)
+    fields = {k: text_of(info.get(k)) for k in URL_FIELDS if text_of(info.get(k))}
+    for other, shared in sorted(others.items()):
+        if other in ctx.checking and other < info.path:
+            continue  # reported on the other note
+        what = ", ".join(describe(i) for i in shared)
+        yield r.violation(
+            info,
+            f"records the same work as {other} ({what}): merge the two notes or remove one",
+            _field_of(fields, shared[0]),
+            subject=other,
+        )
