@@ -23,6 +23,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 #: Fewer items than this are done in one process: below it, forking and sending the
 #: results back cost about as much as the second core saves.
 LEAST = 400
+#: How many times the count of running processes is read (see :func:`_running`).
+SAMPLES = 3
 #: Where only the load average tells how busy the machine is: how much of a core it must
 #: leave idle for the second process to pay.
 IDLE = 0.5
@@ -81,10 +84,20 @@ def usable() -> bool:
 def _running() -> float:
     """How many processes are running now, this one included: the kernel's count of
     runnable tasks where there is one (a load average would count this run's own second
-    process for a minute after it ended), else the load average of the last minute."""
+    process for a minute after it ended), else the load average of the last minute. The
+    count is a snapshot: the least of a few, a millisecond apart, so that a task that
+    runs for an instant (a kernel worker writing back the last run's index) does not
+    count as a busy core."""
     try:
-        with open("/proc/loadavg", "rb") as fh:
-            return int(fh.read().split()[3].split(b"/")[0])
+        least = None
+        for attempt in range(SAMPLES):
+            if attempt:
+                time.sleep(0.0005)
+            with open("/proc/loadavg", "rb") as fh:
+                running = int(fh.read().split()[3].split(b"/")[0])
+            least = running if least is None else min(least, running)
+        if least is not None:
+            return least
     except (OSError, ValueError, IndexError):
         pass
     try:
