@@ -111,14 +111,20 @@ def halves(
     work: Callable[[Sequence[T]], list[R]],
     pack: Callable[[R], object] | None = None,
     least: int = LEAST,
+    shared_mib: float | None = None,
 ) -> list[R]:
     """``work(items)``, as two calls on two cores where that is possible: a forked child
     runs ``work`` on the items at odd positions, this process on the others, and the
     results are merged back into the items' order. ``work`` returns one result per item.
     The child's results cross as :mod:`marshal` data: ``pack`` turns each into what
     marshal can hold (the caller then finds the packed form at the child's positions);
-    without it they must already be such data."""
+    without it they must already be such data. ``shared_mib``: the most this process may
+    hold (resident MiB) for the child to start, when the child will touch most of what the
+    parent holds and so come to hold a copy of it (a forked process shares its parent's
+    pages only until it writes to them, and reading a Python object writes its count)."""
     if len(items) < least or not usable():
+        return work(items)
+    if shared_mib is not None and _resident_mib() > shared_mib:
         return work(items)
     mine, theirs = items[0::2], items[1::2]
     reader, writer = os.pipe()
@@ -168,6 +174,16 @@ def halves(
     if len(done) > len(got):
         merged.append(done[-1])
     return merged
+
+
+def _resident_mib() -> float:
+    """This process's resident memory in MiB (0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _reap(pid: int) -> int:

@@ -120,3 +120,15 @@ def test_the_command_line_prints_the_same_on_two_cores(corpus_copy: Path) -> Non
     one, two = run("1"), run("2")
     assert one[0] == 1 and one[1].startswith(b"{")
     assert two == one
+
+
+def test_a_process_holding_more_than_allowed_does_not_fork() -> None:
+    """The child would copy what it reads of the parent: past the limit, one process."""
+    parent = os.getpid()
+
+    def pids(share: Sequence[int]) -> list[int]:
+        return [os.getpid() for _ in share]
+
+    assert set(parallel.halves(list(range(10)), pids, least=0, shared_mib=0)) == {parent}
+    both = parallel.halves(list(range(10)), pids, least=0, shared_mib=1e9)
+    assert both[0::2] == [parent] * 5 and parent not in both[1::2]
