@@ -20,6 +20,7 @@ same either way, in the same order.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -152,8 +153,12 @@ def halves(
     os.close(writer)
     try:
         done = work(mine)
-    except BaseException:
+    except BaseException:  # the run fails (or is interrupted): the child's half is moot
         os.close(reader)
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
         _reap(pid)
         raise
     with os.fdopen(reader, "rb") as pipe:

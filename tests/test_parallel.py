@@ -132,3 +132,25 @@ def test_a_process_holding_more_than_allowed_does_not_fork() -> None:
     assert set(parallel.halves(list(range(10)), pids, least=0, shared_mib=0)) == {parent}
     both = parallel.halves(list(range(10)), pids, least=0, shared_mib=1e9)
     assert both[0::2] == [parent] * 5 and parent not in both[1::2]
+
+
+def test_when_this_half_fails_the_other_process_is_stopped(tmp_path: Path) -> None:
+    """An error in this process's half ends the run at once: the child is stopped, not
+    left working on its half (nor waited for until it is done)."""
+    import time
+
+    parent = os.getpid()
+    finished = tmp_path / "child finished"
+
+    def work(share: Sequence[int]) -> list[int]:
+        if os.getpid() != parent:
+            time.sleep(3)  # a long half
+            finished.write_text("done")
+            return list(share)
+        time.sleep(0.2)  # the child is at work
+        raise ValueError("this half fails")
+
+    with pytest.raises(ValueError, match="this half fails"):
+        parallel.halves(list(range(4)), work, least=0)
+    time.sleep(0.1)
+    assert not finished.exists()
