@@ -292,12 +292,20 @@ class Scorer:
         if not k:
             return []
         commit = self.history.added[claim.path][:10]
-        if source.path in touched:
-            text = f"commit {commit} added the claim and touched this source"
-            return [Evidence(text, math.log(Q_GIT * self.n / k), kind="git")]
-        text = f"commit {commit} added the claim but did not touch this source"
-        llr = math.log((1 - Q_GIT) / (1 - min(k, self.n - 1) / self.n))
-        return [Evidence(text, llr, kind="git")]
+        return self._among(
+            source.path in touched,
+            k,
+            Q_GIT,
+            f"commit {commit} added the claim and touched this source",
+            f"commit {commit} added the claim but did not touch this source",
+        )
+
+    def _among(self, named: bool, k: int, q: float, yes: str, no: str) -> list[Evidence]:
+        """The evidence of a commit that singles out ``k`` of the sources: a true source is
+        among them with probability ``q``, any source with ``k / n``."""
+        if named:
+            return [Evidence(yes, math.log(q * self.n / k), kind="git")]
+        return [Evidence(no, math.log((1 - q) / (1 - min(k, self.n - 1) / self.n)), kind="git")]
 
     def _message_names(self, claim: ClaimProfile) -> frozenset[str]:
         commit = self.history.added.get(claim.path)
@@ -312,12 +320,13 @@ class Scorer:
         if not k:
             return []
         commit = self.history.added[claim.path][:10]
-        if source.path in named:
-            text = f"the message of commit {commit}, which added the claim, names this source"
-            return [Evidence(text, math.log(Q_MESSAGE * self.n / k), kind="git")]
-        text = f"the message of commit {commit}, which added the claim, names another source"
-        llr = math.log((1 - Q_MESSAGE) / (1 - min(k, self.n - 1) / self.n))
-        return [Evidence(text, llr, kind="git")]
+        return self._among(
+            source.path in named,
+            k,
+            Q_MESSAGE,
+            f"the message of commit {commit}, which added the claim, names this source",
+            f"the message of commit {commit}, which added the claim, names another source",
+        )
 
     def _archived(self, claim: ClaimProfile, source: SourceProfile) -> list[Evidence]:
         """The claim was added before the source was archived, or after. A true source is
