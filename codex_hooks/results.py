@@ -9,9 +9,9 @@ depends on, and its stored result is keyed by:
   ``lstat`` (size, modification and change times, inode), as the index compares them.
   A file whose change time is too recent to prove a later change gives no key, and then
   nothing is stored or reused (see :data:`codex_hooks.cache.RACY_NS`);
-* the configuration files' bytes, the package's version and the bytes of every one of its
-  modules (a rule edited in a development tree changes its results), the Python version
-  and the PyYAML installed;
+* the configuration files' bytes, the package's version and the size and modification
+  time of every one of its modules (a rule edited in a development tree changes its
+  results), the Python version and the PyYAML installed;
 * git: the commit ``HEAD`` names and what is staged (the mode and blob id of every
   file in git's index), since a reference to a note renamed since ``HEAD`` resolves
   through git: a commit, a checkout or ``git add`` makes the result stale, while git
@@ -216,7 +216,9 @@ _PACKAGE_HASH: list[bytes] = []
 
 
 def _package_hash() -> bytes:
-    """A hash of every module of the package (rules included), once per process."""
+    """A hash of every module of the package (rules included), once per process: each
+    file's path, size and modification time, as Python itself tells a stale ``.pyc``
+    (reading every file cost three times as long, on every commit)."""
     if not _PACKAGE_HASH:
         from _blake2 import blake2b
 
@@ -224,7 +226,11 @@ def _package_hash() -> bytes:
         package = Path(__file__).parent
         for file in sorted(package.rglob("*.py")):
             digest.update(file.relative_to(package).as_posix().encode())
-            digest.update(_read(file) or b"")
+            try:
+                st = file.stat()
+            except OSError:
+                continue
+            digest.update(b"%d %d" % (st.st_size, st.st_mtime_ns))
         _PACKAGE_HASH.append(digest.digest())
     return _PACKAGE_HASH[0]
 

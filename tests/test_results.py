@@ -241,3 +241,29 @@ def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
     first, again = check(), check()
     assert "IMPORTED []" in again.stderr, again.stderr
     assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+
+
+def test_editing_a_module_of_the_package_changes_the_key(tmp_path: Path) -> None:
+    """The package's part of the key comes from its files' stats: an edited rule (in a
+    development tree) makes every stored result stale."""
+    package = tmp_path / "codex_hooks"
+    shutil.copytree(Path(results.__file__).parent, package)
+    # Without site: an editable install's finder would import the checkout instead.
+    probe = "from codex_hooks import results; print(results._package_hash().hex())"
+
+    def key() -> str:
+        env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+        return subprocess.run(
+            [sys.executable, "-S", "-c", probe],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    before = key()
+    assert key() == before
+    rule = package / "rules" / "fields.py"
+    rule.write_text(rule.read_text() + "\n# edited\n")
+    assert key() != before
