@@ -48,8 +48,7 @@ from .values import (
 )
 
 if TYPE_CHECKING:
-    import subprocess
-
+    from .gitutil import Started
     from .graph import Graph, Link, NoteRecord, Provenance
     from .note import Note
 
@@ -85,7 +84,7 @@ __all__ = [
 ]
 
 #: What :func:`start_listing` started: git, and the file its output goes to.
-Listing = tuple["subprocess.Popen[bytes]", IO[bytes]]
+Listing = tuple["Started", IO[bytes]]
 
 
 def start_listing(root: Path) -> Listing | None:

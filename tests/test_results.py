@@ -215,7 +215,7 @@ def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
         "import sys\n"
         "from codex_hooks.cli import main\n"
         "code = main(['check', '--all-files'])\n"
-        "heavy = ('typing', 'shutil', 'dataclasses', 'yaml', 'rapidfuzz', 'codex_hooks.model',"
+        "heavy = ('typing', 'shutil', 'subprocess', 'dataclasses', 'yaml', 'rapidfuzz', 'codex_hooks.model',"
         " 'codex_hooks.report', 'codex_hooks.index', 'codex_hooks.rules', 'codex_hooks.config')\n"
         "print('IMPORTED', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
