@@ -11,7 +11,9 @@ fixed point with ``fix --unsafe-fixes`` (repeated until it changes nothing) and 
 Then faults with known answers are injected, a few at a time on notes whose link
 neighbourhoods do not overlap, staged with ``git add -A`` as a user would, and the hook's
 work is replayed: check the staged notes (``--scope staged``, what the pre-commit hook
-does; ``all`` checks and fixes every note), then fix them with the safe fixes only, as the
+does, through ``staged.commit_scope``: the notes that staged renames and deletions leave
+dangling answer only for the references to the notes that are gone; ``all`` checks and
+fixes every note), then fix them with the safe fixes only, as the
 hook does; then, as a person would after reading the suggestions, ``fix --unsafe-fixes``.
 After each batch the repository is reset to the fixed point.
 
@@ -49,6 +51,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codex_hooks.engine import check
 from codex_hooks.frontmatter import parse_frontmatter
 from codex_hooks.kb import CLAIM, SOURCE, KnowledgeBase, as_list
 from codex_hooks.note import Note
@@ -685,22 +688,27 @@ def run(
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
         git(root, "add", "-A")
+        keep = None
         try:
             kb = KnowledgeBase.load(root, cache=False)
             if scope == "staged":
-                from codex_hooks.staged import staged_targets
+                # As the hook does: the staged notes answer for every finding, the notes
+                # that staged deletions and renames leave dangling only for those.
+                from codex_hooks.staged import commit_scope
 
-                targets: list[str] | None = staged_targets(kb)
+                commit = commit_scope(kb)
+                targets: list[str] | None = commit.paths
+                keep = commit.keep
             else:
                 targets = None
-            found = _findings(kb.check(targets)) - baseline
-            kb.fix(targets)  # the hook: safe fixes only
+            found = _findings(check(kb, targets, keep=keep)) - baseline
+            kb.fix(targets, keep=keep)  # the hook: safe fixes only
         except Exception as exc:  # a crash is a finding, not the end of the run
             report.crashes.append(f"batch {n}: {type(exc).__name__}: {exc}")
             found = set()
         hooked = snapshot(root)
         try:
-            KnowledgeBase.load(root, cache=False).fix(targets, unsafe_fixes=True)
+            KnowledgeBase.load(root, cache=False).fix(targets, unsafe_fixes=True, keep=keep)
         except Exception as exc:
             report.crashes.append(f"batch {n}, --unsafe-fixes: {type(exc).__name__}: {exc}")
         after = snapshot(root)
