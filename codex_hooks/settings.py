@@ -12,7 +12,6 @@ above the index that reads this: :mod:`codex_hooks.config` checks that, on top o
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -155,7 +154,11 @@ class Config:
     def fingerprint(self) -> str:
         """A short hash of every setting: caches built under other settings are stale."""
         blob = json.dumps(dataclasses.asdict(self), sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        try:  # CPython's own blake2: hashlib would load OpenSSL (3 ms of every start-up)
+            from _blake2 import blake2b
+        except ImportError:
+            from hashlib import blake2b
+        return blake2b(blob, digest_size=8).hexdigest()
 
 
 #: What a setting holds (the type of its default says which).
