@@ -57,14 +57,15 @@ def run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 def output(root: Path, *args: str) -> bytes | None:
     """As :func:`run`, ``None`` when git fails (outside a repository, no ``HEAD``...)."""
-    reader, writer = os.pipe()
-    spawned = _spawn(root, args, writer)
-    os.close(writer)
-    if spawned is not None:
-        with os.fdopen(reader, "rb") as out:
-            data = out.read()
-        return data if spawned.wait() == 0 else None
-    os.close(reader)
+    if hasattr(os, "posix_spawnp"):
+        reader, writer = os.pipe()
+        spawned = _spawn(root, args, writer)
+        os.close(writer)
+        if spawned is not None:
+            with os.fdopen(reader, "rb") as out:
+                data = out.read()
+            return data if spawned.wait() == 0 else None
+        os.close(reader)
     try:
         return run(root, *args)
     except GitError:
@@ -349,7 +350,8 @@ def index_contents(root: Path, paths: set[str]) -> dict[str, bytes]:
 def log(root: Path) -> str | None:
     """The whole history of the repository at ``root`` in one ``git log``: for each
     commit, newest first in topological order, a record separator, its hash, its commit
-    time (Unix seconds) and its message (separated by ``\x1f``), then the files it touched with their status, renames followed (``-M``), NUL-separated.
+    time (Unix seconds) and its message (separated by ``\x1f``), then the files it
+    touched with their status, renames followed (``-M``), NUL-separated.
     ``None`` outside git or when git fails."""
     if not (root / ".git").exists():
         return None

@@ -2,9 +2,10 @@
 
 A message names a source when it holds, as whole words (case, accents and punctuation
 folded), the source's file name without ``.md`` or its whole title, when that is
-:data:`~.constants.MESSAGE_MIN_WORDS` words or more (a dated file name always is). Not the file name without its date:
-a message that describes its claims in free text ("Anthropic labor market impacts") would
-then name a note by its topic, which is what the citation is for.
+:data:`~.constants.MESSAGE_MIN_WORDS` words or more (a dated file name always is). Not
+the file name without its date: a message that describes its claims in free text
+("Anthropic labor market impacts") would then name a note by its topic, which is what the
+citation is for.
 When one name found in a message lies inside a longer one found at the same place
 (``…-credibility`` inside ``…-credibility-2``), only the longer counts: the message names
 that note, not the other. Each message is read once per run.

@@ -1,10 +1,10 @@
 """What git history says about notes, read in one ``git log --name-status`` pass.
 
-For every commit: its message and time, the notes it touched, under the paths they have *now* (renames are
-followed, so a source note renamed after the commit is still recognised), and for every
-note the commit that added it. Reading is one subprocess for the whole history, never one
-per note; outside git, or when git fails, the history is empty and the signals that need it
-say nothing.
+For every commit: its message and time, the notes it touched, under the paths they have
+*now* (renames are followed, so a source note renamed after the commit is still
+recognised), and for every note the commit that added it. Reading is one git process for
+the whole history, never one per note; outside git, or when git fails, the history is
+empty and the signals that need it say nothing.
 """
 
 from __future__ import annotations
