@@ -203,11 +203,20 @@ def test_git_refreshing_its_own_index_does_not_make_the_result_stale(
     assert run(capsys, "check", "--all-files", expect_reuse=True) == first
 
 
+def without_site(code: str, cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """``python -S -c code`` in ``cwd``, importing from ``paths`` alone: without ``site``,
+    whose ``.pth`` files (an editable install's among them) import modules of their own
+    and would find the checkout's package instead of the one at ``paths``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=cwd, env=env, capture_output=True, text=True
+    )
+
+
 def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
     """Reprinting a stored result is most of what an unchanged commit costs: it must not
     import the rules, the index or the records of a fresh check, and without a
-    configuration file not even ``typing`` or PyYAML. Run without ``site`` (whose ``.pth``
-    files, an editable install's among them, import modules of their own)."""
+    configuration file not even ``typing`` or PyYAML."""
     import sysconfig
 
     paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
@@ -215,21 +224,15 @@ def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
         "import sys\n"
         "from codex_hooks.cli import main\n"
         "code = main(['check', '--all-files'])\n"
-        "heavy = ('typing', 'shutil', 'subprocess', 'dataclasses', 'yaml', 'rapidfuzz', 'codex_hooks.model',"
-        " 'codex_hooks.report', 'codex_hooks.index', 'codex_hooks.rules', 'codex_hooks.config')\n"
+        "heavy = ('typing', 'shutil', 'subprocess', 'dataclasses', 'yaml', 'rapidfuzz',"
+        " 'codex_hooks.model', 'codex_hooks.report', 'codex_hooks.index', 'codex_hooks.rules',"
+        " 'codex_hooks.config')\n"
         "print('IMPORTED', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
     def check() -> subprocess.CompletedProcess[str]:
         time.sleep(0.2)  # notes written just now are never keyed (see the test above)
-        return subprocess.run(
-            [sys.executable, "-S", "-c", probe],
-            cwd=kb_root,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        return without_site(probe, kb_root, *paths)
 
     first, again = check(), check()
     assert "'codex_hooks.rules'" in first.stderr  # the first check ran the rules, and stored
@@ -248,19 +251,12 @@ def test_editing_a_module_of_the_package_changes_the_key(tmp_path: Path) -> None
     development tree) makes every stored result stale."""
     package = tmp_path / "codex_hooks"
     shutil.copytree(Path(results.__file__).parent, package)
-    # Without site: an editable install's finder would import the checkout instead.
     probe = "from codex_hooks import results; print(results._package_hash().hex())"
 
     def key() -> str:
-        env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-        return subprocess.run(
-            [sys.executable, "-S", "-c", probe],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        done = without_site(probe, tmp_path, str(tmp_path))
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     before = key()
     assert key() == before
