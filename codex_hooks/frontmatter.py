@@ -1,6 +1,8 @@
 """Read-only frontmatter parsing: fast, typeless, with the line span of every key.
 
-Parsing uses libyaml's composer (through PyYAML's ``CBaseLoader`` when available) and a
+Indexing a knowledge base reads most notes with :mod:`codex_hooks.quickparse` instead,
+which gives the same values for the plain frontmatter most notes have and leaves the rest
+here. Parsing uses libyaml's composer (through PyYAML's ``CBaseLoader`` when available) and a
 small converter of our own, so no date, number or tag is ever constructed: every scalar is
 text, ``2026-00-00`` included. Only plain ``null``/``~``/empty become ``None``, because the
 rules need to tell "no value" from a value. A tag other than the standard ones

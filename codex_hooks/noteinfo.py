@@ -131,24 +131,33 @@ def classify(path: str, data: dict[str, Value] | None, config: Config) -> str:
 
 def build_info(note: Note, config: Config) -> NoteInfo:
     """Index one note: parse its frontmatter, classify it, scan its body."""
-    from .errors import NoteError
-    from .frontmatter import parse_frontmatter
     from .links import scan_links
+    from .quickparse import quick_parse
 
-    try:
-        fm = parse_frontmatter(note, spans=False)
-    except NoteError as exc:
-        problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
-        info = NoteInfo(note.path, classify(note.path, None, config), problem=problem)
-        info.has_frontmatter = note.has_frontmatter
-        return info
-    data = _shared(fm.data) if fm.present else None
+    quick = quick_parse(note.frontmatter_text) if note.has_frontmatter else None
+    if quick is not None:
+        first = note.fences[0] + 2  # the 1-based line of the frontmatter's first line
+        data: dict[str, Value] | None = _shared(quick[0])
+        lines = {sys.intern(k): line + first for k, line in quick[1].items()}
+    else:  # no frontmatter, or more than the plain subset: libyaml reads it
+        from .errors import NoteError
+        from .frontmatter import parse_frontmatter
+
+        try:
+            fm = parse_frontmatter(note, spans=False)
+        except NoteError as exc:
+            problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
+            info = NoteInfo(note.path, classify(note.path, None, config), problem=problem)
+            info.has_frontmatter = note.has_frontmatter
+            return info
+        data = _shared(fm.data) if fm.present else None
+        lines = {sys.intern(k): line + 1 for k, line in fm.lines.items()}
     info = NoteInfo(
         note.path,
         classify(note.path, data, config),
         data,
-        {sys.intern(k): line + 1 for k, line in fm.lines.items()},
-        has_frontmatter=fm.present,
+        lines,
+        has_frontmatter=note.has_frontmatter,
     )
     body_lines = note.lines[note.body_start :]
     body = note.text[sum(map(len, note.lines[: note.body_start])) :]

@@ -6,11 +6,10 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..frontmatter import Value
-
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
     from ..entries import Edit
+    from ..frontmatter import Value
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?\Z")
