@@ -51,3 +51,64 @@ def suggest(found: list[tuple[str, float]]) -> str:
         return ""
     names = " or ".join(f"'{c}'" for c, _ in found[:3])
     return f" (did you mean {names}?)"
+
+
+#: Up to this many strings are scored here rather than by rapidfuzz: a one-note check
+#: compares a few, and importing rapidfuzz costs more than scoring them.
+SMALL = 64
+
+
+def ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
+    """``rapidfuzz.fuzz.ratio(a, b, score_cutoff=...)``, to the last bit, without importing
+    rapidfuzz: 100 × (1 − Indel distance / (len(a) + len(b))), or 0 below the cutoff.
+
+    >>> ratio("this is a test", "this is a test!")
+    96.55172413793103
+    >>> ratio("abc", "xyz", score_cutoff=50)
+    0.0
+    """
+    total = len(a) + len(b)
+    sim = 1.0 - (total - 2 * _lcs(a, b)) / total if total else 1.0
+    return sim * 100 if sim >= score_cutoff / 100 else 0.0
+
+
+def _lcs(a: str, b: str) -> int:
+    """The length of the longest common subsequence, one bit per character of ``a``
+    (Hyyrö's bit-parallel algorithm): a few integer operations per character of ``b``."""
+    masks: dict[str, int] = {}
+    bit = 1
+    for ch in a:
+        masks[ch] = masks.get(ch, 0) | bit
+        bit <<= 1
+    full = bit - 1
+    v = full
+    for ch in b:
+        m = masks.get(ch)
+        if m:
+            u = v & m
+            v = ((v + u) | (v - u)) & full
+    return len(a) - v.bit_count()
+
+
+def extract(
+    query: str, choices: list[str], score_cutoff: float, limit: int
+) -> list[tuple[str, float, int]]:
+    """``rapidfuzz.process.extract`` with the ``fuzz.ratio`` scorer and no processor: the
+    ``limit`` choices scoring ``score_cutoff`` (> 0) or more, best first, ties in list order,
+    as ``(choice, score, index)``. Few choices are scored here (see :data:`SMALL`)."""
+    if len(choices) > SMALL:
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(
+            query,
+            choices,
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=limit,
+            score_cutoff=score_cutoff,
+        )
+        return [(choice, float(score), int(i)) for choice, score, i in found]
+    scored = [(c, ratio(query, c, score_cutoff), i) for i, c in enumerate(choices)]
+    kept = [s for s in scored if s[1] >= score_cutoff and s[1] > 0]
+    kept.sort(key=lambda s: -s[1])  # stable: ties stay in list order
+    return kept[:limit]

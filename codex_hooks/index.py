@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, TypeVar
 
+from .fuzzy import extract
 from .noteinfo import (
     FOLDED_CLAIMS,
     FOLDED_TITLE,
@@ -453,8 +454,6 @@ def title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, fl
 
 
 def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, float]]:
-    from rapidfuzz import fuzz, process
-
     paths, titles, by_length, lengths = kb.memo.get(TITLES_OF, lambda: _titles_of(kb, kind), kind)
     name = normalize_title(entry)
     cutoff = kb.config.fuzzy_threshold
@@ -463,15 +462,8 @@ def _title_candidates(kb: NoteIndex, entry: str, kind: str) -> list[tuple[str, f
     share = cutoff / (200.0 - cutoff) if cutoff < 100 else 1.0
     lo, hi = len(name) * share - 1, (len(name) / share + 1 if share > 0 else float("inf"))
     ids = sorted(by_length[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
-    found = process.extract(
-        name,
-        [titles[i] for i in ids],
-        scorer=fuzz.ratio,
-        processor=None,
-        limit=5,
-        score_cutoff=cutoff,
-    )
-    return [(paths[ids[i]], float(score)) for _, score, i in found]
+    found = extract(name, [titles[i] for i in ids], cutoff, limit=5)
+    return [(paths[ids[i]], score) for _, score, i in found]
 
 
 def _titles_of(kb: NoteIndex, kind: str) -> tuple[list[str], list[str], list[int], list[int]]:

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from .fuzzy import extract
+
 if TYPE_CHECKING:
     from .links import WikiLink
 
@@ -304,8 +306,6 @@ class LinkIndex:
         key = f"{threshold}\0{limit}\0{name}"
         if key in self.fuzzy_memo:
             return self.fuzzy_memo[key]
-        from rapidfuzz import fuzz, process
-
         names, paths, words = self._fuzzy_pool()
         share = threshold / (200.0 - threshold) if threshold < 100 else 1.0
         lo, hi = len(name) * share, (len(name) / share if share > 0 else float("inf"))
@@ -333,15 +333,13 @@ class LinkIndex:
         else:
             pool = within(rare[0]) if rare else ()
         ids = sorted(pool)[:MAX_POOL]
-        found = process.extract(
+        found = extract(
             name,
             [names[i] for i in ids] if len(ids) < 2 else list(itemgetter(*ids)(names)),
-            scorer=fuzz.ratio,
-            processor=None,
-            limit=limit,
-            score_cutoff=threshold,
+            threshold,
+            limit,
         )
-        result = [(paths[ids[i]], float(score)) for _, score, i in found]
+        result = [(paths[ids[i]], score) for _, score, i in found]
         self.fuzzy_memo[key] = result
         return result
 

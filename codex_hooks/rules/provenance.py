@@ -8,12 +8,13 @@ which source (:func:`cites`), the identifiers that tell two papers apart
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, overload
 
 from ..entries import (
     add_entry,
 )
-from ..fuzzy import clear_match
+from ..fuzzy import SMALL, clear_match, ratio
 from ..index import title_candidates
 from ..memo import MemoKey
 from ..noteinfo import folded_claims
@@ -143,12 +144,13 @@ class ExtractedBy:
                     self.matched[best].add(path)
         if self.matched is not None:
             return self.matched.get(claim, set())
-        from rapidfuzz import fuzz
-
+        score: Callable[..., float] = ratio  # rapidfuzz's, without its import for a few
+        if len(self.pending) > SMALL:
+            from rapidfuzz.fuzz import ratio as score
         found = set()
         cutoff = kb.config.fuzzy_threshold
         for path, folded, entry in self.pending:
-            if fuzz.ratio(folded, title, score_cutoff=cutoff) < cutoff:
+            if score(folded, title, score_cutoff=cutoff) < cutoff:
                 continue  # too far from this claim to be its clear match
             if clear_match(title_candidates(kb, entry, CLAIM)) == claim:
                 found.add(path)
