@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 #: A second candidate this many points behind the best one does not make a match unclear.
@@ -53,9 +54,22 @@ def suggest(found: list[tuple[str, float]]) -> str:
     return f" (did you mean {names}?)"
 
 
-#: Up to this many strings are scored here rather than by rapidfuzz: a one-note check
-#: compares a few, and importing rapidfuzz costs more than scoring them.
-SMALL = 64
+#: Pairs scored here before rapidfuzz is imported: a one-note check scores a few, and
+#: importing rapidfuzz (about 6 ms) costs as much as scoring this many here (about 20 µs
+#: a pair); a whole check scores thousands, and pays the import once.
+BUDGET = 256
+_spent = 0
+
+
+def use_rapidfuzz(count: int) -> bool:
+    """Whether ``count`` pairs are to be scored by rapidfuzz: yes once it is imported or
+    once the pairs scored without it would pass :data:`BUDGET` (so that the time spent
+    here is never more than the import would have cost)."""
+    global _spent
+    if "rapidfuzz" in sys.modules or _spent + count > BUDGET:
+        return True
+    _spent += count
+    return False
 
 
 def ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
@@ -95,8 +109,8 @@ def extract(
 ) -> list[tuple[str, float, int]]:
     """``rapidfuzz.process.extract`` with the ``fuzz.ratio`` scorer and no processor: the
     ``limit`` choices scoring ``score_cutoff`` (> 0) or more, best first, ties in list order,
-    as ``(choice, score, index)``. Few choices are scored here (see :data:`SMALL`)."""
-    if len(choices) > SMALL:
+    as ``(choice, score, index)``. Few choices are scored here (see :data:`BUDGET`)."""
+    if use_rapidfuzz(len(choices)):
         from rapidfuzz import fuzz, process
 
         found = process.extract(
@@ -108,6 +122,12 @@ def extract(
             score_cutoff=score_cutoff,
         )
         return [(choice, float(score), int(i)) for choice, score, i in found]
+    return _extract(query, choices, score_cutoff, limit)
+
+
+def _extract(
+    query: str, choices: list[str], score_cutoff: float, limit: int
+) -> list[tuple[str, float, int]]:
     scored = [(c, ratio(query, c, score_cutoff), i) for i, c in enumerate(choices)]
     kept = [s for s in scored if s[1] >= score_cutoff and s[1] > 0]
     kept.sort(key=lambda s: -s[1])  # stable: ties stay in list order

@@ -263,3 +263,45 @@ def test_editing_a_module_of_the_package_changes_the_key(tmp_path: Path) -> None
     rule = package / "rules" / "fields.py"
     rule.write_text(rule.read_text() + "\n# edited\n")
     assert key() != before
+
+
+def test_a_one_note_check_imports_neither_pyyaml_nor_rapidfuzz(kb_root: Path) -> None:
+    """A commit of a few notes checks them against the stored index: their plain
+    frontmatter is read without PyYAML and their few did-you-mean candidates are scored
+    without rapidfuzz, with the same findings as a check that uses both."""
+    import sysconfig
+
+    (kb_root / ".codex-hooks.yaml").unlink()  # its settings are read with PyYAML
+    git(kb_root, "commit", "-qam", "no configuration")
+    paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+    notes = [  # a broken wiki link, a misspelt claims_extracted entry, a one-way claim
+        "maps/alignment and markets.md",
+        "inbox/archive/2026-02-10-pluralistic-values-survey.md",
+        "domains/ai-alignment/pluralistic alignment needs more than one reward model.md",
+    ]
+    probe = (
+        "import sys\n"
+        "from codex_hooks.cli import main\n"
+        f"code = main(['check', *{notes!r}])\n"
+        "print('IMPORTED', sorted(m for m in ('yaml', 'rapidfuzz') if m in sys.modules),"
+        " file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    time.sleep(0.2)  # so that every note is keyed in the index this stores
+    assert without_site(probe, kb_root, *paths).returncode == 1
+    for rel in notes:
+        with (kb_root / rel).open("a", encoding="utf-8") as f:
+            f.write("\nOne more line.\n")
+    time.sleep(0.2)  # notes written just now are never keyed (see the test above)
+    done = without_site(probe, kb_root, *paths)
+    assert "IMPORTED []" in done.stderr, done.stderr
+    everything = subprocess.run(
+        [sys.executable, "-m", "codex_hooks", "check", "--no-cache", *notes],
+        cwd=kb_root,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (everything.returncode, everything.stdout)
+    assert "WL001 wiki link [[Decision-Markets price policies]]" in done.stdout
+    assert "(did you mean 'pluralistic alignment needs more than one reward model'?)" in done.stdout
+    assert "BL003 inbox/archive/2026-02-10-pluralistic-values-survey.md lists" in done.stdout

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, overload
 from ..entries import (
     add_entry,
 )
-from ..fuzzy import SMALL, clear_match, ratio
+from ..fuzzy import clear_match, ratio, use_rapidfuzz
 from ..index import title_candidates
 from ..memo import MemoKey
 from ..noteinfo import folded_claims
@@ -145,7 +145,7 @@ class ExtractedBy:
         if self.matched is not None:
             return self.matched.get(claim, set())
         score: Callable[..., float] = ratio  # rapidfuzz's, without its import for a few
-        if len(self.pending) > SMALL:
+        if use_rapidfuzz(len(self.pending)):
             from rapidfuzz.fuzz import ratio as score
         found = set()
         cutoff = kb.config.fuzzy_threshold
