@@ -288,16 +288,38 @@ def staged(root: Path) -> Staged:
 def renames(root: Path, staged_renames: dict[str, str] | None = None) -> dict[str, str]:
     """Old → new paths of files renamed between ``HEAD`` and the work tree or index
     (``staged_renames``: the index's, when the caller has just asked :func:`staged`)."""
-    out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
+    if staged_renames is not None:
+        out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
+        found = dict(staged_renames)
+    else:  # the two diffs at once: each is most of a git start-up
+        with scratch_file() as file:
+            started = start(
+                root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD", stdout=file
+            )
+            out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
+            cached = b""
+            if started is not None and started.wait() == 0:
+                file.seek(0)
+                cached = file.read()
+        found = _name_status(cached.decode("utf-8", "surrogateescape"))[2]
     if out is None:
         return {}
-    if staged_renames is not None:
-        found = dict(staged_renames)
-    else:
-        cached = _text(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD") or ""
-        found = _name_status(cached)[2]
     found.update(_name_status(out)[2])
     return found
+
+
+def scratch_file() -> IO[bytes]:
+    """An anonymous file for git's output: in memory where the system offers one (which
+    spares importing ``tempfile``, and ``shutil`` with it, on every commit), else a
+    temporary file. The caller closes it."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.fdopen(os.memfd_create("codex-hooks-git"), "w+b")
+        except OSError:
+            pass
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def unstaged(root: Path) -> set[str]:

@@ -94,28 +94,14 @@ def start_listing(root: Path) -> Listing | None:
     file: a pipe that nobody reads would stop git after 64 KiB."""
     if not (root / ".git").exists():
         return None
-    from .gitutil import list_files
+    from .gitutil import list_files, scratch_file
 
-    out = _scratch_file()
+    out = scratch_file()
     proc = list_files(root, out)
     if proc is None:
         out.close()
         return None
     return proc, out
-
-
-def _scratch_file() -> IO[bytes]:
-    """An anonymous file for git's output: in memory where the system offers one (which
-    spares importing ``tempfile``, and ``shutil`` with it, on every commit), else a
-    temporary file. The caller closes it."""
-    if hasattr(os, "memfd_create"):
-        try:
-            return os.fdopen(os.memfd_create("codex-hooks-listing"), "w+b")
-        except OSError:
-            pass
-    import tempfile
-
-    return tempfile.TemporaryFile()
 
 
 def list_markdown(root: Path, config: Config, listing: Listing | None = None) -> list[str]:
