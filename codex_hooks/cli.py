@@ -66,19 +66,15 @@ def _columns() -> int:
     return columns or 80
 
 
-def _parser() -> argparse.ArgumentParser:
-    from .commands import baseline, check, fix, graph, link, rename, rules
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of the whole command line; for ``argv`` that names its sub-command
+    first (as every hook and script does), only that sub-command's: the others' modules
+    are neither imported nor their arguments built, a few ms of every start-up."""
+    from importlib import import_module
+
     from .version import __version__
 
-    modules = {
-        "check": check,
-        "fix": fix,
-        "rules": rules,
-        "baseline": baseline,
-        "graph": graph,
-        "link": link,
-        "rename": rename,
-    }
+    chosen = [argv[0]] if argv and argv[0] in COMMANDS else COMMANDS
     parser = argparse.ArgumentParser(
         formatter_class=_Formatter,
         prog="codex-hooks",
@@ -87,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"codex-hooks {__version__}")
     # A given prog spares argparse a help formatter (and its import of shutil) at start-up.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codex-hooks")
-    for name in COMMANDS:
-        module = modules[name]
+    for name in chosen:
+        module = import_module(f"codex_hooks.commands.{name}")
         p = sub.add_parser(
             name, help=module.HELP, description=module.HELP, formatter_class=_Formatter
         )
@@ -111,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _parser()
+    parser = _parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
