@@ -12,7 +12,6 @@ above the index that reads this: :mod:`codex_hooks.config` checks that, on top o
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +152,8 @@ class Config:
 
     def fingerprint(self) -> str:
         """A short hash of every setting: caches built under other settings are stale."""
-        blob = json.dumps(dataclasses.asdict(self), sort_keys=True).encode()
+        # repr, not json: json is imported for this alone (a ms of every start-up).
+        blob = repr(sorted(dataclasses.asdict(self).items())).encode()
         try:  # CPython's own blake2: hashlib would load OpenSSL (3 ms of every start-up)
             from _blake2 import blake2b
         except ImportError:

@@ -484,3 +484,20 @@ def test_every_field_rule_has_cases():
     assert codes <= _ids(CHECK) and codes <= reported
     assert fixable <= _ids(FIX)
     assert codes - {"FM001"} <= _ids(NOOP) | {"FM008"}  # FM008's fix always applies
+
+
+def test_a_real_date_is_what_datetime_accepts() -> None:
+    """real_date decides without importing datetime; it must decide as date() does."""
+    from datetime import date
+
+    from codex_hooks.rules.common import real_date
+
+    for year in (0, 1, 4, 100, 1900, 2000, 2023, 2024, 2100, 2400, 9999):
+        for month in range(14):
+            for day in range(33):
+                try:
+                    date(year, month, day)
+                    exists = True
+                except ValueError:
+                    exists = False
+                assert real_date(f"{year:04}-{month:02}-{day:02}") is exists, (year, month, day)

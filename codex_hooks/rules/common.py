@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,15 +21,21 @@ def real_date(value: str, partial: bool = False) -> bool:
     head = text[:10]
     m = _DATE.match(head)
     if m and (len(text) == 10 or text[10] in " T"):
-        try:
-            date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return False
-        return True
+        return _exists(int(m[1]), int(m[2]), int(m[3]))
     if partial:
         p = _PARTIAL.match(text)
         return p is not None and (p[2] is None or 1 <= int(p[2]) <= 12)
     return False
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    """Whether the day exists, as ``datetime.date`` decides (without importing it)."""
+    if year < 1 or not 1 <= month <= 12 or day < 1:
+        return False
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return day <= (29 if leap else 28)
+    return day <= (30 if month in (4, 6, 9, 11) else 31)
 
 
 def text(value: Value) -> str | None:
