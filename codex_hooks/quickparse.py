@@ -41,7 +41,7 @@ _ITEM = re.compile(r"([ ]*)-[ ]+(.*)\Z")
 #: though YAML reads them as text before a letter: the subset need not).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 #: What ends a plain scalar or makes it something else: ``: `` (a mapping), `` #`` (a
-#: comment, cut off by :func:`_plain`), a trailing ``:``.
+#: comment, cut off by :func:`_uncomment`), a trailing ``:``.
 _PLAIN_BAD = re.compile(r": |:\Z")
 #: What a plain list item inside ``[...]`` may not hold.
 _FLOW_BAD = re.compile(r"[\[\]{}:#\"']")
