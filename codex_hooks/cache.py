@@ -372,10 +372,9 @@ def _setup() -> None:
 
     _NoteInfo, _Problem, _WikiLink = NoteInfo, Problem, WikiLink
     _FIELDS = _fields()
-    link_fields = dataclasses.fields(WikiLink)
-    _LINK_FIELDS = tuple(f.name for f in link_fields)
-    _LINK_DEFAULTS = tuple(f.default for f in link_fields)
-    _LINK_REQUIRED = sum(f.default is dataclasses.MISSING for f in link_fields)
+    _LINK_FIELDS = WikiLink._fields
+    _LINK_REQUIRED = len(_LINK_FIELDS) - len(WikiLink._field_defaults)
+    _LINK_DEFAULTS = (None,) * _LINK_REQUIRED + tuple(WikiLink._field_defaults.values())
     _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
     _LINKS, _PROBLEM = _FIELDS.index("links"), _FIELDS.index("problem")
     ok = {"raw", "target"} <= set(_LINK_FIELDS)

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from sys import intern
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .frontmatter import Value
@@ -26,11 +25,14 @@ _BACKTICKS = re.compile(r"`+")
 _TARGET_END = re.compile(r"[#^|]")
 
 
-@dataclass(frozen=True)
-class WikiLink:
+class WikiLink(NamedTuple):
     """One link: its target text (before ``|``/``#``), where it is (1-based line and
     column, counted in characters), the raw ``[[...]]`` text, its heading or ``^block``
-    and its shown text."""
+    and its shown text.
+
+    A named tuple, not a dataclass: a knowledge base holds millions of links, and a tuple
+    is made several times faster and holds a third of the memory.
+    """
 
     target: str
     line: int
