@@ -30,14 +30,15 @@ def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> C
     return config
 
 
-def load_config(root: str | Path) -> Config:
+def load_config(root: str | Path, cache: bool = True) -> Config:
     """The configuration of the knowledge base at ``root`` (defaults when none is set),
-    its rule codes checked against the rules.
+    its rule codes checked against the rules. ``cache`` allows the parsed settings kept
+    on disk (see :func:`codex_hooks.settings.located_config`).
 
     >>> load_config(root).severity                     # from root/.codex-hooks.yaml
     {'WL001': 'warning'}
     """
-    config, origin = located_config(root)
+    config, origin = located_config(root, cache)
     _check_codes(_coded(config), origin)
     return config
 

@@ -197,9 +197,10 @@ class NoteIndex:
         cache: bool = True,
     ) -> _Index:
         """Index every markdown note under ``root`` (``config`` defaults to the
-        knowledge base's own configuration). ``cache`` allows the on-disk index."""
+        knowledge base's own configuration). ``cache`` allows the on-disk index (and the
+        parsed settings kept beside it)."""
         base = Path(root).resolve()
-        config = config or load_config(base)
+        config = config or load_config(base, cache)
         listing = start_listing(base)
         opened = None
         if cache:  # read the index while git lists the notes

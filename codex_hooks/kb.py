@@ -97,11 +97,11 @@ class KnowledgeBase(NoteIndex):
     ) -> KnowledgeBase:
         """Index every markdown note under ``root`` (``config`` defaults to the knowledge
         base's own configuration, whose rule codes are checked against the rules).
-        ``cache`` allows the on-disk index."""
+        ``cache`` allows the on-disk index (and the parsed settings kept beside it)."""
         if config is None:
             from .config import load_config
 
-            config = load_config(Path(root).resolve())
+            config = load_config(Path(root).resolve(), cache)
         found: KnowledgeBase = super().load(root, config, cache)
         return found
 

@@ -12,7 +12,10 @@ above the index that reads this: :mod:`codex_hooks.config` checks that, on top o
 from __future__ import annotations
 
 import dataclasses
+import marshal
+import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,41 +223,108 @@ def config_from_mapping(raw: object, origin: str = "configuration") -> Config:
     return dataclasses.replace(defaults, **values)
 
 
-def load_config(root: str | Path) -> Config:
+def load_config(root: str | Path, cache: bool = True) -> Config:
     """The configuration of the knowledge base at ``root`` (defaults when none is set),
     its rule codes unchecked (:func:`codex_hooks.config.load_config` checks them).
+    ``cache`` allows the parsed settings kept on disk (see :func:`located_config`).
 
     >>> load_config(root).severity                     # from root/.codex-hooks.yaml
     {'WL001': 'warning'}
     """
-    return located_config(root)[0]
+    return located_config(root, cache)[0]
 
 
-def located_config(root: str | Path) -> tuple[Config, str]:
+def located_config(root: str | Path, cache: bool = True) -> tuple[Config, str]:
     """The configuration of the knowledge base at ``root`` and where it was read (the
-    origin its error messages name; ``"defaults"`` when none is set)."""
+    origin its error messages name; ``"defaults"`` when none is set). ``cache``: the
+    settings file's parsed value may be read from, and kept in, ``.git/codex-hooks/``."""
     root = Path(root)
     yaml_file = root / CONFIG_FILE
     if yaml_file.is_file():
-        import yaml
-
-        try:
-            raw = yaml.safe_load(yaml_file.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
-            raise ConfigError(f"{yaml_file}: cannot read: {exc}") from None
-        return config_from_mapping(raw, str(yaml_file)), str(yaml_file)
+        raw = _parsed(root, yaml_file, _parse_yaml, cache)
+        return config_from_mapping(raw or {}, str(yaml_file)), str(yaml_file)
     toml_file = root / "pyproject.toml"
     if toml_file.is_file():
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # Python 3.10
-            import tomli as tomllib
-        try:
-            data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{toml_file}: cannot read: {exc}") from None
-        section = data.get("tool", {}).get("codex-hooks")
+        data = _parsed(root, toml_file, _parse_toml, cache)
+        section = data.get("tool", {}).get("codex-hooks") if isinstance(data, dict) else None
         if section is not None:
             origin = f"{toml_file} [tool.codex-hooks]"
             return config_from_mapping(section, origin), origin
     return Config(), "defaults"
+
+
+def _parse_yaml(text: str, file: Path) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
+
+
+def _parse_toml(text: str, file: Path) -> object:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
+
+
+#: The parsed settings file is kept beside the index (see :func:`_parsed`).
+PARSED_FORMAT = 1
+
+
+def _parsed(
+    root: Path, file: Path, parse: Callable[[str, Path], object], cache: bool = True
+) -> object:
+    """``parse(text of file)``, kept between runs under the file's bytes: every run reads
+    the settings, and parsing them cost importing PyYAML (about 10 ms) or tomllib. Kept in
+    ``.git/codex-hooks/`` when ``root/.git`` is that folder; a memo that cannot be read or
+    written is simply not used, and a value marshal cannot hold is never kept."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    folder = root / ".git" / "codex-hooks"
+    memo = None
+    if cache and (root / ".git").is_dir():
+        try:
+            from _blake2 import blake2b
+        except ImportError:  # pragma: no cover - CPython has it
+            from hashlib import blake2b
+        key = blake2b(PARSED_FORMAT.to_bytes(2, "big") + data, digest_size=16).hexdigest()
+        memo = folder / f"settings-{file.name}-{key}"
+        try:
+            return marshal.loads(memo.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
+    value = parse(text, file)
+    if memo is not None:
+        _keep(folder, memo, value)
+    return value
+
+
+def _keep(folder: Path, memo: Path, value: Any) -> None:
+    """Write ``value`` to ``memo`` atomically (a temporary file, then a rename), and drop
+    the memos of earlier versions of the file."""
+    try:
+        blob = marshal.dumps(value)
+    except ValueError:  # a date or another value marshal cannot hold
+        return
+    prefix = memo.name.rsplit("-", 1)[0] + "-"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(prefix + "*"):
+            old.unlink()
+        part = memo.with_name(f"{memo.name}.{os.getpid()}.part")
+        part.write_bytes(blob)
+        os.replace(part, memo)
+    except OSError:
+        pass

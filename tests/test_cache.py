@@ -77,9 +77,15 @@ def results(root: Path, use_cache: bool = True) -> list[tuple]:
     ]
 
 
-def index_files(root: Path) -> list[Path]:
+def stored_files(root: Path) -> list[Path]:
+    """Everything kept in the knowledge base's cache folder."""
     folder = root / ".git" / "codex-hooks"
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def index_files(root: Path) -> list[Path]:
+    """The index's files (not the parsed settings kept beside them)."""
+    return [p for p in stored_files(root) if p.name.startswith("index-")]
 
 
 def main_index(root: Path) -> Path:
@@ -106,7 +112,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_warm_index_gives_what_a_cold_run_gives(kb_root: Path, reads: list[str]):
     expected = results(kb_root, use_cache=False)
-    assert index_files(kb_root) == []  # --no-cache writes nothing
+    assert stored_files(kb_root) == []  # --no-cache writes nothing
     reads.clear()
     assert results(kb_root) == expected  # cold: builds the index
     assert reads and main_index(kb_root).stat().st_size > 0

@@ -333,3 +333,84 @@ def test_opted_out_source_still_counts_as_a_link(tmp_path):
     fix_kb(
         tmp_path, {C: claim().replace('some paper"\n', 'some paper"\nsourced_from: ' + S + "\n")}
     )
+
+
+def _settings_in_git(tmp_path):
+    """A knowledge base in git whose settings file names a rule and a bare ``off``."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".codex-hooks.yaml").write_text(
+        "severity:\n  WL001: warning\n  BL003: off\nfuzzy-threshold: 90\n"
+    )
+    return tmp_path
+
+
+def _load_fresh(root):
+    """load_config(root) in a new interpreter: the Config's repr and whether PyYAML was
+    imported."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from codex_hooks.settings import load_config\n"
+        f"print(repr(load_config({str(root)!r})))\n"
+        "print('yaml' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return out[0], out[1] == "True"
+
+
+def test_parsed_settings_are_kept_under_their_bytes(tmp_path):
+    """Every run reads the settings: after the first, they come from a memo beside the
+    index, without importing PyYAML, until the file's bytes change."""
+    root = _settings_in_git(tmp_path)
+    first, imported = _load_fresh(root)
+    assert imported
+    again, imported = _load_fresh(root)
+    assert (again, imported) == (first, False)
+    assert "'WL001': 'warning'" in again and "'BL003': 'off'" in again
+    assert "fuzzy_threshold=90" in again
+    memos = list((root / ".git" / "codex-hooks").glob("settings-.codex-hooks.yaml-*"))
+    assert len(memos) == 1
+    # Same size, and the same modification time: only the bytes tell the change.
+    stat = (root / ".codex-hooks.yaml").stat()
+    (root / ".codex-hooks.yaml").write_text(
+        "severity:\n  WL001: error  \n  BL003: off\nfuzzy-threshold: 90\n"
+    )
+    import os
+
+    os.utime(root / ".codex-hooks.yaml", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed, imported = _load_fresh(root)
+    assert imported and "'WL001': 'error'" in changed
+    assert len(list((root / ".git" / "codex-hooks").glob("settings-.codex-hooks.yaml-*"))) == 1
+
+
+def test_a_damaged_settings_memo_is_not_used(tmp_path):
+    root = _settings_in_git(tmp_path)
+    expected, _ = _load_fresh(root)
+    (memo,) = (root / ".git" / "codex-hooks").glob("settings-.codex-hooks.yaml-*")
+    memo.write_bytes(b"\x00garbage")
+    assert _load_fresh(root) == (expected, True)
+    assert load_config(root).severity == {"WL001": "warning", "BL003": "off"}
+
+
+def test_bad_settings_are_refused_before_and_after_a_memo(tmp_path):
+    root = _settings_in_git(tmp_path)
+    (root / ".codex-hooks.yaml").write_text("severity: [\n")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="cannot read"):
+            load_config(root)
+    (root / ".codex-hooks.yaml").write_text("fuzzy-threshold: 900\n")
+    for _ in range(2):  # parsed (and kept) fine, refused by the settings' own checks
+        with pytest.raises(ConfigError, match="between 0 and 100"):
+            load_config(root)
+
+
+def test_settings_outside_git_are_parsed_every_time(tmp_path):
+    (tmp_path / ".codex-hooks.yaml").write_text("fuzzy-threshold: 70\n")
+    assert load_config(tmp_path).fuzzy_threshold == 70
+    assert not (tmp_path / ".git").exists()

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if found is not None:
         from ..config import load_config
 
-        config = load_config(root)
+        config = load_config(root, not args.no_cache)
         violations = as_violations(found[0])
     else:
         from ..engine import run_check
