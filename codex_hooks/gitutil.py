@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     import subprocess
+    from collections.abc import Callable
     from typing import IO, TypeAlias
 
     #: A git process started in the background: its exit code by ``wait()``.
@@ -70,6 +71,27 @@ def output(root: Path, *args: str) -> bytes | None:
         return run(root, *args)
     except GitError:
         return None
+
+
+def output_later(root: Path, *args: str) -> Callable[[], bytes | None]:
+    """Start ``git ARGS`` now and return what gives its output (as :func:`output`) when
+    called: the caller works while git runs. Git writes into a pipe, which it fills and
+    then waits on until it is read: nothing blocks for good."""
+    if hasattr(os, "posix_spawnp"):
+        reader, writer = os.pipe()
+        spawned = _spawn(root, args, writer)
+        os.close(writer)
+        if spawned is not None:
+
+            def finish() -> bytes | None:
+                with os.fdopen(reader, "rb") as out:
+                    data = out.read()
+                return data if spawned.wait() == 0 else None
+
+            return finish
+        os.close(reader)
+    done = output(root, *args)
+    return lambda: done
 
 
 def _text(root: Path, *args: str) -> str | None:
@@ -186,10 +208,11 @@ def list_files(root: Path, stdout: IO[bytes]) -> Started | None:
     )
 
 
-def staged_listing(root: Path) -> bytes | None:
+def staged_listing(root: Path) -> Callable[[], bytes | None]:
     """``git ls-files -s`` of the files git knows (staged ones with mode and blob id,
-    untracked ones by path), NUL-separated; ``None`` when git fails."""
-    return output(root, "ls-files", "-z", "-s", "--cached", "--others", "--exclude-standard")
+    untracked ones by path), NUL-separated, ``None`` when git fails: started now, given
+    when the returned function is called (see :func:`output_later`)."""
+    return output_later(root, "ls-files", "-z", "-s", "--cached", "--others", "--exclude-standard")
 
 
 def tracked(root: Path, path: str) -> bool:
