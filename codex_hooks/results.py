@@ -164,14 +164,16 @@ def stored(root: Path) -> Stored | None:
     from .version import __version__
 
     digest = blake2b(digest_size=20)
-    for part in (
-        (FORMAT, __version__, _package_hash(), sys.version_info[:2], cache._yaml_stamp()),
-        [_read(root / name) for name in CONFIG_FILES],
-        _folders(root / _agents_dir(root)),
-        _head(folder),
-    ):
-        digest.update(marshal.dumps(part))
-    listing = listed()
+    try:
+        for part in (
+            (FORMAT, __version__, _package_hash(), sys.version_info[:2], cache._yaml_stamp()),
+            [_read(root / name) for name in CONFIG_FILES],
+            _folders(root / _agents_dir(root)),
+            _head(folder),
+        ):
+            digest.update(marshal.dumps(part))
+    finally:  # git is waited for, and its pipe closed, whatever happens
+        listing = listed()
     if listing is None:
         return None
     paths = set()

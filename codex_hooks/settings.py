@@ -324,7 +324,10 @@ def _keep(folder: Path, memo: Path, value: Any) -> None:
         for old in folder.glob(prefix + "*"):
             old.unlink()
         part = memo.with_name(f"{memo.name}.{os.getpid()}.part")
-        part.write_bytes(blob)
-        os.replace(part, memo)
+        try:
+            part.write_bytes(blob)
+            os.replace(part, memo)
+        finally:
+            part.unlink(missing_ok=True)
     except OSError:
         pass
