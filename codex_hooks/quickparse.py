@@ -57,12 +57,10 @@ def quick_parse(text: str) -> tuple[dict[str, Value], dict[str, int]] | None:
         return None  # tabs, control, format or separator characters: libyaml decides
     data: dict[str, Value] = {}
     lines: dict[str, int] = {}
-    i, n = 0, len(rows)
+    n = len(rows)
+    i = _skip(rows, 0)
     while i < n:
         row = rows[i].rstrip(" ")
-        if not row or row.lstrip(" ").startswith("#"):
-            i += 1
-            continue
         m = _KEY.match(row)
         if m is None:
             return None
@@ -74,40 +72,53 @@ def quick_parse(text: str) -> tuple[dict[str, Value], dict[str, int]] | None:
         rest = _uncomment(rest or "")
         if rest is None:
             return None
-        if rest in ("|", "|-"):
+        if not rest:  # no value, or a block list on the lines that follow
+            i, value = _block_list(rows, i)
+        elif rest in ("|", "|-"):
             i, value = _literal(rows, i, rest == "|")
-        elif rest:
+        else:
             value = _flow(rest) if rest.startswith("[") else _scalar(rest)
-        if rest:
-            if value is _NO:
-                return None
-            data[key] = value
-            continue
-        # An empty value: "no value", or a block list on the lines that follow.
-        items: list[Value] = []
-        indent: str | None = None
-        while i < n:
-            row = rows[i].rstrip(" ")
-            if not row or row.lstrip(" ").startswith("#"):
-                i += 1
-                continue
-            item = _ITEM.match(row)
-            if item is None:
-                if row.startswith(" "):
-                    return None  # a nested mapping or a continued scalar
-                break
-            if indent is None:
-                indent = item.group(1)
-            elif item.group(1) != indent:
-                return None
-            body = _uncomment(item.group(2))
-            value = _scalar(body) if body else _NO
-            if value is _NO:
-                return None
-            items.append(value)
-            i += 1
-        data[key] = items if indent is not None else None
+        if value is _NO:
+            return None
+        data[key] = value
+        i = _skip(rows, i)
     return data, lines
+
+
+def _block_list(rows: list[str], i: int) -> tuple[int, Value]:
+    """The block list of one-line scalars starting at ``rows[i]`` (``None`` when there is
+    none: the key has no value), and the index of the row after it."""
+    items: list[Value] = []
+    indent: str | None = None
+    while (i := _skip(rows, i)) < len(rows):
+        row = rows[i].rstrip(" ")
+        item = _ITEM.match(row)
+        if item is None:
+            if row.startswith(" "):
+                return i, _NO  # a nested mapping or a continued scalar
+            break
+        if indent is None:
+            indent = item.group(1)
+        elif item.group(1) != indent:
+            return i, _NO
+        body = _uncomment(item.group(2))
+        value = _scalar(body) if body else _NO
+        if value is _NO:
+            return i, _NO
+        items.append(value)
+        i += 1
+    return i, items if indent is not None else None
+
+
+def _skip(rows: list[str], i: int) -> int:
+    """The index of the first row from ``i`` on that is neither blank nor a comment
+    (``len(rows)`` when there is none)."""
+    while i < len(rows):
+        row = rows[i].rstrip(" ")
+        if row and not row.lstrip(" ").startswith("#"):
+            return i
+        i += 1
+    return i
 
 
 class _Declined:
