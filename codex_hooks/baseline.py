@@ -23,7 +23,6 @@ The file is JSON, sorted, one finding per line, so that its diffs read well in r
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -134,6 +133,8 @@ class Baseline:
 
     def dumps(self) -> str:
         """The file's text: sorted, one finding per line, ending in a newline."""
+        import json
+
         rows = [
             json.dumps(
                 {"path": path, "code": code, "subject": subject, "count": count},
@@ -214,6 +215,8 @@ def load(file: Path) -> Baseline | None:
         return None
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the baseline: {exc.strerror or exc}") from None
+    import json  # here: most runs find no baseline file
+
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

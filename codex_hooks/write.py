@@ -63,9 +63,7 @@ def atomic_write(
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
-    import tempfile  # here: resolving a path (the reuse of a stored check) needs none of it
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _new_file(target.parent, f".{target.name[:40]}.", ".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -78,6 +76,22 @@ def atomic_write(
             os.unlink(tmp)
         raise
     _sync_dir(target.parent)
+
+
+def _new_file(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new file in ``folder``, created and opened as ``tempfile.mkstemp`` does (only if
+    it did not exist, never through a link, readable by its owner alone): ``(fd, path)``.
+    Here rather than tempfile, whose import (shutil and the compression modules with it)
+    costs a few ms of every run that stores its result."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def _sync_dir(folder: Path) -> None:
