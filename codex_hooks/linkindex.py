@@ -137,9 +137,9 @@ class LinkIndex:
         self._resolved: dict[str, tuple[tuple[str, ...], dict[str, list[int]] | None]] = {}
         #: Fuzzy suggestions already computed, by folded name.
         self.fuzzy_memo: dict[str, list[tuple[str, float]]] = {}
-        self._pool: tuple[list[str], list[str], dict[str, tuple[list[int], list[int]]]] | None = (
-            None
-        )
+        #: The names the fuzzy search scores (see :meth:`_fuzzy_pool`), built on first use.
+        self._pool: tuple[list[str], list[str], dict[str, list[int]], list[int]] | None = None
+        self._pool_lengths: dict[str, list[int]] = {}
 
     def _candidates(self, key: str) -> tuple[tuple[str, ...], dict[str, list[int]] | None]:
         """The notes a folded key names, exact path first, then by :func:`_order`; and
@@ -266,30 +266,38 @@ class LinkIndex:
 
     # -- did you mean -----------------------------------------------------------------
 
-    def _fuzzy_pool(self) -> tuple[list[str], list[str], dict[str, tuple[list[int], list[int]]]]:
-        """Every note's folded name and path, and which names hold each word: their ids
-        ordered by the name's length, with those lengths (so that the names of a length
-        range are one slice)."""
+    def _fuzzy_pool(self) -> tuple[list[str], list[str], dict[str, list[int]], list[int]]:
+        """Every note's folded name and path, which names hold each word (their ids ordered
+        by the name's length, then id, so that the names of a length range are one slice)
+        and each name's length."""
         if self._pool is None:
             from .titles import normalize_title
 
             names: list[str] = []
             paths: list[str] = []
-            holders: dict[str, list[int]] = defaultdict(list)
             for name, found in self.by_name.items():
                 folded = normalize_title(name)
                 for path in found:
-                    for word in set(folded.split()):
-                        holders[word].append(len(names))
                     names.append(folded)
                     paths.append(path)
             size = [len(name) for name in names]
-            words = {}
-            for word, ids in holders.items():
-                ids.sort(key=size.__getitem__)  # stable: by length, then id
-                words[word] = (ids, [size[i] for i in ids])
-            self._pool = (names, paths, words)
+            # Visited by length (a stable sort: then by id), each word's list comes out in
+            # that order: no list is sorted on its own.
+            holders: dict[str, list[int]] = defaultdict(list)
+            for i in sorted(range(len(names)), key=size.__getitem__):
+                for word in set(names[i].split()):
+                    holders[word].append(i)
+            self._pool = (names, paths, dict(holders), size)
         return self._pool
+
+    def _lengths(self, word: str) -> list[int]:
+        """The name lengths along ``word``'s list of holders (worked out on first use: a
+        check looks up a few words, not all)."""
+        found = self._pool_lengths.get(word)
+        if found is None:
+            _, _, words, size = self._fuzzy_pool()
+            found = self._pool_lengths[word] = [size[i] for i in words[word]]
+        return found
 
     def fuzzy(self, target: str, threshold: float, limit: int = 5) -> list[tuple[str, float]]:
         """Notes whose file names are close to ``target``'s: ``(path, score)``, best first.
@@ -306,10 +314,10 @@ class LinkIndex:
         key = f"{threshold}\0{limit}\0{name}"
         if key in self.fuzzy_memo:
             return self.fuzzy_memo[key]
-        names, paths, words = self._fuzzy_pool()
+        names, paths, words, _ = self._fuzzy_pool()
         share = threshold / (200.0 - threshold) if threshold < 100 else 1.0
         lo, hi = len(name) * share, (len(name) / share if share > 0 else float("inf"))
-        known = sorted((len(words[w][0]), w) for w in set(name.split()) if w in words)
+        known = sorted((len(words[w]), w) for w in set(name.split()) if w in words)
         # Words that many names share say little about which name is meant: the rarest
         # words are taken, common ones only when too few rare ones are left.
         for cap in (RARE_CAP, MAX_POOL):
@@ -321,7 +329,7 @@ class LinkIndex:
 
         def within(word: str) -> list[int]:
             # The word's holders whose length is in [lo, hi]: one slice of a sorted list.
-            ids, lengths = words[word]
+            ids, lengths = words[word], self._lengths(word)
             return ids[bisect_left(lengths, lo) : bisect_right(lengths, hi)]
 
         if len(rare) >= 2:
