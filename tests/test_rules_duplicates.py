@@ -111,3 +111,44 @@ def test_the_hook_reports_a_staged_duplicate_and_fix_leaves_it(tmp_path: Path) -
     before = snapshot(root)
     cli(root, "fix", "--all-files", "--select", "BL008")
     assert snapshot(root) == before
+
+
+#: One work written many ways, and works that are near it but other.
+VARIANTS = [
+    ("url", "https://example.org/2025/Article"),
+    ("url", "http://www.example.org/2025/article/?utm_source=feed"),
+    ("source", "Blog post (example.org/2025/article), via a newsletter"),
+    ("url", "https://example.org/2025/article-two"),
+    ("url", "https://arxiv.org/pdf/2601.06180v2"),
+    ("arxiv", "arXiv:2601.06180"),
+    ("source", "the preprint 2601.06180 on arXiv"),
+    ("url", "https://doi.org/10.1000/XYZ123."),
+    ("doi", "10.1000/xyz123"),
+    ("url", "https://www.youtube.com/watch?v=abc&utm_medium=x"),
+    ("link", "https://youtube.com/watch?v=abc"),
+    ("url", "https://youtube.com/watch?v=abd"),
+    ("url", "https://x.com/someone"),
+]
+
+
+def test_one_source_checked_alone_finds_what_a_whole_check_finds(tmp_path: Path) -> None:
+    """A check of a few notes sifts the other sources by text before working out their
+    identifiers (see rules/duplicates.py): it must find every duplicate a whole check
+    finds, for every way of writing the work."""
+    files = {
+        f"inbox/archive/note-{i:02}.md": with_url(value, key)
+        for i, (key, value) in enumerate(VARIANTS)
+    }
+    write_kb(tmp_path, files)
+    whole = [f for f in check_kb(tmp_path) if f[3] == "BL008"]
+    shown = " ".join(f[5] for f in whole)  # the variants share works of every kind
+    for work in ("(example.org/2025/article)", "(arXiv 2601.06180)", "(DOI 10.1000/xyz123)"):
+        assert work in shown
+    assert "(youtube.com/watch?v=abc)" in shown
+    for path in files:
+        alone = [f for f in check_kb(tmp_path, [path]) if f[3] == "BL008"]
+        # Checked alone, a note reports every duplicate it has (no other note is checked
+        # to report the pair instead): each of the whole check's pairs it is part of.
+        pairs = {frozenset((f[0], f[5].split(MESSAGE)[1].split(" ")[0])) for f in whole}
+        mine = {p for p in pairs if path in p}
+        assert {frozenset((f[0], f[5].split(MESSAGE)[1].split(" ")[0])) for f in alone} == mine

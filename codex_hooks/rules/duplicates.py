@@ -40,6 +40,50 @@ def _works(kb: NoteIndex) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     return by_note, by_id
 
 
+#: Notes checked up to which each is looked up alone (see :func:`_works_of`) rather than
+#: in one map of every source's work (a commit checks a few notes, a whole check all).
+FEW = 16
+
+
+def _works_of(kb: NoteIndex, path: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """:func:`_works`, for the source note at ``path`` and the sources that share its
+    work only. Working out every source's identifiers is most of a one-note check of a
+    source; a source that shares an identifier holds its text in its URL fields (the
+    digits of an arXiv id, a DOI, the path of a page, each as written but for case), so
+    the others are first sifted by that text, and only those that hold it are worked out.
+    """
+    from ..infer.profile import URL_FIELDS, text_of, work_ids
+
+    info = kb.notes.get(path)
+    mine = work_ids(info) if info is not None and info.kind == SOURCE and info.data else set()
+    if not mine:
+        return {}, {}
+    pieces = {_piece(ident) for ident in mine}
+    by_note = {path: mine}
+    by_id: dict[str, set[str]] = {ident: {path} for ident in mine}
+    for other, found in kb.notes.items():
+        if other == path or found.kind != SOURCE or not found.data:
+            continue
+        text = " ".join(text_of(found.get(k)) for k in URL_FIELDS).casefold()
+        if not any(piece in text for piece in pieces):
+            continue
+        shared = work_ids(found) & mine
+        if shared:
+            by_note[other] = shared
+            for ident in shared:
+                by_id[ident].add(other)
+    return by_note, by_id
+
+
+def _piece(ident: str) -> str:
+    """Text that every source note carrying ``ident`` holds in its URL fields, case
+    folded: an arXiv id's digits, a DOI, or a page's path (without its query)."""
+    value = ident.split(":", 1)[1]
+    if ident.startswith("url:"):
+        value = value.partition("/")[2].partition("?")[0]
+    return value.casefold()
+
+
 def _field_of(info_get: dict[str, str], ident: str) -> str | None:
     """The first URL field whose value carries ``ident``."""
     from ..infer.text import identifiers, work_keys
@@ -71,7 +115,10 @@ def duplicate_source(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
     from ..infer.text import describe
 
     info = ctx.note
-    by_note, by_id = ctx.memo.get(WORKS, lambda: _works(ctx.index))
+    if len(ctx.checking) > FEW:
+        by_note, by_id = ctx.memo.get(WORKS, lambda: _works(ctx.index))
+    else:
+        by_note, by_id = _works_of(ctx.index, info.path)
     mine = by_note.get(info.path, set())
     others: dict[str, list[str]] = {}
     for ident in sorted(mine):
