@@ -282,21 +282,25 @@ def _parsed(
 ) -> object:
     """``parse(text of file)``, kept between runs under the file's bytes: every run reads
     the settings, and parsing them cost importing PyYAML (about 10 ms) or tomllib. Kept in
-    ``.git/codex-hooks/`` when ``root/.git`` is that folder; a memo that cannot be read or
-    written is simply not used, and a value marshal cannot hold is never kept."""
+    the ``codex-hooks`` folder of the repository's git directory (:func:`_git_folder`); a
+    memo that cannot be read or written is simply not used, and a value marshal cannot
+    hold is never kept."""
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    folder = root / ".git" / "codex-hooks"
     memo = None
-    if cache and (root / ".git").is_dir():
+    git = _git_folder(root) if cache else None
+    if git is not None:
         try:
             from _blake2 import blake2b
         except ImportError:  # pragma: no cover - CPython has it
             from hashlib import blake2b
+        # Named by the file's place (knowledge bases in folders of one repository keep
+        # one memo each) and its bytes (any change is a new memo).
+        where = blake2b(os.fsencode(file.resolve()), digest_size=6).hexdigest()
         key = blake2b(PARSED_FORMAT.to_bytes(2, "big") + data, digest_size=16).hexdigest()
-        memo = folder / f"settings-{file.name}-{key}"
+        memo = git / "codex-hooks" / f"settings-{file.name}-{where}-{key}"
         try:
             return marshal.loads(memo.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -307,21 +311,46 @@ def _parsed(
         raise ConfigError(f"{file}: cannot read: {exc}") from None
     value = parse(text, file)
     if memo is not None:
-        _keep(folder, memo, value)
+        _keep(memo, value)
     return value
 
 
-def _keep(folder: Path, memo: Path, value: Any) -> None:
+def _git_folder(root: Path) -> Path | None:
+    """The git directory of the repository holding ``root``, found without running git:
+    the nearest ``.git`` folder, or the folder a ``.git`` file names (a worktree); ``None``
+    outside git, or when ``GIT_DIR`` says otherwise (then nothing is kept)."""
+    if "GIT_DIR" in os.environ:
+        return None
+    try:
+        here = root.resolve()
+    except OSError:
+        return None
+    for folder in (here, *here.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot
+        if dot.is_file():
+            try:
+                line = dot.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not line.startswith("gitdir:"):
+                return None
+            return folder / line[len("gitdir:") :].strip()
+    return None
+
+
+def _keep(memo: Path, value: Any) -> None:
     """Write ``value`` to ``memo`` atomically (a temporary file, then a rename), and drop
-    the memos of earlier versions of the file."""
+    the memos of earlier versions of the same file."""
     try:
         blob = marshal.dumps(value)
     except ValueError:  # a date or another value marshal cannot hold
         return
     prefix = memo.name.rsplit("-", 1)[0] + "-"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob(prefix + "*"):
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        for old in memo.parent.glob(prefix + "*"):
             old.unlink()
         part = memo.with_name(f"{memo.name}.{os.getpid()}.part")
         try:

@@ -414,3 +414,20 @@ def test_settings_outside_git_are_parsed_every_time(tmp_path):
     (tmp_path / ".codex-hooks.yaml").write_text("fuzzy-threshold: 70\n")
     assert load_config(tmp_path).fuzzy_threshold == 70
     assert not (tmp_path / ".git").exists()
+
+
+def test_settings_of_a_knowledge_base_in_a_folder_of_a_repository_are_kept_too(tmp_path):
+    """The memo goes to the git directory above the knowledge base, one per settings file:
+    two knowledge bases of one repository keep theirs side by side."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    first, second = tmp_path / "kb", tmp_path / "notes" / "other"
+    for root, threshold in ((first, 70), (second, 80)):
+        root.mkdir(parents=True)
+        (root / ".codex-hooks.yaml").write_text(f"fuzzy-threshold: {threshold}\n")
+    for _ in range(2):
+        assert _load_fresh(first)[0].count("fuzzy_threshold=70") == 1
+        assert _load_fresh(second)[0].count("fuzzy_threshold=80") == 1
+    assert _load_fresh(first)[1] is False and _load_fresh(second)[1] is False
+    assert len(list((tmp_path / ".git" / "codex-hooks").glob("settings-*"))) == 2
