@@ -17,7 +17,8 @@ from kbutil import read, run_cli, write_kb
 from codex_hooks.infer import Linker
 from codex_hooks.infer.constants import CALIBRATION, MAX_CONFIDENCE
 from codex_hooks.infer.history import History
-from codex_hooks.infer.text import identifiers, words
+from codex_hooks.infer.identifiers import identifiers
+from codex_hooks.infer.text import words
 from codex_hooks.kb import KnowledgeBase
 
 MIXDPO = "inbox/archive/2026-01-00-mixdpo-preference-strength-pluralistic.md"

@@ -28,7 +28,8 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from .constants import CONTAINED, COPY_DAYS, GENERIC, GENERIC_MIN_NOTES, MIN_SHARED
-from .text import kind_of, words
+from .identifiers import kind_of
+from .text import words
 
 if TYPE_CHECKING:
     from .profile import SourceProfile

@@ -19,15 +19,8 @@ from typing import TYPE_CHECKING
 from ..titles import clean_path, stem
 from ..values import CLAIM, SOURCE, as_list
 from .constants import ABBREVIATION_WORDS
-from .text import (
-    STOPWORDS,
-    identifiers,
-    kind_of,
-    tokens,
-    without_mentions,
-    words,
-    work_keys,
-)
+from .identifiers import URL_FIELDS, identifiers, kind_of, text_of, work_ids
+from .text import STOPWORDS, tokens, without_mentions, words
 
 if TYPE_CHECKING:
     from ..frontmatter import Value
@@ -44,20 +37,10 @@ _ROLE = re.compile(
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-URL_FIELDS = ("url", "source", "link", "doi", "arxiv", "canonical_url")
 AUTHOR_FIELDS = ("author", "authors", "creator")
 DATE_FIELDS = ("date", "date_published", "published")
 AGENT_FIELDS = ("processed_by", "archived_by")
 ENRICHMENT_FIELDS = ("enrichments_applied", "enrichments")
-
-
-def text_of(value: object) -> str:
-    """A frontmatter value as one string (list items joined with ``; ``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "; ".join(text_of(v) for v in value if v is not None)
-    return ""
 
 
 def day(value: object) -> str | None:
@@ -130,12 +113,6 @@ def _body(kb: KnowledgeBase, path: str) -> list[str]:
     except Exception:  # an unreadable note simply offers no body evidence
         return []
     return note.lines[note.body_start :]
-
-
-def work_ids(info: NoteInfo) -> set[str]:
-    """The identifiers of the work a source note records, from its URL fields: the same
-    page after normalisation, arXiv id or DOI (see :func:`~.text.work_keys`)."""
-    return work_keys(identifiers(" ".join(text_of(info.get(k)) for k in URL_FIELDS)))
 
 
 def source_profile(kb: KnowledgeBase, info: NoteInfo) -> SourceProfile:

@@ -61,8 +61,9 @@ from .constants import (
 from .content import Content
 from .evidence import Evidence, identifier_llr
 from .history import History
+from .identifiers import describe, kind_of
 from .profile import ClaimProfile, SourceProfile
-from .text import describe, is_date_word, kind_of
+from .text import is_date_word
 from .vocab import Vocabulary
 
 #: Statuses that say a source yielded no claims: links to them are never written.

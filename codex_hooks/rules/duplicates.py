@@ -25,7 +25,7 @@ WORKS: MemoKey[tuple[dict[str, set[str]], dict[str, set[str]]]] = MemoKey("works
 
 
 def _works(kb: NoteIndex) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    from ..infer.profile import work_ids
+    from ..infer.identifiers import work_ids
 
     by_note: dict[str, set[str]] = {}
     by_id: dict[str, set[str]] = {}
@@ -52,7 +52,7 @@ def _works_of(kb: NoteIndex, path: str) -> tuple[dict[str, set[str]], dict[str, 
     digits of an arXiv id, a DOI, the path of a page, each as written but for case), so
     the others are first sifted by that text, and only those that hold it are worked out.
     """
-    from ..infer.profile import URL_FIELDS, text_of, work_ids
+    from ..infer.identifiers import URL_FIELDS, text_of, work_ids
 
     info = kb.notes.get(path)
     mine = work_ids(info) if info is not None and info.kind == SOURCE and info.data else set()
@@ -86,7 +86,7 @@ def _piece(ident: str) -> str:
 
 def _field_of(info_get: dict[str, str], ident: str) -> str | None:
     """The first URL field whose value carries ``ident``."""
-    from ..infer.text import identifiers, work_keys
+    from ..infer.identifiers import identifiers, work_keys
 
     for key, value in info_get.items():
         if ident in work_keys(identifiers(value)):
@@ -111,8 +111,7 @@ def _field_of(info_get: dict[str, str], ident: str) -> str | None:
     kinds=(SOURCE,),
 )
 def duplicate_source(ctx: RuleContext, r: Rule) -> Iterator[Violation]:
-    from ..infer.profile import URL_FIELDS, text_of
-    from ..infer.text import describe
+    from ..infer.identifiers import URL_FIELDS, describe, text_of
 
     info = ctx.note
     if len(ctx.checking) > FEW:

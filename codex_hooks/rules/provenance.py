@@ -262,7 +262,7 @@ _WORK_FIELDS = ("url", "source", "doi", "arxiv", "title")
 
 
 def _strong_ids(text: str) -> set[str]:
-    from ..infer.text import identifiers
+    from ..infer.identifiers import identifiers
 
     return {i for i in identifiers(text, bare=False) if i.startswith(("arxiv:", "doi:"))}
 
@@ -298,7 +298,7 @@ def contradicting_id(ctx: RuleContext, claim: NoteInfo, source_path: str) -> str
         return None
     for ident in sorted(ids):
         if index.get(ident, set()) - {source_path}:
-            from ..infer.text import describe
+            from ..infer.identifiers import describe
 
             return describe(ident)
     return None
