@@ -58,19 +58,7 @@ def run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 def output(root: Path, *args: str) -> bytes | None:
     """As :func:`run`, ``None`` when git fails (outside a repository, no ``HEAD``...)."""
-    if hasattr(os, "posix_spawnp"):
-        reader, writer = os.pipe()
-        spawned = _spawn(root, args, writer)
-        os.close(writer)
-        if spawned is not None:
-            with os.fdopen(reader, "rb") as out:
-                data = out.read()
-            return data if spawned.wait() == 0 else None
-        os.close(reader)
-    try:
-        return run(root, *args)
-    except GitError:
-        return None
+    return output_later(root, *args)()
 
 
 def output_later(root: Path, *args: str) -> Callable[[], bytes | None]:
@@ -90,7 +78,10 @@ def output_later(root: Path, *args: str) -> Callable[[], bytes | None]:
 
             return finish
         os.close(reader)
-    done = output(root, *args)
+    try:
+        done: bytes | None = run(root, *args)
+    except GitError:
+        done = None
     return lambda: done
 
 
@@ -315,16 +306,9 @@ def renames(root: Path, staged_renames: dict[str, str] | None = None) -> dict[st
         out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
         found = dict(staged_renames)
     else:  # the two diffs at once: each is most of a git start-up
-        with scratch_file() as file:
-            started = start(
-                root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD", stdout=file
-            )
-            out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
-            cached = b""
-            if started is not None and started.wait() == 0:
-                file.seek(0)
-                cached = file.read()
-        found = _name_status(cached.decode("utf-8", "surrogateescape"))[2]
+        cached = output_later(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD")
+        out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
+        found = _name_status((cached() or b"").decode("utf-8", "surrogateescape"))[2]
     if out is None:
         return {}
     found.update(_name_status(out)[2])
