@@ -1,4 +1,5 @@
-"""Every git call of the package (a helper: imports nothing of the package but ``errors``).
+"""Every git call of the package (a helper: imports nothing of the package but ``errors``
+and ``processes``).
 
 One place says how git is invoked (:func:`run`: ``git`` on the ``PATH``, in the folder
 given, output captured, a failure a :class:`GitError`); the functions below ask git what
@@ -20,6 +21,7 @@ import os
 from pathlib import Path
 
 from .errors import CodexError
+from .processes import wait_for
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
 TYPE_CHECKING = False
@@ -123,14 +125,7 @@ class Spawned:
 
     def wait(self) -> int:
         """Wait for git to end; its exit code (``-1`` when a signal ended it)."""
-        while True:
-            try:
-                _, status = os.waitpid(self.pid, 0)
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                return -1
-            return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else -1
+        return wait_for(self.pid)
 
 
 def _spawn(root: Path, args: tuple[str, ...], stdout: int) -> Spawned | None:

@@ -27,6 +27,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from .processes import wait_for
+
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -159,12 +161,12 @@ def halves(
 
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        _reap(pid)
+        wait_for(pid)
         raise
     with os.fdopen(reader, "rb") as pipe:
         data = pipe.read()
     got: list[R] | None = None
-    if _reap(pid) == 0:
+    if wait_for(pid) == 0:
         try:
             loaded = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
@@ -189,15 +191,3 @@ def _resident_mib() -> float:
     except (OSError, ValueError, IndexError):
         return 0.0
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _reap(pid: int) -> int:
-    """Wait for the child; its exit code (``-1`` when it did not exit normally)."""
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            return -1
-        return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else -1
