@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 
 if TYPE_CHECKING:
     from .graph import Graph
@@ -116,6 +115,10 @@ def _graphml_type(values: list[Flat]) -> str:
 def to_graphml(graph: Graph) -> str:
     """The graph as GraphML (directed, parallel edges allowed), readable by Gephi, yEd,
     Cytoscape and ``networkx.read_graphml``."""
+    # Here, not at the top: saxutils imports urllib.request (and with it http, email and
+    # ssl), 25 ms that the JSON and DOT forms would pay for nothing.
+    from xml.sax.saxutils import quoteattr
+
     nodes, edges = _attrs(graph)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
