@@ -47,9 +47,10 @@ sys.path.insert(0, str(HERE))
 from run import (  # noqa: E402  (run.py is a script beside this one, not a package)
     cli,
     index_dir,
+    install,
+    interpreter,
     machine,
     measure,
-    pin,
     prepare,
     warm_page_cache,
 )
@@ -219,11 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("no knowledge base: pass KB (the corpus is not beside the repository)")
     started = time.perf_counter()
     print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d', time.gmtime())}")
-    pin(args.work)
+    install(args.work)
     warm_page_cache(kb)
     graph = [*cli(), "graph", "--format", "json"]
     rows = [
-        timed("floor", [sys.executable, str(HERE / "floor.py"), str(kb)], kb, args.runs),
+        timed("floor", [interpreter(), str(HERE / "floor.py"), str(kb)], kb, args.runs),
         timed("cold", graph, kb, args.runs, lambda: remove_index(kb)),
         timed("no cache", [*graph, "--no-cache"], kb, args.runs),
         timed("index only", graph, kb, args.runs, lambda: remove_stored(kb)),

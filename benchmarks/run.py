@@ -106,8 +106,17 @@ class Row:
         return max(r.rss_mib for r in self.runs)
 
 
+#: The interpreter and ``codex-hooks`` script of the measured processes: this
+#: environment's until :func:`install` makes a clean one (``--no-pin`` keeps them).
+PYTHON = sys.executable
+SCRIPT: str | None = None
+
+
 def cli() -> list[str]:
-    """The installed ``codex-hooks`` script beside this interpreter (else on PATH)."""
+    """The ``codex-hooks`` command under test: the installed script of :func:`install`,
+    else the one beside this interpreter, else on PATH."""
+    if SCRIPT is not None:
+        return [SCRIPT]
     beside = Path(sys.executable).with_name("codex-hooks")
     if beside.exists():
         return [str(beside)]
@@ -115,26 +124,71 @@ def cli() -> list[str]:
     return [found] if found else [sys.executable, "-m", "codex_hooks"]
 
 
-#: Environment of the measured processes (see :func:`pin`).
+def interpreter() -> str:
+    """The interpreter of the measured processes (the floor's too)."""
+    return PYTHON
+
+
+#: Environment of the measured processes.
 ENV = dict(os.environ)
 
+#: pip's console-script wrapper, as ``pip install`` writes it for ``codex-hooks``.
+CONSOLE_SCRIPT = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from codex_hooks.cli import run
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(run())
+"""
 
-def pin(work: Path) -> None:
-    """Run the measured commands on a copy of the package taken now, so that the code
-    under test (whose hash keys the index) cannot change while the benchmark runs, and
-    byte-compile it."""
+
+def install(work: Path) -> None:
+    """Install a copy of the package, taken now, into a clean virtual environment under
+    ``work``, as ``pip install`` (and so pre-commit) leaves it: the package byte-compiled
+    in the environment's site-packages and pip's ``codex-hooks`` script. The floor and
+    every measured command run with that environment's interpreter.
+
+    Why: the code under test (whose hash keys the index) must not change while the
+    benchmark runs, and a development environment is not what users run. An editable
+    install (``pip install -e``) adds an import hook that every process of that
+    environment loads at start-up, about 9 ms here: it would be counted in each figure.
+    The dependencies are not installed again (no network is needed): a ``.pth`` line
+    puts this environment's site-packages after the clean one's, which reads no ``.pth``
+    file of that folder, so its import hooks stay out."""
+    global PYTHON, SCRIPT
+    import compileall
+    import site
+    import sysconfig
+    import venv
+
     import codex_hooks
 
+    env = work / "env"
+    venv.EnvBuilder(clear=True, symlinks=os.name != "nt", with_pip=False).create(env)
+    bin_dir = env / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / ("python.exe" if os.name == "nt" else "python")
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dest = Path(purelib)
     src = Path(codex_hooks.__file__).resolve().parent
-    dest = work / "code"
-    shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(src, dest / "codex_hooks", ignore=shutil.ignore_patterns("__pycache__"))
     # Byte-compiled, as `pip install` leaves a package: otherwise, where bytecode is not
     # written (PYTHONDONTWRITEBYTECODE), every run would compile every module again.
-    import compileall
-
-    compileall.compile_dir(dest, quiet=1)
-    ENV["PYTHONPATH"] = os.pathsep.join([str(dest), *filter(None, [ENV.get("PYTHONPATH")])])
+    compileall.compile_dir(dest / "codex_hooks", quiet=1)
+    ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib"), *site.getsitepackages()}
+    deps = [p for p in dict.fromkeys(sorted(ours)) if Path(p).is_dir() and Path(p) != dest]
+    (dest / "codex-hooks-benchmark-deps.pth").write_text("\n".join(deps) + "\n")
+    script = bin_dir / "codex-hooks"
+    script.write_text(CONSOLE_SCRIPT.format(python=python))
+    script.chmod(0o755)
+    PYTHON, SCRIPT = str(python), str(script)
+    ENV.pop("PYTHONPATH", None)  # the installed copy, not a folder on the path, is measured
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -253,7 +307,7 @@ def bench_size(size: str, kb: Path, runs: int, budget: float, log) -> tuple[list
         return row
 
     warm_page_cache(kb)
-    floor = scenario("floor", [sys.executable, str(HERE / "floor.py"), "."])
+    floor = scenario("floor", [interpreter(), str(HERE / "floor.py"), "."])
     cold = scenario(
         "cold",
         [*ch, "check", "--all-files"],
@@ -397,7 +451,7 @@ def import_time(runs: int) -> float:
     found = []
     for _ in range(runs):
         err = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import codex_hooks.cli"],
+            [interpreter(), "-X", "importtime", "-c", "import codex_hooks.cli"],
             capture_output=True,
             text=True,
             check=True,
@@ -522,7 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="regenerate the knowledge bases")
     parser.add_argument("--markdown", type=Path, help="also write the table into this file")
     parser.add_argument(
-        "--no-pin", action="store_true", help="run the package in place, not a copy taken at start"
+        "--no-pin",
+        action="store_true",
+        help="measure this environment's codex-hooks in place, not a clean install of a copy",
     )
     args = parser.parse_args(argv)
 
@@ -534,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
     log(header)
     args.work.mkdir(parents=True, exist_ok=True)
     if not args.no_pin:
-        pin(args.work)
+        install(args.work)
     rows: list[Row] = []
     problems: list[str] = []
     for size in args.sizes.split(","):

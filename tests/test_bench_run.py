@@ -116,3 +116,39 @@ def test_a_small_run_measures_every_scenario_and_leaves_the_repo_clean(
         check=True,
     ).stdout
     assert status == ""
+
+
+def test_install_measures_a_clean_copy_of_the_package(tmp_path: Path, monkeypatch) -> None:
+    """The measured commands run a copy installed as pip leaves a package: its script and
+    interpreter load the copy, not this tree, and no editable-install import hook."""
+    monkeypatch.setattr(bench, "ENV", dict(bench.ENV))
+    monkeypatch.setattr(bench, "PYTHON", bench.PYTHON)
+    monkeypatch.setattr(bench, "SCRIPT", bench.SCRIPT)
+    bench.install(tmp_path)
+    env = tmp_path / "env"
+    assert bench.cli() == [str(env / "bin" / "codex-hooks")]
+    probe = (
+        "import sys, codex_hooks, yaml; print(codex_hooks.__file__); "
+        "print(sorted(m for m in sys.modules if 'editable' in m or 'distutils' in m))"
+    )
+    out = subprocess.run(
+        [bench.interpreter(), "-c", probe],
+        cwd=tmp_path,  # as the benchmark runs it: in a knowledge base, not in this tree
+        capture_output=True,
+        text=True,
+        check=True,
+        env=bench.ENV,
+    ).stdout.splitlines()
+    assert Path(out[0]).is_relative_to(env), out
+    assert out[1] == "[]"
+    version = subprocess.run(
+        [*bench.cli(), "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=bench.ENV,
+    )
+    assert version.stdout.startswith("codex-hooks ")
+    # The copy was byte-compiled, as pip leaves it.
+    assert list((Path(out[0]).parent / "__pycache__").glob("cli.*.pyc"))
