@@ -86,8 +86,9 @@ def quick_parse(text: str) -> tuple[dict[str, Value], dict[str, int]] | None:
 
 
 def _block_list(rows: list[str], i: int) -> tuple[int, Value]:
-    """The block list of one-line scalars starting at ``rows[i]`` (``None`` when there is
-    none: the key has no value), and the index of the row after it."""
+    """The block list starting at ``rows[i]`` (``None`` when there is none: the key has no
+    value), and the index of the row after it. Its items are one-line scalars or flat
+    mappings of them (``- target: x`` and, below it, ``  type: y``)."""
     items: list[Value] = []
     indent: str | None = None
     while (i := _skip(rows, i)) < len(rows):
@@ -101,13 +102,44 @@ def _block_list(rows: list[str], i: int) -> tuple[int, Value]:
             indent = item.group(1)
         elif item.group(1) != indent:
             return i, _NO
-        body = _uncomment(item.group(2))
-        value = _scalar(body) if body else _NO
+        if _KEY.match(item.group(2)):
+            i, value = _mapping(rows, i, len(row) - len(item.group(2)))
+        else:
+            body = _uncomment(item.group(2))
+            value = _scalar(body) if body else _NO
+            i += 1
         if value is _NO:
             return i, _NO
         items.append(value)
-        i += 1
     return i, items if indent is not None else None
+
+
+def _mapping(rows: list[str], i: int, column: int) -> tuple[int, Value]:
+    """The flat mapping of a list item whose first key starts ``rows[i]`` at ``column``
+    (after ``- ``), its other keys on the rows below at that column; and the index of the
+    row after it. Each value is a one-line scalar or ``[...]`` list: an empty one (null,
+    or a nested block) is left to libyaml, as is a repeated key."""
+    found: dict[str, Value] = {}
+    margin = " " * column
+    while True:
+        m = _KEY.match(rows[i].rstrip(" ")[column:])
+        if m is None:
+            return i, _NO
+        key, rest = m.group(1), _uncomment(m.group(2) or "")
+        if key in found or key in NULLS or not rest:
+            return i, _NO
+        value = _flow(rest) if rest.startswith("[") else _scalar(rest)
+        if value is _NO:
+            return i, _NO
+        found[key] = value
+        i = _skip(rows, i + 1)
+        if i == len(rows):
+            return i, found
+        row = rows[i]
+        if not row.startswith(margin) or row[column] == " " or not _KEY.match(
+            row.rstrip(" ")[column:]
+        ):
+            return i, found  # the next item, the next key, or what the list makes of it
 
 
 def _skip(rows: list[str], i: int) -> int:

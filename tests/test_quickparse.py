@@ -44,6 +44,10 @@ def agree(text: str) -> bool:
         ("l: []\n", {"l": []}),
         ('l:\n  - a\n  # gone\n\n  - "[[b]]"\n', {"l": ["a", "[[b]]"]}),
         ("l:\n- a\n- b\nn: 1\n", {"l": ["a", "b"], "n": "1"}),
+        (
+            'e:\n  - target: "a b" # c\n    type: x\n\n  - c\n  - k: [d]\nn: 1\n',
+            {"e": [{"target": "a b", "type": "x"}, "c", {"k": ["d"]}], "n": "1"},
+        ),
         ("n: |\n  one\n\n    two\n\nk: v\n", {"n": "one\n\n  two\n", "k": "v"}),
         ("n: |-\n  one\n  two\n", {"n": "one\ntwo"}),
         ("héllo: wörld\n", None),  # non-ASCII keys are left to libyaml
@@ -85,7 +89,11 @@ def test_answers_as_libyaml_does(text: str, data: dict[str, object] | None) -> N
         "l: [a,]\n",
         "l:\n  - [[a]]\n",
         "l:\n  - a\n - b\n",
-        "l:\n  - k: v\n",
+        "l:\n  - k:\n",
+        "l:\n  - k: v\n    k: w\n",
+        "l:\n  - k: v\n     j: w\n",
+        "l:\n  - k: v\n    - x\n",
+        "l:\n  - k: |\n      x\n",
         "l:\n  - a\n    b\n",
         "null: x\n",
         " a: 1\n",
@@ -167,7 +175,9 @@ def _entry(draw: st.DrawFn) -> str:
     # Half the entries are near the subset, so that its answers are compared often.
     scalars = draw(st.sampled_from([_SCALARS, _SAFE_SCALARS]))
     flow = st.lists(scalars, max_size=4).map(lambda items: "[" + ", ".join(items) + "]")
-    shape = draw(st.sampled_from(["scalar", "flow", "flow", "block", "block", "literal", "raw"]))
+    shape = draw(
+        st.sampled_from(["scalar", "flow", "flow", "block", "block", "maps", "literal", "raw"])
+    )
     if shape == "scalar":
         return f"{key}: {draw(scalars)}{draw(_COMMENT)}\n"
     if shape == "flow":
@@ -178,6 +188,23 @@ def _entry(draw: st.DrawFn) -> str:
         extra = draw(st.sampled_from(["", "\n", f"{indent}# c\n", " " + indent + "- x\n"]))
         body = "".join(f"{indent}- {item}{draw(_COMMENT)}\n" for item in items)
         return f"{key}:{draw(_COMMENT)}\n{body}{extra}"
+    if shape == "maps":  # a block list of flat mappings, now and then a scalar item
+        indent = draw(st.sampled_from(["", "  ", "    "]))
+        gap = draw(st.sampled_from([" ", " ", "   "]))  # the spaces after "-"
+        column = " " * (len(indent) + 1 + len(gap))
+        # Mostly the mapping's own column; now and then one more or one less.
+        columns = st.sampled_from([column] * 4 + [column + " ", column[:-1]])
+        values = st.one_of(scalars, flow, st.sampled_from(["", "|", "[[x]]"]))
+        rows = []
+        for _ in range(draw(st.integers(1, 3))):
+            if draw(st.integers(0, 3)) == 0:
+                rows.append(f"{indent}-{gap}{draw(scalars)}{draw(_COMMENT)}\n")
+                continue
+            first, *others = draw(st.lists(_KEYS, min_size=1, max_size=3))
+            rows.append(f"{indent}-{gap}{first}: {draw(values)}{draw(_COMMENT)}\n")
+            rows += [f"{draw(columns)}{k}: {draw(values)}{draw(_COMMENT)}\n" for k in others]
+            rows.append(draw(st.sampled_from(["", "", "\n", f"{column}# c\n", f"{column}  x\n"])))
+        return f"{key}:{draw(_COMMENT)}\n" + "".join(rows)
     if shape == "literal":
         header = draw(st.sampled_from(["|", "|-", "|+", ">", "|2"]))
         lines = draw(
