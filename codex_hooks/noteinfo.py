@@ -135,11 +135,14 @@ def build_info(note: Note, config: Config) -> NoteInfo:
     from .quickparse import quick_parse
 
     quick = quick_parse(note.frontmatter_text) if note.has_frontmatter else None
-    if quick is not None:
+    data: dict[str, Value] | None
+    if not note.has_frontmatter:  # nothing to parse (nor PyYAML to import for it)
+        data, lines = None, {}
+    elif quick is not None:
         first = note.fences[0] + 2  # the 1-based line of the frontmatter's first line
-        data: dict[str, Value] | None = _shared(quick[0])
+        data = _shared(quick[0])
         lines = {sys.intern(k): line + first for k, line in quick[1].items()}
-    else:  # no frontmatter, or more than the plain subset: libyaml reads it
+    else:  # more than the plain subset: libyaml reads it
         from .errors import NoteError
         from .frontmatter import parse_frontmatter
 
