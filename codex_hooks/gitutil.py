@@ -280,11 +280,48 @@ def _name_status(out: str) -> tuple[list[str], list[str], dict[str, str]]:
     return changed, deleted, renamed
 
 
+#: git's two diffs against ``HEAD``: of the index (what is staged) and of the work tree.
+CACHED_DIFF = ("diff", "--cached", "--name-status", "-z", "-M", "HEAD")
+WORK_TREE_DIFF = ("diff", "--name-status", "-z", "-M", "HEAD")
+
+#: The diffs :func:`diff_soon` started: folder → (the process that started them, and
+#: each diff's output to come, ``None`` once taken).
+_soon: dict[Path, tuple[int, dict[tuple[str, ...], Callable[[], bytes | None]]]] = {}
+
+
+def diff_soon(root: Path) -> None:
+    """Start both diffs against ``HEAD`` in ``root`` now, for :func:`staged` and
+    :func:`renames` to take when they are asked: git runs on another core while this
+    process imports its modules and reads the notes, instead of after. Each diff is
+    taken once, and only by the process that started it (a forked helper asks git
+    itself); one never taken ends with this process."""
+    _soon[root.resolve()] = (os.getpid(), {args: output_later(root, *args) for args in _DIFFS})
+
+
+_DIFFS = (CACHED_DIFF, WORK_TREE_DIFF)
+
+
+def _diff_later(root: Path, args: tuple[str, ...]) -> Callable[[], bytes | None]:
+    """The output of the diff ``args`` when called: the one :func:`diff_soon` started, if
+    this process started it and it is still untaken, else one started now."""
+    soon = _soon.get(root.resolve())
+    if soon is not None and soon[0] == os.getpid():
+        found = soon[1].pop(args, None)
+        if found is not None:
+            return found
+    return output_later(root, *args)
+
+
+def _diff_text(root: Path, args: tuple[str, ...]) -> str | None:
+    out = _diff_later(root, args)()
+    return None if out is None else out.decode("utf-8", "surrogateescape")
+
+
 def staged(root: Path) -> Staged:
     """The files staged for the next commit: changed, deleted and renamed since ``HEAD``
     (before the first commit, everything in the index is new)."""
     # One call where HEAD exists, as it almost always does.
-    out = _text(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD")
+    out = _diff_text(root, CACHED_DIFF)
     if out is None:  # no commit yet (or not a repository: then nothing is staged)
         out = _text(root, "diff", "--cached", "--name-status", "-z", "-M", "--root") or ""
         if not out:
@@ -298,11 +335,11 @@ def renames(root: Path, staged_renames: dict[str, str] | None = None) -> dict[st
     """Old → new paths of files renamed between ``HEAD`` and the work tree or index
     (``staged_renames``: the index's, when the caller has just asked :func:`staged`)."""
     if staged_renames is not None:
-        out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
+        out = _diff_text(root, WORK_TREE_DIFF)
         found = dict(staged_renames)
     else:  # the two diffs at once: each is most of a git start-up
-        cached = output_later(root, "diff", "--cached", "--name-status", "-z", "-M", "HEAD")
-        out = _text(root, "diff", "--name-status", "-z", "-M", "HEAD")
+        cached = _diff_later(root, CACHED_DIFF)
+        out = _diff_text(root, WORK_TREE_DIFF)
         found = _name_status((cached() or b"").decode("utf-8", "surrogateescape"))[2]
     if out is None:
         return {}

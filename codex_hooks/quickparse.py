@@ -136,8 +136,10 @@ def _mapping(rows: list[str], i: int, column: int) -> tuple[int, Value]:
         if i == len(rows):
             return i, found
         row = rows[i]
-        if not row.startswith(margin) or row[column] == " " or not _KEY.match(
-            row.rstrip(" ")[column:]
+        if (
+            not row.startswith(margin)
+            or row[column] == " "
+            or not _KEY.match(row.rstrip(" ")[column:])
         ):
             return i, found  # the next item, the next key, or what the list makes of it
 

@@ -76,3 +76,58 @@ def test_git_gets_the_signals_python_ignores_back(repo: Path) -> None:
     ignored = int(found.split()[1], 16)
     for number in (signal.SIGPIPE, signal.SIGXFSZ):
         assert not ignored & (1 << (number - 1)), signal.Signals(number).name
+
+
+@pytest.fixture
+def renamed(repo: Path) -> Path:
+    """A repository whose last commit has three notes: one renamed with ``git mv``
+    (staged), one renamed in the work tree only (the new name known to git, as
+    ``git add -N`` leaves it), one edited and staged."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+
+    (repo / "c.md").write_text("".join(f"line {i} of c\n" for i in range(20)))
+    (repo / "d.md").write_text("".join(f"line {i} of d\n" for i in range(20)))
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "notes")
+    git("mv", "c.md", "c moved.md")
+    os.rename(repo / "d.md", repo / "d moved.md")
+    git("add", "-N", "d moved.md")
+    (repo / "b.md").write_text("b, edited\n")
+    git("add", "b.md")
+    return repo
+
+
+def test_diffs_started_early_answer_as_diffs_asked_later(renamed: Path) -> None:
+    staged, moves = gitutil.staged(renamed), gitutil.renames(renamed)
+    assert staged.renamed == {"c.md": "c moved.md"} and "b.md" in staged.changed
+    assert moves == {"c.md": "c moved.md", "d.md": "d moved.md"}
+    gitutil.diff_soon(renamed)
+    assert gitutil.staged(renamed) == staged
+    assert gitutil.renames(renamed, staged.renamed) == moves
+    assert gitutil._soon[renamed.resolve()][1] == {}  # both taken, once
+    assert gitutil.renames(renamed) == moves  # later calls ask git again
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_process_asks_git_itself(renamed: Path) -> None:
+    """The diffs are the parent's children: a forked helper cannot wait for them, and
+    must not take them (it would read nothing, and the parent would find them gone)."""
+    gitutil.diff_soon(renamed)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.write(writer, repr(sorted(gitutil.renames(renamed).items())).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as got:
+        child = got.read()
+    os.waitpid(pid, 0)
+    expected = {"c.md": "c moved.md", "d.md": "d moved.md"}
+    assert child == repr(sorted(expected.items()))
+    assert len(gitutil._soon[renamed.resolve()][1]) == 2  # still the parent's to take
+    assert gitutil.renames(renamed) == expected

@@ -257,11 +257,21 @@ def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
     return chosen or None
 
 
+#: The commands whose rules ask git what changed since ``HEAD`` (renamed notes, and with
+#: ``--hook`` what is staged): :func:`_load` starts git on that before reading the notes.
+DIFF_READERS = frozenset({"check", "fix", "baseline"})
+
+
 def _load(args: argparse.Namespace, root: Path | None = None) -> KnowledgeBase:
+    root = root or _root(args)
+    if args.command in DIFF_READERS and (root / ".git").exists():
+        from ..gitutil import diff_soon
+
+        diff_soon(root)
     from ..kb import KnowledgeBase
 
     chosen = _selection(args)
-    kb = KnowledgeBase.load(root or _root(args), cache=not getattr(args, "no_cache", False))
+    kb = KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
     if chosen is not None:
         from ..config import with_selection
 
