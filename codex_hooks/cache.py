@@ -451,7 +451,7 @@ def read_index(file: Path, expected: Head) -> Index | None:
     few notes its rules decode, not the whole file. Each note's bytes are checked against
     their checksum when they are decoded (or copied into a new index); the table is
     checked here."""
-    mapped = _map(file)
+    mapped = map_file(file)
     if mapped is None:
         return None
     view, inode = mapped
@@ -478,7 +478,7 @@ def read_index(file: Path, expected: Head) -> Index | None:
     return Index(table, view[body : body + notes_len], bytes(trailer), (file, inode))
 
 
-def _map(file: Path) -> tuple[memoryview, int] | None:
+def map_file(file: Path) -> tuple[memoryview, int] | None:
     """The bytes of ``file`` and its inode, mapped into memory where that is safe (on
     Windows a mapped file could not be replaced by another process: it is read)."""
     try:

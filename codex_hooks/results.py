@@ -86,18 +86,20 @@ class Stored:
         inline) under the key, atomically; a failure leaves nothing behind."""
         rows = [as_row(v) for v in violations]
         body = marshal.dumps((rows, checked, suppressed))
-        from .write import atomic_write
+        from .write import replace_file
 
         # A result that cannot be stored is not an error: the next whole check runs again.
         with contextlib.suppress(OSError, ValueError):
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.file, marshal.dumps((self.key, _digest(body), body)))
+            replace_file(self.file, [marshal.dumps((self.key, _digest(body), body))])
 
 
-def _digest(data: bytes) -> bytes:
+def _digest(data: bytes | memoryview) -> bytes:
     """A checksum of a stored body: what was written is what is printed. The file is
-    written atomically, so this catches damage, not an adversary: CRC-32, at five times
-    blake2's speed (3 ms of reprinting the corpus's 3 MB graph)."""
+    replaced atomically but not synced to disk (see :func:`~codex_hooks.write.replace_file`),
+    so this catches damage, such as bytes a crash kept from reaching the disk, not an
+    adversary: CRC-32, at five times blake2's speed (3 ms of reprinting the corpus's 3 MB
+    graph)."""
     return zlib.crc32(data).to_bytes(4, "big")
 
 

@@ -322,6 +322,39 @@ def test_stored_output_is_reused_until_a_note_changes(root: Path, monkeypatch) -
     assert json.loads(cli(root, "graph", "--no-cache")[1]) == changed
 
 
+@pytest.mark.parametrize("damage", ["empty", "garbage", "truncated", "body byte", "header byte"])
+def test_a_damaged_stored_output_is_built_again(root: Path, monkeypatch, damage: str) -> None:
+    from codex_hooks import cache
+
+    monkeypatch.setattr(cache, "_racy", lambda st, started: False)
+    first = cli(root, "graph")[1]
+    [file] = (root / ".git" / "codex-hooks").glob("graph-*")
+    data = bytearray(file.read_bytes())
+    if damage == "empty":
+        data = bytearray()
+    elif damage == "garbage":
+        data = bytearray(b"\xe9\x00\x01garbage")
+    elif damage == "truncated":
+        data = data[: len(data) - 10]
+    elif damage == "body byte":  # what the checksum is for: the length still matches
+        data[-5] ^= 0x20
+    else:
+        data[6] ^= 0x01
+    file.write_bytes(bytes(data))
+    loads = []
+    real_load = KnowledgeBase.load.__func__
+
+    def counted(cls, *args, **kwargs):
+        loads.append(1)
+        return real_load(cls, *args, **kwargs)
+
+    monkeypatch.setattr(KnowledgeBase, "load", classmethod(counted))
+    assert cli(root, "graph") == (0, first, "")
+    assert loads == [1]  # built again, not printed from the damaged file
+    assert cli(root, "graph") == (0, first, "")
+    assert loads == [1]  # and stored again
+
+
 def test_command_line_import_stays_light() -> None:
     code = "import codex_hooks.cli, sys; print(sorted(m for m in sys.modules if 'graph' in m))"
     import sys

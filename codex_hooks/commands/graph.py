@@ -41,7 +41,7 @@ EDGE_TYPES = (
     "enrichment",
 )
 #: The stored output's format (part of its key).
-STORED_FORMAT = 1
+STORED_FORMAT = 2
 
 
 def _choices(known: tuple[str, ...], what: str) -> Callable[[str], list[str]]:
@@ -116,12 +116,12 @@ def run(args: argparse.Namespace) -> int:
     return _emit(data, args.output) or EXIT_OK
 
 
-def _emit(data: bytes, output: str | None) -> int:
+def _emit(data: bytes | memoryview, output: str | None) -> int:
     """Write ``data`` to standard output, or atomically to the file ``output``."""
     if output is None:
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:  # a text stream put in place of stdout (a caller capturing it)
-            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.write(bytes(data).decode("utf-8"))
             return 0
         sys.stdout.flush()
         buffer.write(data)
@@ -132,7 +132,7 @@ def _emit(data: bytes, output: str | None) -> int:
 
     target = Path(output)
     try:
-        atomic_write(target, data)
+        atomic_write(target, bytes(data))
     except OSError as exc:
         raise UsageError(f"--output {output}: cannot write it ({exc.strerror or exc})") from None
     return 0
@@ -143,28 +143,38 @@ def _file(store: Stored) -> Path:
     return store.file.with_name(store.file.name.replace("results-", "graph-", 1))
 
 
-def _read(store: Stored, options: bytes) -> bytes | None:
-    """The stored output for this key and these options, or ``None``."""
+def _read(store: Stored, options: bytes) -> bytes | memoryview | None:
+    """The stored output for this key and these options, or ``None``: the file mapped
+    into memory, so that reprinting it copies it once, into the output."""
+    from ..cache import map_file
     from ..results import _digest
 
-    try:
-        key, digest, body = marshal.loads(_file(store).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):  # missing, truncated, garbled
+    found = map_file(_file(store))
+    if found is None:
         return None
-    if key != store.key + options or not isinstance(body, bytes) or _digest(body) != digest:
+    data = found[0]
+    try:
+        size = int.from_bytes(data[:4], "big")
+        key, digest, length = marshal.loads(data[4 : 4 + size])
+    except (EOFError, ValueError, TypeError):  # truncated or garbled
+        return None
+    body = data[4 + size :]
+    if key != store.key + options or len(body) != length or _digest(body) != digest:
         return None
     return body
 
 
 def _write(store: Stored, options: bytes, body: bytes) -> None:
-    """Store ``body`` under the key and ``options``, atomically."""
+    """Store ``body`` under the key and ``options``: a header (its length, then the key,
+    the checksum and the length of ``body``) and ``body`` as it is printed."""
     import contextlib
 
     from ..results import _digest
-    from ..write import atomic_write
+    from ..write import replace_file
 
+    head = marshal.dumps((store.key + options, _digest(body), len(body)))
     # An output that cannot be stored is not an error: the next run builds it again.
     with contextlib.suppress(OSError, ValueError):
         file = _file(store)
         file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(file, marshal.dumps((store.key + options, _digest(body), body)))
+        replace_file(file, [len(head).to_bytes(4, "big"), head, body])
