@@ -64,6 +64,8 @@ def rule_codes() -> list[str]:
 def _check_codes(values: dict[str, Any], origin: str) -> None:
     """A rule code or prefix in select, ignore or severity that matches no rule is a
     typo that would silently do nothing: refuse it."""
+    if not any(values.values()):
+        return  # no code to check (the defaults): the rules need not be imported for it
     codes = rule_codes()
     for setting in ("select", "ignore"):
         for selector in values.get(setting, ()):
