@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
     from .baseline import Baseline
     from .engine import FixResult
-    from .infer import Inference
     from .infer.apply import Written
+    from .infer.linker import Inference
     from .model import Violation
     from .settings import Config
 
@@ -156,8 +156,9 @@ class KnowledgeBase(NoteIndex):
         claim that lacks ``sourced_from``), as ``codex-hooks link`` does; with ``write``,
         write the proposals (both directions) as ``link --write`` does. ``threshold``: the
         confidence a proposal needs (default :data:`codex_hooks.infer.DEFAULT_THRESHOLD`)."""
-        from .infer import DEFAULT_THRESHOLD, Linker
         from .infer.apply import write as write_proposals
+        from .infer.constants import DEFAULT_THRESHOLD
+        from .infer.linker import Linker
 
         only = None
         if paths is not None and all(self.notes[p].kind != SOURCE for p in paths):

@@ -66,8 +66,10 @@ def _imports_within_infer(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             if node.module:
                 out.add(node.module.split(".")[0])
-            else:
-                out.update("__init__" for _ in node.names)
+            else:  # ``from . import X``: the submodule X, else a name of the package's own
+                out.update(
+                    a.name if (INFER / f"{a.name}.py").exists() else "__init__" for a in node.names
+                )
     return out
 
 

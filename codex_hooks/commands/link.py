@@ -18,8 +18,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from ..infer import Inference
     from ..infer.apply import Written
+    from ..infer.linker import Inference
 
 HELP = "infer missing claim↔source links from the evidence; --write writes them"
 
@@ -141,8 +141,9 @@ def summary(result: Inference, write: bool = False, co_sources: bool = False) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..infer import DEFAULT_THRESHOLD, Linker
     from ..infer.apply import write
+    from ..infer.constants import DEFAULT_THRESHOLD
+    from ..infer.linker import Linker
     from .common import EXIT_FAIL, EXIT_OK, UsageError, _load, repo_paths
 
     threshold = DEFAULT_THRESHOLD if args.min_confidence is None else args.min_confidence

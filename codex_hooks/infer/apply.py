@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..edit import FrontmatterEditor
     from ..kb import KnowledgeBase
-    from . import Proposal
+    from .linker import Proposal
 
 #: One edit of one note: what it does, for the report, and the edit itself.
 Edit = tuple[str, Callable[["FrontmatterEditor"], object]]
