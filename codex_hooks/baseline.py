@@ -23,6 +23,7 @@ The file is JSON, sorted, one finding per line, so that its diffs read well in r
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -161,7 +162,7 @@ def _canon(subject: str) -> str:
     return normalize_title(strip_link(subject))
 
 
-def location(root: Path, config: Config | None = None) -> Path:
+def location(root: str | os.PathLike[str], config: Config | None = None) -> Path:
     """Where the baseline of the knowledge base at ``root`` lives (the ``baseline``
     setting, relative to the root). Refuses a setting that leads out of the root."""
     name = config.baseline if config is not None else _configured_name(root)
@@ -173,11 +174,11 @@ def location(root: Path, config: Config | None = None) -> Path:
         raise ConfigError(f"setting 'baseline': {exc}") from None
 
 
-def _configured_name(root: Path) -> str:
+def _configured_name(root: str | os.PathLike[str]) -> str:
     """The ``baseline`` setting, without loading the configuration when there is none."""
     from .results import CONFIG_FILES
 
-    if not any((root / name).is_file() for name in CONFIG_FILES):
+    if not any(os.path.isfile(os.path.join(root, name)) for name in CONFIG_FILES):
         return DEFAULT_FILE
     # The plain settings: where the baseline lives does not depend on the rule codes the
     # configuration names (a run that loads the notes checks those).

@@ -50,12 +50,12 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from pathlib import Path
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, TypeAlias
 
     from .frontmatter import Value
@@ -131,9 +131,11 @@ def index_file(root: Path) -> Path | None:
     found = git_dir(root)
     if found is None:
         return None
+    from pathlib import Path  # here: a reprinted result needs this module, not pathlib
+
     folder, prefix = found
     name = _sha1_hex(prefix.encode("utf-8", "surrogateescape"))[:12]
-    return folder / "codex-hooks" / f"index-v{FORMAT}.{name}"
+    return Path(folder, "codex-hooks", f"index-v{FORMAT}.{name}")
 
 
 def _sha1_hex(data: bytes) -> str:
@@ -151,10 +153,11 @@ def _code_hash() -> str:
     from _blake2 import blake2b  # CPython's own: hashlib would load OpenSSL
 
     digest = blake2b(digest_size=20)
-    folder = Path(__file__).parent
+    folder = os.path.dirname(__file__)
     for name in CODE:
         try:
-            digest.update((folder / f"{name}.py").read_bytes())
+            with open(os.path.join(folder, f"{name}.py"), "rb") as fh:
+                digest.update(fh.read())
         except OSError:  # no source to read (a frozen build): the version has to do
             digest.update(name.encode())
     return digest.hexdigest()
@@ -478,7 +481,7 @@ def read_index(file: Path, expected: Head) -> Index | None:
     return Index(table, view[body : body + notes_len], bytes(trailer), (file, inode))
 
 
-def map_file(file: Path) -> tuple[memoryview, int] | None:
+def map_file(file: str | os.PathLike[str]) -> tuple[memoryview, int] | None:
     """The bytes of ``file`` and its inode, mapped into memory where that is safe (on
     Windows a mapped file could not be replaced by another process: it is read)."""
     try:

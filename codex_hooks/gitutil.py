@@ -18,7 +18,6 @@ answer directly; the package therefore no longer depends on it. History walks ar
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from .errors import CodexError
 from .processes import wait_for
@@ -29,7 +28,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
     from collections.abc import Callable
+    from pathlib import Path
     from typing import IO, TypeAlias
+
+    #: A folder, as a string or a path object: git is given its text. No function here
+    #: needs ``pathlib`` (an unchanged knowledge base is reprinted without importing it).
+    StrPath: TypeAlias = "str | os.PathLike[str]"
 
     #: A git process started in the background: its exit code by ``wait()``.
     Started: TypeAlias = "Spawned | subprocess.Popen[bytes]"
@@ -39,7 +43,7 @@ class GitError(CodexError):
     """A git command failed, or git could not be started."""
 
 
-def run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def run(root: StrPath, *args: str, stdin: bytes | None = None) -> bytes:
     """The standard output of ``git ARGS`` run in ``root``; :class:`GitError` (with git's
     own message) when git is missing or exits non-zero."""
     # subprocess is imported here: a check served from stored results asks git nothing
@@ -58,12 +62,12 @@ def run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def output(root: Path, *args: str) -> bytes | None:
+def output(root: StrPath, *args: str) -> bytes | None:
     """As :func:`run`, ``None`` when git fails (outside a repository, no ``HEAD``...)."""
     return output_later(root, *args)()
 
 
-def output_later(root: Path, *args: str) -> Callable[[], bytes | None]:
+def output_later(root: StrPath, *args: str) -> Callable[[], bytes | None]:
     """Start ``git ARGS`` now and return what gives its output (as :func:`output`) when
     called: the caller works while git runs. Git writes into a pipe, which it fills and
     then waits on until it is read: nothing blocks for good."""
@@ -87,12 +91,12 @@ def output_later(root: Path, *args: str) -> Callable[[], bytes | None]:
     return lambda: done
 
 
-def _text(root: Path, *args: str) -> str | None:
+def _text(root: StrPath, *args: str) -> str | None:
     out = output(root, *args)
     return None if out is None else out.decode("utf-8", "surrogateescape")
 
 
-def start(root: Path, *args: str, stdout: IO[bytes]) -> Started | None:
+def start(root: StrPath, *args: str, stdout: IO[bytes]) -> Started | None:
     """Start ``git ARGS`` in ``root`` in the background, its output into ``stdout`` (a
     file: a pipe that nobody reads would stop git after 64 KiB); ``None`` when git
     cannot be started. The caller waits for it (``.wait()``: its exit code)."""
@@ -128,7 +132,7 @@ class Spawned:
         return wait_for(self.pid)
 
 
-def _spawn(root: Path, args: tuple[str, ...], stdout: int) -> Spawned | None:
+def _spawn(root: StrPath, args: tuple[str, ...], stdout: int) -> Spawned | None:
     """``git -C root ARGS`` with ``stdout`` as its output, no input and its errors
     dropped; ``None`` when it cannot be started this way."""
     spawn = getattr(os, "posix_spawnp", None)
@@ -167,26 +171,30 @@ def _spawn(root: Path, args: tuple[str, ...], stdout: int) -> Spawned | None:
 # -- the repository ---------------------------------------------------------------------
 
 
-def toplevel(path: Path) -> Path | None:
+def toplevel(path: StrPath) -> Path | None:
     """The root of the git work tree containing ``path`` (``None`` outside git)."""
     out = _text(path, "rev-parse", "--show-toplevel")
-    return Path(out.strip()) if out else None
+    if not out:
+        return None
+    from pathlib import Path
+
+    return Path(out.strip())
 
 
-def git_dir(root: Path) -> tuple[Path, str] | None:
+def git_dir(root: StrPath) -> tuple[str, str] | None:
     """The git directory of the repository holding ``root`` and ``root``'s path in its
     work tree (``""`` at the top); ``None`` outside git."""
-    dot = root / ".git"
-    if "GIT_DIR" not in os.environ and dot.is_dir():
+    dot = os.path.join(root, ".git")
+    if "GIT_DIR" not in os.environ and os.path.isdir(dot):
         return dot, ""
     out = _text(root, "rev-parse", "--absolute-git-dir", "--show-prefix")
     lines = (out or "").splitlines()
     if len(lines) < 2 or not lines[0]:
         return None
-    return Path(lines[0]), lines[1]
+    return lines[0], lines[1]
 
 
-def list_files(root: Path, stdout: IO[bytes]) -> Started | None:
+def list_files(root: StrPath, stdout: IO[bytes]) -> Started | None:
     """Start listing the files git knows under ``root`` (tracked, and untracked but not
     ignored), NUL-separated, into ``stdout``; see :func:`start`."""
     return start(
@@ -194,26 +202,26 @@ def list_files(root: Path, stdout: IO[bytes]) -> Started | None:
     )
 
 
-def staged_listing(root: Path) -> Callable[[], bytes | None]:
+def staged_listing(root: StrPath) -> Callable[[], bytes | None]:
     """``git ls-files -s`` of the files git knows (staged ones with mode and blob id,
     untracked ones by path), NUL-separated, ``None`` when git fails: started now, given
     when the returned function is called (see :func:`output_later`)."""
     return output_later(root, "ls-files", "-z", "-s", "--cached", "--others", "--exclude-standard")
 
 
-def tracked(root: Path, path: str) -> bool:
+def tracked(root: StrPath, path: str) -> bool:
     """Whether git tracks the file at ``path`` (repo-relative)."""
-    if not (root / ".git").exists():
+    if not os.path.exists(os.path.join(root, ".git")):
         return False
     return output(root, "ls-files", "--error-unmatch", "--", path) is not None
 
 
-def move(root: Path, old: str, new: str) -> None:
+def move(root: StrPath, old: str, new: str) -> None:
     """``git mv old new``; :class:`GitError` when git refuses."""
     run(root, "mv", "--", old, new)
 
 
-def add(root: Path, paths: list[str]) -> None:
+def add(root: StrPath, paths: list[str]) -> None:
     """Stage ``paths`` (``git add``); :class:`GitError` when git refuses."""
     if paths:
         run(root, "add", "--", *paths)
@@ -286,25 +294,28 @@ WORK_TREE_DIFF = ("diff", "--name-status", "-z", "-M", "HEAD")
 
 #: The diffs :func:`diff_soon` started: folder → (the process that started them, and
 #: each diff's output to come, ``None`` once taken).
-_soon: dict[Path, tuple[int, dict[tuple[str, ...], Callable[[], bytes | None]]]] = {}
+_soon: dict[str, tuple[int, dict[tuple[str, ...], Callable[[], bytes | None]]]] = {}
 
 
-def diff_soon(root: Path) -> None:
+def diff_soon(root: StrPath) -> None:
     """Start both diffs against ``HEAD`` in ``root`` now, for :func:`staged` and
     :func:`renames` to take when they are asked: git runs on another core while this
     process imports its modules and reads the notes, instead of after. Each diff is
     taken once, and only by the process that started it (a forked helper asks git
     itself); one never taken ends with this process."""
-    _soon[root.resolve()] = (os.getpid(), {args: output_later(root, *args) for args in _DIFFS})
+    _soon[os.path.realpath(root)] = (
+        os.getpid(),
+        {args: output_later(root, *args) for args in _DIFFS},
+    )
 
 
 _DIFFS = (CACHED_DIFF, WORK_TREE_DIFF)
 
 
-def _diff_later(root: Path, args: tuple[str, ...]) -> Callable[[], bytes | None]:
+def _diff_later(root: StrPath, args: tuple[str, ...]) -> Callable[[], bytes | None]:
     """The output of the diff ``args`` when called: the one :func:`diff_soon` started, if
     this process started it and it is still untaken, else one started now."""
-    soon = _soon.get(root.resolve())
+    soon = _soon.get(os.path.realpath(root))
     if soon is not None and soon[0] == os.getpid():
         found = soon[1].pop(args, None)
         if found is not None:
@@ -312,12 +323,12 @@ def _diff_later(root: Path, args: tuple[str, ...]) -> Callable[[], bytes | None]
     return output_later(root, *args)
 
 
-def _diff_text(root: Path, args: tuple[str, ...]) -> str | None:
+def _diff_text(root: StrPath, args: tuple[str, ...]) -> str | None:
     out = _diff_later(root, args)()
     return None if out is None else out.decode("utf-8", "surrogateescape")
 
 
-def staged(root: Path) -> Staged:
+def staged(root: StrPath) -> Staged:
     """The files staged for the next commit: changed, deleted and renamed since ``HEAD``
     (before the first commit, everything in the index is new)."""
     # One call where HEAD exists, as it almost always does.
@@ -331,7 +342,7 @@ def staged(root: Path) -> Staged:
     return Staged(changed, deleted, renamed)
 
 
-def renames(root: Path, staged_renames: dict[str, str] | None = None) -> dict[str, str]:
+def renames(root: StrPath, staged_renames: dict[str, str] | None = None) -> dict[str, str]:
     """Old → new paths of files renamed between ``HEAD`` and the work tree or index
     (``staged_renames``: the index's, when the caller has just asked :func:`staged`)."""
     if staged_renames is not None:
@@ -361,13 +372,13 @@ def scratch_file() -> IO[bytes]:
     return tempfile.TemporaryFile()
 
 
-def unstaged(root: Path) -> set[str]:
+def unstaged(root: StrPath) -> set[str]:
     """Paths whose work-tree file differs from the index (edited or deleted, not staged)."""
     out = _text(root, "diff", "--name-only", "-z", "--no-renames")
     return {p for p in (out or "").split("\0") if p}
 
 
-def index_contents(root: Path, paths: set[str]) -> dict[str, bytes]:
+def index_contents(root: StrPath, paths: set[str]) -> dict[str, bytes]:
     """The staged bytes of the regular files at ``paths`` (symlinks and submodules are
     skipped: they are never read through). One ``git cat-file --batch`` for all of them."""
     if not paths:
@@ -408,13 +419,13 @@ def index_contents(root: Path, paths: set[str]) -> dict[str, bytes]:
 # -- history ----------------------------------------------------------------------------
 
 
-def log(root: Path) -> str | None:
+def log(root: StrPath) -> str | None:
     """The whole history of the repository at ``root`` in one ``git log``: for each
     commit, newest first in topological order, a record separator, its hash, its commit
     time (Unix seconds) and its message (separated by ``\x1f``), then the files it
     touched with their status, renames followed (``-M``), NUL-separated.
     ``None`` outside git or when git fails."""
-    if not (root / ".git").exists():
+    if not os.path.exists(os.path.join(root, ".git")):
         return None
     return _text(
         root, "log", "-z", "--topo-order", "--name-status", "-M", "--format=%x1e%H%x1f%ct%x1f%B"

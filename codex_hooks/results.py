@@ -40,12 +40,12 @@ import os
 import sys
 import time
 import zlib
-from pathlib import Path
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from .gitutil import StrPath
     from .model import Violation
 
 FORMAT = 4
@@ -62,7 +62,7 @@ DEFAULT_AGENTS_DIR = "agents"
 class Stored:
     """Where the result of a whole check lives and the key it must be stored under."""
 
-    def __init__(self, file: Path, key: bytes) -> None:
+    def __init__(self, file: str, key: bytes) -> None:
         self.file = file
         self.key = key
         #: How many findings were suppressed inline, as :meth:`read` found it.
@@ -72,7 +72,8 @@ class Stored:
         """The stored rows and the number of notes they cover, or ``None`` when there are
         none for this key (missing, damaged, or stored under another key)."""
         try:
-            key, digest, body = marshal.loads(self.file.read_bytes())
+            with open(self.file, "rb") as fh:
+                key, digest, body = marshal.loads(fh.read())
             if key != self.key or _digest(body) != digest:
                 return None
             rows, checked, suppressed = marshal.loads(body)
@@ -90,7 +91,7 @@ class Stored:
 
         # A result that cannot be stored is not an error: the next whole check runs again.
         with contextlib.suppress(OSError, ValueError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(self.file), exist_ok=True)
             replace_file(self.file, [marshal.dumps((self.key, _digest(body), body))])
 
 
@@ -145,7 +146,7 @@ def _stale(editor: object) -> object:
     raise RuntimeError("a reused check result cannot apply fixes: run fix() to check afresh")
 
 
-def stored(root: Path) -> Stored | None:
+def stored(root: StrPath) -> Stored | None:
     """The stored result of a whole check of the knowledge base at ``root`` and the key
     it must have now; ``None`` outside git, or when a note changed too recently to tell.
     Call it before the notes are loaded."""
@@ -169,8 +170,8 @@ def stored(root: Path) -> Stored | None:
     try:
         for part in (
             (FORMAT, __version__, _package_hash(), sys.version_info[:2], cache._yaml_stamp()),
-            [_read(root / name) for name in CONFIG_FILES],
-            _folders(root / _agents_dir(root)),
+            [_read(os.path.join(root, name)) for name in CONFIG_FILES],
+            _folders(os.path.join(root, _agents_dir(root))),
             _head(folder),
         ):
             digest.update(marshal.dumps(part))
@@ -197,11 +198,11 @@ def stored(root: Path) -> Stored | None:
     digest.update(marshal.dumps(listing))
     digest.update(marshal.dumps(keys))
     name = blake2b(prefix.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
-    return Stored(folder / "codex-hooks" / f"results-v{FORMAT}.{name}", digest.digest())
+    return Stored(os.path.join(folder, "codex-hooks", f"results-v{FORMAT}.{name}"), digest.digest())
 
 
-def _agents_dir(root: Path) -> str:
-    if not any((root / name).is_file() for name in CONFIG_FILES):
+def _agents_dir(root: StrPath) -> str:
+    if not any(os.path.isfile(os.path.join(root, name)) for name in CONFIG_FILES):
         return DEFAULT_AGENTS_DIR
     # The plain settings: a stored result exists only for a configuration whose rule codes
     # a run accepted (its bytes are part of the key), so they need no check against the
@@ -211,9 +212,10 @@ def _agents_dir(root: Path) -> str:
     return load_config(root).agents_dir
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: str) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read()
     except OSError:
         return None
 
@@ -229,11 +231,15 @@ def _package_hash() -> bytes:
         from _blake2 import blake2b
 
         digest = blake2b(digest_size=20)
-        package = Path(__file__).parent
-        for file in sorted(package.rglob("*.py")):
-            digest.update(file.relative_to(package).as_posix().encode())
+        package = os.path.dirname(os.path.abspath(__file__))
+        files = []
+        for folder, _, names in os.walk(package):
+            inside = os.path.relpath(folder, package).replace(os.sep, "/")
+            files += [(f"{inside}/{n}".removeprefix("./"), folder, n) for n in names]
+        for rel, folder, name in sorted(f for f in files if f[0].endswith(".py")):
+            digest.update(rel.encode())
             try:
-                st = file.stat()
+                st = os.stat(os.path.join(folder, name))
             except OSError:
                 continue
             digest.update(b"%d %d" % (st.st_size, st.st_mtime_ns))
@@ -241,21 +247,23 @@ def _package_hash() -> bytes:
     return _PACKAGE_HASH[0]
 
 
-def _head(git_dir: Path) -> tuple[bytes | None, ...]:
+def _head(git_dir: str) -> tuple[bytes | None, ...]:
     """What ``HEAD`` is: its file and the ref it names (loose, else the packed refs), in
     the git directory and, for a linked worktree, the common one."""
     common = git_dir
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        common = git_dir / (git_dir / "commondir").read_text().strip()
-    head = _read(git_dir / "HEAD") or b""
+        linked = _read(os.path.join(git_dir, "commondir"))
+        if linked is not None:
+            common = os.path.join(git_dir, linked.decode().strip())
+    head = _read(os.path.join(git_dir, "HEAD")) or b""
     if not head.startswith(b"ref:"):
         return (head,)
     ref = head[4:].strip().decode("utf-8", "surrogateescape")
-    loose = _read(git_dir / ref) or _read(common / ref)
-    return (head, loose if loose is not None else _read(common / "packed-refs"))
+    loose = _read(os.path.join(git_dir, ref)) or _read(os.path.join(common, ref))
+    return (head, loose if loose is not None else _read(os.path.join(common, "packed-refs")))
 
 
-def _folders(path: Path) -> list[str]:
+def _folders(path: str) -> list[str]:
     try:
         return sorted(e.name for e in os.scandir(path) if e.is_dir())
     except OSError:

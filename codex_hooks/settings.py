@@ -223,7 +223,7 @@ def config_from_mapping(raw: object, origin: str = "configuration") -> Config:
     return dataclasses.replace(defaults, **values)
 
 
-def load_config(root: str | Path, cache: bool = True) -> Config:
+def load_config(root: str | os.PathLike[str], cache: bool = True) -> Config:
     """The configuration of the knowledge base at ``root`` (defaults when none is set),
     its rule codes unchecked (:func:`codex_hooks.config.load_config` checks them).
     ``cache`` allows the parsed settings kept on disk (see :func:`located_config`).
@@ -234,7 +234,7 @@ def load_config(root: str | Path, cache: bool = True) -> Config:
     return located_config(root, cache)[0]
 
 
-def located_config(root: str | Path, cache: bool = True) -> tuple[Config, str]:
+def located_config(root: str | os.PathLike[str], cache: bool = True) -> tuple[Config, str]:
     """The configuration of the knowledge base at ``root`` and where it was read (the
     origin its error messages name; ``"defaults"`` when none is set). ``cache``: the
     settings file's parsed value may be read from, and kept in, ``.git/codex-hooks/``."""

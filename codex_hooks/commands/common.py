@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..kb import KnowledgeBase
     from ..model import Violation
 
@@ -109,22 +110,32 @@ def reporting(p: argparse.ArgumentParser) -> None:
 ROOT_MARKER = ".codex-hooks.yaml"
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: str | os.PathLike[str]) -> str:
     """The knowledge base's root: the nearest folder holding a ``.codex-hooks.yaml``, a
-    ``pyproject.toml`` with a ``[tool.codex-hooks]`` table or a ``.git``, searching upwards from ``start`` and, as git does, not into a folder named
-    in ``GIT_CEILING_DIRECTORIES``. With neither, there is no knowledge base to guess at:
-    a :class:`UsageError` says so (reading every file below ``start`` would take minutes
-    in a home or temporary folder and find nothing of use)."""
+    ``pyproject.toml`` with a ``[tool.codex-hooks]`` table or a ``.git``, searching upwards
+    from ``start`` (an absolute path) and, as git does, not into a folder named in
+    ``GIT_CEILING_DIRECTORIES``. With neither, there is no knowledge base to guess at: a
+    :class:`UsageError` says so (reading every file below ``start`` would take minutes in
+    a home or temporary folder and find nothing of use).
+
+    Plain strings and ``os.path``: finding the root is all an unchanged knowledge base's
+    reprinted result needs of paths, and ``pathlib`` would add 3 ms to its start-up."""
+    start = os.fspath(start)
     ceilings = _ceilings()
-    for candidate in (start, *start.parents):
+    candidate = start
+    while True:
         if candidate != start and candidate in ceilings:
             break
         if (
-            (candidate / ROOT_MARKER).is_file()
-            or (candidate / ".git").exists()
+            os.path.isfile(os.path.join(candidate, ROOT_MARKER))
+            or os.path.exists(os.path.join(candidate, ".git"))
             or _configured_in_pyproject(candidate)
         ):
             return candidate
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            break
+        candidate = parent
     raise UsageError(
         f"no knowledge base here: neither {start} nor a folder above it holds a .git, a "
         f"{ROOT_MARKER} or a pyproject.toml with [tool.codex-hooks]; run inside a git "
@@ -132,12 +143,13 @@ def find_root(start: Path) -> Path:
     )
 
 
-def _configured_in_pyproject(folder: Path) -> bool:
+def _configured_in_pyproject(folder: str) -> bool:
     """Whether ``folder`` holds a ``pyproject.toml`` with a ``[tool.codex-hooks]`` table
     (the other place a knowledge base's configuration lives). The text is searched, not
     parsed: a broken file still marks the root, and loading it then reports the error."""
     try:
-        text = (folder / "pyproject.toml").read_bytes()
+        with open(os.path.join(folder, "pyproject.toml"), "rb") as fh:
+            text = fh.read()
     except OSError:
         return False
     import re
@@ -146,19 +158,21 @@ def _configured_in_pyproject(folder: Path) -> bool:
     return re.search(header, text, re.MULTILINE) is not None
 
 
-def _ceilings() -> set[Path]:
+def _ceilings() -> set[str]:
     """The folders of ``GIT_CEILING_DIRECTORIES``, which the root search does not enter."""
     raw = os.environ.get("GIT_CEILING_DIRECTORIES", "")
     found = set()
     for entry in raw.split(os.pathsep):
         if entry and os.path.isabs(entry):
-            found.add(Path(entry))
-            found.add(Path(os.path.realpath(entry)))
+            found.add(os.path.normpath(entry))
+            found.add(os.path.realpath(entry))
     return found
 
 
 def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:
     """Command-line paths as repo-relative POSIX paths (markdown only)."""
+    from pathlib import Path
+
     out = []
     for raw in paths:
         full = Path(os.path.abspath(raw))
@@ -177,6 +191,8 @@ def repo_paths(root: Path, paths: Sequence[str]) -> list[str]:
 def _expand(kb: KnowledgeBase, raw_paths: Sequence[str]) -> list[str]:
     """Command-line paths as the notes to check: a folder stands for every note under it;
     a path that does not exist is a usage error, not a silent "nothing to check"."""
+    from pathlib import Path
+
     out: list[str] = []
     for raw in raw_paths:
         full = Path(os.path.abspath(raw))
@@ -223,13 +239,15 @@ def _targets(
     return scope.paths, scope.keep
 
 
-def _root(args: argparse.Namespace) -> Path:
+def _root(args: argparse.Namespace) -> str:
+    """The knowledge base's root, absolute: ``--root``, else found from the current
+    folder (see :func:`find_root`)."""
     if args.root:
-        root = Path(args.root).resolve()
-        if not root.is_dir():
+        root = os.path.realpath(str(args.root))
+        if not os.path.isdir(root):
             raise UsageError(f"--root {args.root}: no such folder")
         return root
-    return find_root(Path.cwd())
+    return find_root(os.getcwd())
 
 
 def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
@@ -262,9 +280,9 @@ def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
 DIFF_READERS = frozenset({"check", "fix", "baseline"})
 
 
-def _load(args: argparse.Namespace, root: Path | None = None) -> KnowledgeBase:
+def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
     root = root or _root(args)
-    if args.command in DIFF_READERS and (root / ".git").exists():
+    if args.command in DIFF_READERS and os.path.exists(os.path.join(root, ".git")):
         from ..gitutil import diff_soon
 
         diff_soon(root)

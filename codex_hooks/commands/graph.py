@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import marshal
+import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from .common import cache_option, root_option
 
@@ -127,6 +127,8 @@ def _emit(data: bytes | memoryview, output: str | None) -> int:
         buffer.write(data)
         buffer.flush()
         return 0
+    from pathlib import Path
+
     from ..write import atomic_write
     from .common import UsageError
 
@@ -138,9 +140,10 @@ def _emit(data: bytes | memoryview, output: str | None) -> int:
     return 0
 
 
-def _file(store: Stored) -> Path:
+def _file(store: Stored) -> str:
     """Where the stored output lives: beside the stored result of a whole check."""
-    return store.file.with_name(store.file.name.replace("results-", "graph-", 1))
+    folder, name = os.path.split(store.file)
+    return os.path.join(folder, name.replace("results-", "graph-", 1))
 
 
 def _read(store: Stored, options: bytes) -> bytes | memoryview | None:
@@ -176,5 +179,5 @@ def _write(store: Stored, options: bytes, body: bytes) -> None:
     # An output that cannot be stored is not an error: the next run builds it again.
     with contextlib.suppress(OSError, ValueError):
         file = _file(store)
-        file.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(file), exist_ok=True)
         replace_file(file, [len(head).to_bytes(4, "big"), head, body])
