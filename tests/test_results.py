@@ -247,6 +247,35 @@ def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
     assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
 
 
+def test_a_reprinted_graph_imports_only_what_it_prints(kb_root: Path) -> None:
+    """An unchanged knowledge base's graph is its stored output, reprinted: without a
+    configuration file, neither the index, the rules, PyYAML nor even ``pathlib``,
+    ``typing`` or ``dataclasses`` is imported for it."""
+    import sysconfig
+
+    (kb_root / ".codex-hooks.yaml").unlink()
+    git(kb_root, "commit", "-qam", "no configuration")
+    paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+    probe = (
+        "import sys\n"
+        "from codex_hooks.cli import main\n"
+        "code = main(['graph'])\n"
+        "heavy = ('pathlib', 'typing', 'dataclasses', 'subprocess', 'yaml', 'rapidfuzz',"
+        " 'codex_hooks.index', 'codex_hooks.rules', 'codex_hooks.graph_export')\n"
+        "print('IMPORTED', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+
+    def graph() -> subprocess.CompletedProcess[str]:
+        time.sleep(0.2)  # notes written just now are never keyed
+        return without_site(probe, kb_root, *paths)
+
+    first, again = graph(), graph()
+    assert "'codex_hooks.graph_export'" in first.stderr  # built, then stored
+    assert "IMPORTED []" in again.stderr, again.stderr
+    assert (again.returncode, again.stdout) == (0, first.stdout)
+    assert json.loads(again.stdout)["nodes"]
+
+
 def test_editing_a_module_of_the_package_changes_the_key(tmp_path: Path) -> None:
     """The package's part of the key comes from its files' stats: an edited rule (in a
     development tree) makes every stored result stale."""
