@@ -134,23 +134,15 @@ def index_file(root: Path) -> Path | None:
     from pathlib import Path  # here: a reprinted result needs this module, not pathlib
 
     folder, prefix = found
-    name = _sha1_hex(prefix.encode("utf-8", "surrogateescape"))[:12]
+    from .hashes import sha1_hex
+
+    name = sha1_hex(prefix.encode("utf-8", "surrogateescape"))[:12]
     return Path(folder, "codex-hooks", f"index-v{FORMAT}.{name}")
-
-
-def _sha1_hex(data: bytes) -> str:
-    """``hashlib.sha1(data).hexdigest()``, from CPython's own module where it has one:
-    ``hashlib`` loads OpenSSL, about 3 ms of every run's start-up."""
-    try:
-        from _sha1 import sha1  # type: ignore[import-not-found]
-    except ImportError:  # another Python, or a build without it
-        from hashlib import sha1
-    return str(sha1(data).hexdigest())
 
 
 def _code_hash() -> str:
     # The files are read, not imported: a run served from the index never parses.
-    from _blake2 import blake2b  # CPython's own: hashlib would load OpenSSL
+    from .hashes import blake2b
 
     digest = blake2b(digest_size=20)
     folder = os.path.dirname(__file__)

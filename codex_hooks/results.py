@@ -162,8 +162,7 @@ def stored(root: StrPath) -> Stored | None:
     # staged (a rename resolves through it) without the index file's own stat, which git
     # changes whenever it refreshes its stat cache. Git lists while the rest is hashed.
     listed = staged_listing(root)
-    from _blake2 import blake2b
-
+    from .hashes import blake2b
     from .version import __version__
 
     digest = blake2b(digest_size=20)
@@ -228,7 +227,7 @@ def _package_hash() -> bytes:
     file's path, size and modification time, as Python itself tells a stale ``.pyc``
     (reading every file cost three times as long, on every commit)."""
     if not _PACKAGE_HASH:
-        from _blake2 import blake2b
+        from .hashes import blake2b
 
         digest = blake2b(digest_size=20)
         package = os.path.dirname(os.path.abspath(__file__))

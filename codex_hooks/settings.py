@@ -157,10 +157,8 @@ class Config:
         """A short hash of every setting: caches built under other settings are stale."""
         # repr, not json: json is imported for this alone (a ms of every start-up).
         blob = repr(sorted(dataclasses.asdict(self).items())).encode()
-        try:  # CPython's own blake2: hashlib would load OpenSSL (3 ms of every start-up)
-            from _blake2 import blake2b
-        except ImportError:
-            from hashlib import blake2b
+        from .hashes import blake2b
+
         return blake2b(blob, digest_size=8).hexdigest()
 
 
@@ -292,10 +290,8 @@ def _parsed(
     memo = None
     git = _git_folder(root) if cache else None
     if git is not None:
-        try:
-            from _blake2 import blake2b
-        except ImportError:  # pragma: no cover - CPython has it
-            from hashlib import blake2b
+        from .hashes import blake2b
+
         # Named by the file's place (knowledge bases in folders of one repository keep
         # one memo each) and its bytes (any change is a new memo).
         where = blake2b(os.fsencode(file.resolve()), digest_size=6).hexdigest()
