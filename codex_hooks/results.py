@@ -87,7 +87,7 @@ class Stored:
         inline) under the key, atomically; a failure leaves nothing behind."""
         rows = [as_row(v) for v in violations]
         body = marshal.dumps((rows, checked, suppressed))
-        from .write import replace_file
+        from .files import replace_file
 
         # A result that cannot be stored is not an error: the next whole check runs again.
         with contextlib.suppress(OSError, ValueError):
@@ -97,7 +97,7 @@ class Stored:
 
 def _digest(data: bytes | memoryview) -> bytes:
     """A checksum of a stored body: what was written is what is printed. The file is
-    replaced atomically but not synced to disk (see :func:`~codex_hooks.write.replace_file`),
+    replaced atomically but not synced to disk (see :func:`~codex_hooks.files.replace_file`),
     so this catches damage, such as bytes a crash kept from reaching the disk, not an
     adversary: CRC-32, at five times blake2's speed (3 ms of reprinting the corpus's 3 MB
     graph)."""

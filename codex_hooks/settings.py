@@ -337,22 +337,19 @@ def _git_folder(root: Path) -> Path | None:
 
 
 def _keep(memo: Path, value: Any) -> None:
-    """Write ``value`` to ``memo`` atomically (a temporary file, then a rename), and drop
-    the memos of earlier versions of the same file."""
+    """Write ``value`` to ``memo`` atomically (see :func:`~codex_hooks.files.replace_file`),
+    and drop the memos of earlier versions of the same file."""
     try:
         blob = marshal.dumps(value)
     except ValueError:  # a date or another value marshal cannot hold
         return
+    from .files import replace_file
+
     prefix = memo.name.rsplit("-", 1)[0] + "-"
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
         for old in memo.parent.glob(prefix + "*"):
             old.unlink()
-        part = memo.with_name(f"{memo.name}.{os.getpid()}.part")
-        try:
-            part.write_bytes(blob)
-            os.replace(part, memo)
-        finally:
-            part.unlink(missing_ok=True)
+        replace_file(memo, [blob])
     except OSError:
         pass

@@ -7,12 +7,7 @@ import os
 from pathlib import Path
 
 from .errors import UnsafePathError
-
-#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
-TYPE_CHECKING = False
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from .files import new_file
 
 
 def resolve_inside(root: str | os.PathLike[str], relpath: str) -> Path:
@@ -69,7 +64,7 @@ def atomic_write(
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
-    fd, tmp = _new_file(target.parent, f".{target.name[:40]}.", ".tmp")
+    fd, tmp = new_file(target.parent, f".{target.name[:40]}.", ".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -82,43 +77,6 @@ def atomic_write(
             os.unlink(tmp)
         raise
     _sync_dir(target.parent)
-
-
-def replace_file(path: str | os.PathLike[str], chunks: Iterable[bytes | memoryview]) -> None:
-    """Replace the file at ``path`` by ``chunks``, one after the other, atomically (a
-    temporary file in the same folder, then a rename) but without syncing it to disk:
-    for the package's own stored results, which are read back only when their checksum
-    matches. A crash can lose one (the next run writes it again); syncing would add a
-    few milliseconds to every run that stores one. Notes are written by
-    :func:`atomic_write`."""
-    target = Path(path)
-    fd, tmp = _new_file(target.parent, f".{target.name[:40]}.", ".tmp", 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _new_file(folder: Path, prefix: str, suffix: str, mode: int = 0o600) -> tuple[int, str]:
-    """A new file in ``folder``, created and opened as ``tempfile.mkstemp`` does (only if
-    it did not exist, never through a link; readable by its owner alone unless ``mode``
-    says more, within the umask): ``(fd, path)``. Here rather than tempfile, whose import
-    (shutil and the compression modules with it) costs a few ms of every run that stores
-    its result."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        path = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
-        try:
-            return os.open(path, flags, mode), path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def _sync_dir(folder: Path) -> None:

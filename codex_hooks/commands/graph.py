@@ -172,8 +172,8 @@ def _write(store: Stored, options: bytes, body: bytes) -> None:
     the checksum and the length of ``body``) and ``body`` as it is printed."""
     import contextlib
 
+    from ..files import replace_file
     from ..results import _digest
-    from ..write import replace_file
 
     head = marshal.dumps((store.key + options, _digest(body), len(body)))
     # An output that cannot be stored is not an error: the next run builds it again.
