@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 #: A second candidate this many points behind the best one does not make a match unclear.
 CLEAR_MARGIN = 5.0
@@ -84,6 +84,17 @@ def ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
     total = len(a) + len(b)
     sim = 1.0 - (total - 2 * _lcs(a, b)) / total if total else 1.0
     return sim * 100 if sim >= score_cutoff / 100 else 0.0
+
+
+def ratio_for(count: int) -> Callable[..., float]:
+    """The ``fuzz.ratio`` to score ``count`` pairs with: rapidfuzz's once it pays (see
+    :func:`use_rapidfuzz`), else :func:`ratio`; both are called as
+    ``score(a, b, score_cutoff=...)`` and give the same numbers."""
+    if use_rapidfuzz(count):
+        from rapidfuzz.fuzz import ratio as fast
+
+        return fast
+    return ratio
 
 
 def _lcs(a: str, b: str) -> int:

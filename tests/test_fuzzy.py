@@ -48,3 +48,22 @@ def test_many_choices_go_to_rapidfuzz_with_the_same_answer() -> None:
         7,
     )
     assert len(found) == 3
+
+
+def test_ratio_for_scores_a_few_pairs_without_rapidfuzz_and_many_with_it() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from codex_hooks import fuzzy\n"
+        "few = fuzzy.ratio_for(3)\n"
+        "print(few is fuzzy.ratio, 'rapidfuzz' in sys.modules)\n"
+        "many = fuzzy.ratio_for(fuzzy.BUDGET)\n"
+        "print(many is fuzzy.ratio, 'rapidfuzz' in sys.modules)\n"
+        "print(few('abcd', 'abce', score_cutoff=10) == many('abcd', 'abce', score_cutoff=10))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:3] == ["True False", "False True", "True"]

@@ -8,13 +8,12 @@ which source (:func:`cites`), the identifiers that tell two papers apart
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import TYPE_CHECKING, overload
 
 from ..entries import (
     add_entry,
 )
-from ..fuzzy import clear_match, ratio, use_rapidfuzz
+from ..fuzzy import clear_match, ratio_for
 from ..index import title_candidates
 from ..memo import MemoKey
 from ..noteinfo import folded_claims
@@ -144,9 +143,7 @@ class ExtractedBy:
                     self.matched[best].add(path)
         if self.matched is not None:
             return self.matched.get(claim, set())
-        score: Callable[..., float] = ratio  # rapidfuzz's, without its import for a few
-        if use_rapidfuzz(len(self.pending)):
-            from rapidfuzz.fuzz import ratio as score
+        score = ratio_for(len(self.pending))
         found = set()
         cutoff = kb.config.fuzzy_threshold
         for path, folded, entry in self.pending:
