@@ -92,7 +92,11 @@ def output_later(root: StrPath, *args: str) -> Callable[[], bytes | None]:
 
 
 def _text(root: StrPath, *args: str) -> str | None:
-    out = output(root, *args)
+    return _decoded(output(root, *args))
+
+
+def _decoded(out: bytes | None) -> str | None:
+    """git's output as text (paths that are not UTF-8 kept as surrogate escapes)."""
     return None if out is None else out.decode("utf-8", "surrogateescape")
 
 
@@ -324,8 +328,7 @@ def _diff_later(root: StrPath, args: tuple[str, ...]) -> Callable[[], bytes | No
 
 
 def _diff_text(root: StrPath, args: tuple[str, ...]) -> str | None:
-    out = _diff_later(root, args)()
-    return None if out is None else out.decode("utf-8", "surrogateescape")
+    return _decoded(_diff_later(root, args)())
 
 
 def staged(root: StrPath) -> Staged:
@@ -351,7 +354,7 @@ def renames(root: StrPath, staged_renames: dict[str, str] | None = None) -> dict
     else:  # the two diffs at once: each is most of a git start-up
         cached = _diff_later(root, CACHED_DIFF)
         out = _diff_text(root, WORK_TREE_DIFF)
-        found = _name_status((cached() or b"").decode("utf-8", "surrogateescape"))[2]
+        found = _name_status(_decoded(cached()) or "")[2]
     if out is None:
         return {}
     found.update(_name_status(out)[2])

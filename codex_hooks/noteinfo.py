@@ -134,11 +134,10 @@ def build_info(note: Note, config: Config) -> NoteInfo:
     from .links import scan_links
     from .quickparse import quick_parse
 
-    quick = quick_parse(note.frontmatter_text) if note.has_frontmatter else None
     data: dict[str, Value] | None
     if not note.has_frontmatter:  # nothing to parse (nor PyYAML to import for it)
         data, lines = None, {}
-    elif quick is not None:
+    elif (quick := quick_parse(note.frontmatter_text)) is not None:
         first = note.fences[0] + 2  # the 1-based line of the frontmatter's first line
         data = _shared(quick[0])
         lines = {sys.intern(k): line + first for k, line in quick[1].items()}
