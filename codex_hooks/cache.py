@@ -179,11 +179,22 @@ def header(config: Config) -> Header:
     )
 
 
+#: :func:`_yaml_stamp`, once worked out: a whole check needs it twice (the stored
+#: result's key and the index's header), and PyYAML does not change under a process.
+_YAML_STAMP: list[YamlStamp] = []
+
+
 def _yaml_stamp() -> YamlStamp:
     """Which PyYAML parses the notes: the size and mtime of the files of its package (its
     libyaml binding among them), found without importing it: a run served from the
     index never parses, and importing PyYAML would cost more than the rest of its
-    start-up."""
+    start-up. Worked out once per process."""
+    if not _YAML_STAMP:
+        _YAML_STAMP.append(_find_yaml_stamp())
+    return _YAML_STAMP[0]
+
+
+def _find_yaml_stamp() -> YamlStamp:
     from importlib.util import find_spec
 
     try:
