@@ -213,26 +213,45 @@ def without_site(code: str, cwd: Path, *paths: str) -> subprocess.CompletedProce
     )
 
 
-def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
-    """Reprinting a stored result is most of what an unchanged commit costs: it must not
-    import the rules, the index or the records of a fresh check, and without a
-    configuration file not even ``typing`` or PyYAML."""
+def run_listing_imports(
+    kb_root: Path, argv: list[str], heavy: tuple[str, ...]
+) -> subprocess.CompletedProcess[str]:
+    """``codex-hooks ARGV`` in a fresh interpreter in ``kb_root`` (without ``site``), its
+    standard error ending in ``IMPORTED [...]``: which of ``heavy`` it imported."""
     import sysconfig
 
+    time.sleep(0.2)  # notes written just now are never keyed (see the test above)
     paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
     probe = (
         "import sys\n"
         "from codex_hooks.cli import main\n"
-        "code = main(['check', '--all-files'])\n"
-        "heavy = ('typing', 'shutil', 'subprocess', 'dataclasses', 'yaml', 'rapidfuzz',"
-        " 'codex_hooks.model', 'codex_hooks.report', 'codex_hooks.index', 'codex_hooks.rules',"
-        " 'codex_hooks.config')\n"
+        f"code = main({argv!r})\n"
+        f"heavy = {heavy!r}\n"
         "print('IMPORTED', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    return without_site(probe, kb_root, *paths)
+
+
+def test_a_reused_check_imports_only_what_it_prints(kb_root: Path) -> None:
+    """Reprinting a stored result is most of what an unchanged commit costs: it must not
+    import the rules, the index or the records of a fresh check, and without a
+    configuration file not even ``typing`` or PyYAML."""
+    heavy = (
+        "typing",
+        "shutil",
+        "subprocess",
+        "dataclasses",
+        "yaml",
+        "rapidfuzz",
+        "codex_hooks.model",
+        "codex_hooks.report",
+        "codex_hooks.index",
+        "codex_hooks.rules",
+        "codex_hooks.config",
     )
 
     def check() -> subprocess.CompletedProcess[str]:
-        time.sleep(0.2)  # notes written just now are never keyed (see the test above)
-        return without_site(probe, kb_root, *paths)
+        return run_listing_imports(kb_root, ["check", "--all-files"], heavy)
 
     first, again = check(), check()
     assert "'codex_hooks.rules'" in first.stderr  # the first check ran the rules, and stored
@@ -251,25 +270,20 @@ def test_a_reprinted_graph_imports_only_what_it_prints(kb_root: Path) -> None:
     """An unchanged knowledge base's graph is its stored output, reprinted: without a
     configuration file, neither the index, the rules, PyYAML nor even ``pathlib``,
     ``typing`` or ``dataclasses`` is imported for it."""
-    import sysconfig
-
     (kb_root / ".codex-hooks.yaml").unlink()
     git(kb_root, "commit", "-qam", "no configuration")
-    paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
-    probe = (
-        "import sys\n"
-        "from codex_hooks.cli import main\n"
-        "code = main(['graph'])\n"
-        "heavy = ('pathlib', 'typing', 'dataclasses', 'subprocess', 'yaml', 'rapidfuzz',"
-        " 'codex_hooks.index', 'codex_hooks.rules', 'codex_hooks.graph_export')\n"
-        "print('IMPORTED', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    heavy = (
+        "pathlib",
+        "typing",
+        "dataclasses",
+        "subprocess",
+        "yaml",
+        "rapidfuzz",
+        "codex_hooks.index",
+        "codex_hooks.rules",
+        "codex_hooks.graph_export",
     )
-
-    def graph() -> subprocess.CompletedProcess[str]:
-        time.sleep(0.2)  # notes written just now are never keyed
-        return without_site(probe, kb_root, *paths)
-
-    first, again = graph(), graph()
+    first, again = (run_listing_imports(kb_root, ["graph"], heavy) for _ in range(2))
     assert "'codex_hooks.graph_export'" in first.stderr  # built, then stored
     assert "IMPORTED []" in again.stderr, again.stderr
     assert (again.returncode, again.stdout) == (0, first.stdout)
