@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from .collector import paused
 from .errors import EditError, NoteError, UnsafePathError
 from .memo import Memo
 from .model import ERROR, Violation
@@ -101,7 +102,8 @@ def run_check(
     from .suppress import split
 
     kb = _kb(kb)
-    found = _check(kb, paths, parallel)
+    with paused():  # the rules allocate much and free little (see collector)
+        found = _check(kb, paths, parallel)
     if keep is not None:
         found = [v for v in found if keep(v)]
     found, suppressed = split(kb, found)

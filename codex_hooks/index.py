@@ -10,7 +10,6 @@ directory walk is used.
 from __future__ import annotations
 
 import fnmatch
-import gc
 import os
 import re
 from bisect import bisect_left, bisect_right
@@ -19,6 +18,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, TypeVar
 
+from .collector import paused
 from .fuzzy import extract
 from .noteinfo import (
     FOLDED_CLAIMS,
@@ -210,9 +210,7 @@ class NoteIndex:
         paths = list_markdown(base, config, listing)
         # Indexing builds millions of small containers and frees none (no cycles among
         # them): the cyclic collector would only rescan them, a third of a large load.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused():
             notes = None
             if opened is not None:
                 notes = load_cached(base, config, paths, opened)
@@ -221,9 +219,6 @@ class NoteIndex:
 
                 found = read_notes(base, config, paths)
                 notes = {rel: r[1] for rel, r in zip(paths, found, strict=True) if r[1] is not None}
-        finally:
-            if collecting:
-                gc.enable()
         return cls(base, config, notes)
 
     # -- indexes ----------------------------------------------------------------------

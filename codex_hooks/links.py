@@ -237,27 +237,29 @@ def frontmatter_entries(
     [('depends_on', 'a', True), ('depends_on', '[[b]]', True), ('x', '[[c]]', False)]
     """
     left_out = set(skip)
-
-    def walk(key: str, value: object, top: bool) -> Iterator[tuple[str, str, bool]]:
-        if isinstance(value, str):
-            if "[[" in value or (key in TITLE_LIST_FIELDS and top and value.strip()):
-                yield key, value, top
-        elif isinstance(value, list):
-            inner = value[0] if len(value) == 1 else None
-            if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
-                yield key, f"[[{inner[0]}]]", False
-                return
-            titles = key in TITLE_LIST_FIELDS and top
-            for item in value:
-                if isinstance(item, str):
-                    if "[[" in item or (titles and item.strip()):
-                        yield key, item, top
-                elif item is not None:
-                    yield from walk(key, item, False)
-        elif isinstance(value, dict):
-            for sub in value.values():
-                yield from walk(key, sub, False)
-
     for key, value in (data or {}).items():
         if key not in left_out:
-            yield from walk(key, value, True)
+            yield from _walk(key, value, True)
+
+
+# A module function, not a closure: a nested function that calls itself holds a
+# reference to itself, a cycle that only the cyclic collector frees (one per note read).
+def _walk(key: str, value: object, top: bool) -> Iterator[tuple[str, str, bool]]:
+    if isinstance(value, str):
+        if "[[" in value or (key in TITLE_LIST_FIELDS and top and value.strip()):
+            yield key, value, top
+    elif isinstance(value, list):
+        inner = value[0] if len(value) == 1 else None
+        if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
+            yield key, f"[[{inner[0]}]]", False
+            return
+        titles = key in TITLE_LIST_FIELDS and top
+        for item in value:
+            if isinstance(item, str):
+                if "[[" in item or (titles and item.strip()):
+                    yield key, item, top
+            elif item is not None:
+                yield from _walk(key, item, False)
+    elif isinstance(value, dict):
+        for sub in value.values():
+            yield from _walk(key, sub, False)
