@@ -102,8 +102,14 @@ def run_check(
     from .suppress import split
 
     kb = _kb(kb)
-    with paused():  # the rules allocate much and free little (see collector)
-        found = _check(kb, paths, parallel)
+    memo = Memo()  # one per check: a fix round that changed notes starts afresh
+    try:
+        with paused():  # the rules allocate much and free little (see collector)
+            found = _check(kb, paths, memo, parallel)
+    finally:
+        # Lookups in it hold the rules' context, which holds it: a cycle that only the
+        # cyclic collector would free, and the command line turns that off.
+        memo.clear()
     if keep is not None:
         found = [v for v in found if keep(v)]
     found, suppressed = split(kb, found)
@@ -114,7 +120,9 @@ def run_check(
     return CheckResult(found, baselined, suppressed)
 
 
-def _check(kb: NoteIndex, paths: list[str] | None, parallel: bool = False) -> list[Violation]:
+def _check(
+    kb: NoteIndex, paths: list[str] | None, memo: Memo, parallel: bool = False
+) -> list[Violation]:
     """Every violation of the notes at ``paths``, sorted; nothing hidden. ``parallel``
     allows a second process (:mod:`codex_hooks.parallel`) for half of the notes: its
     findings come back without a fix that can be applied, so it is only for a check
@@ -125,7 +133,6 @@ def _check(kb: NoteIndex, paths: list[str] | None, parallel: bool = False) -> li
     rules = active_rules(kb.config)
     overrides = kb.config.severity
     checking = frozenset(targets)
-    memo = Memo()  # one per check: a fix round that changed notes starts afresh
     by_kind: dict[str, list[Rule]] = {}  # the rules for each kind of note, in code order
 
     def check_note(path: str) -> list[Violation]:

@@ -296,11 +296,14 @@ def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
         # After loading: the on-disk index does not depend on which rules run, and a
         # configuration of its own would make it rebuild the index for this run.
         kb.config = with_selection(kb.config, **chosen)
-    # The notes live until the command ends: keep the cyclic collector from rescanning
-    # them each time the rules allocate (a process-wide setting, so here, not in load).
+    # The notes, and most of what the rules build from them, live until the command
+    # ends, and a command ends at once (os._exit, see cli.run): the cyclic collector
+    # would only rescan them, a second at 100,000 notes, to free nothing. The library
+    # pauses it only while it loads and checks (collector.paused); a process-wide
+    # setting is the command line's to make.
     import gc
 
-    gc.freeze()
+    gc.disable()
     return kb
 
 
