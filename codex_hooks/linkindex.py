@@ -334,10 +334,14 @@ class LinkIndex:
 
         if len(rare) >= 2:
             # A name within a few edits keeps most of these words: it must share two.
-            sets = [set(within(w)) for w in rare]
-            pool: Iterable[int] = set().union(
-                *(a & b for k, a in enumerate(sets) for b in sets[k + 1 :])
-            )
+            # Each word's holders are probed against those of the words before it (one
+            # set grown as it goes, rather than a set per word and one per pair).
+            first, *others = (within(w) for w in rare)
+            seen, shared = set(first), set()
+            for holders in others:
+                shared.update(seen.intersection(holders))
+                seen.update(holders)
+            pool: Iterable[int] = shared
         else:
             pool = within(rare[0]) if rare else ()
         ids = sorted(pool)[:MAX_POOL]
