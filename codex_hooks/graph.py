@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .collector import paused
+
 if TYPE_CHECKING:  # networkx is an optional extra, imported by to_networkx() alone
     import networkx as nx
 
@@ -264,13 +266,14 @@ class Graph:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``codex-hooks graph --format json`` prints, described by the
         schema :func:`schema` returns."""
-        return {
-            **self.to_dict_head(),
-            "nodes": [n.to_dict() for n in self.nodes],
-            "edges": [e.to_dict() for e in self.edges],
-            "unresolved": [_unresolved(u) for u in self.unresolved],
-            "counts": self.counts(),
-        }
+        with paused():  # a dict per node and edge: see GraphIndex.graph
+            return {
+                **self.to_dict_head(),
+                "nodes": [n.to_dict() for n in self.nodes],
+                "edges": [e.to_dict() for e in self.edges],
+                "unresolved": [_unresolved(u) for u in self.unresolved],
+                "counts": self.counts(),
+            }
 
     def to_dict_head(self) -> dict[str, Any]:
         """What the JSON document says before its nodes: its ``format``."""
