@@ -202,12 +202,23 @@ class _Where:
 
 def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
     """Turn a composed node into plain data, bounded in depth and size."""
-    count = 0
+    return _Converter(path, where).convert(node, 0)
 
-    def conv(n: yaml.Node, depth: int) -> Value:
-        nonlocal count
-        count += 1
-        if count > MAX_NODES:
+
+class _Converter:
+    """One frontmatter's conversion, and the count of values it has made so far. (A class,
+    not a closure: a nested function that calls itself references itself, a cycle that
+    only the cyclic collector frees, and the command line runs without it.)"""
+
+    __slots__ = ("count", "path", "where")
+
+    def __init__(self, path: str, where: _Where) -> None:
+        self.path, self.where, self.count = path, where, 0
+
+    def convert(self, n: yaml.Node, depth: int) -> Value:
+        path, where = self.path, self.where
+        self.count += 1
+        if self.count > MAX_NODES:
             raise LimitExceededError(
                 f"frontmatter expands to more than {MAX_NODES} values (alias bomb?)",
                 path,
@@ -225,7 +236,7 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
             text: str = n.value
             return None if n.tag == NULL_TAG else text
         if isinstance(n, yaml.SequenceNode):
-            return [conv(item, depth + 1) for item in n.value]
+            return [self.convert(item, depth + 1) for item in n.value]
         out: dict[str, Value] = {}
         seen: dict[str, yaml.Node] = {}
         for knode, vnode in n.value:
@@ -238,10 +249,8 @@ def _convert(node: yaml.Node, path: str, where: _Where) -> Value:
                     *where.human(knode.start_mark),
                 )
             seen[key] = knode
-            out[key] = conv(vnode, depth + 1)
+            out[key] = self.convert(vnode, depth + 1)
         return out
-
-    return conv(node, 0)
 
 
 def _unsafe_tag(node: yaml.Node, path: str, where: _Where) -> UnsafeTagError:

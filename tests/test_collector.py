@@ -83,3 +83,17 @@ def test_a_check_leaves_no_cycle_behind(tmp_path: Path, collecting: None) -> Non
     found = kb.check()
     assert found
     assert gc.collect() == 0
+
+
+def test_a_fix_leaves_no_cycle_behind(tmp_path: Path, collecting: None) -> None:
+    """The same for fixing, which parses the frontmatter of every note it edits again."""
+    from codex_hooks.engine import fix
+
+    root = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, root)
+    kb = KnowledgeBase.load(root, cache=False)
+    fix(kb, dry_run=True, unsafe_fixes=True)
+    gc.collect()
+    gc.disable()
+    assert fix(kb, dry_run=True, unsafe_fixes=True).changes
+    assert gc.collect() == 0
