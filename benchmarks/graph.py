@@ -36,7 +36,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -45,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from run import (  # noqa: E402  (run.py is a script beside this one, not a package)
+    WORK,
     cli,
     index_dir,
     install,
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "codex-hooks-bench",
+        default=WORK,
         help="where the corpus clone, the pinned code and the venv are kept",
     )
     parser.add_argument(

@@ -29,13 +29,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import parse_size, prepare  # noqa: E402  (run.py is a script beside this one)
+from run import WORK, parse_size, prepare  # noqa: E402  (run.py is a script beside this one)
 
 #: What runs in the measured process: ``argv[1]`` is the knowledge base.
 PROBE = r"""
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "codex-hooks-bench",
+        default=WORK,
         help="where the knowledge bases are kept between runs (shared with run.py)",
     )
     parser.add_argument(

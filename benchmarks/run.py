@@ -66,6 +66,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 SEED = 0
+#: Where the knowledge bases, the installed copy and its venv are kept between runs (the
+#: default ``--work`` of every benchmark here, so that they share them).
+WORK = Path(tempfile.gettempdir()) / "codex-hooks-bench"
 
 #: The one-note scenarios: ``check PATH`` and ``check --hook PATH`` on one staged note.
 HOOKS = ("hook", "hook, staged")
@@ -570,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "codex-hooks-bench",
+        default=WORK,
         help="where the knowledge bases are kept between runs",
     )
     parser.add_argument("--fresh", action="store_true", help="regenerate the knowledge bases")
