@@ -226,10 +226,15 @@ class NoteIndex:
     @cached_property
     def titles(self) -> dict[str, list[str]]:
         """Normalised title → paths of the notes with that title."""
-        index: dict[str, list[str]] = defaultdict(list)
-        for path, info in self.notes.items():
-            index[folded_title(info)].append(path)
-        return dict(index)
+        index: dict[str, list[str]] = {}
+        for path, info in self.notes.items():  # once per note, for a one-note check too
+            title = folded_title(info)
+            found = index.get(title)
+            if found is None:
+                index[title] = [path]
+            else:
+                found.append(path)
+        return index
 
     @cached_property
     def agents(self) -> set[str]:

@@ -122,14 +122,24 @@ class LinkIndex:
     """
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self.by_name: dict[str, list[str]] = defaultdict(list)
-        self.paths: set[str] = set()
-        for path in paths:
-            self.paths.add(path)
-            self.by_name[_key(path).rsplit("/", 1)[-1]].append(path)
-        for found in self.by_name.values():
-            found.sort(key=_order)
-        self.by_name = dict(self.by_name)
+        listed = list(paths)
+        self.paths: set[str] = set(listed)
+        by_name: dict[str, list[str]] = {}
+        # Once per note on every check, a one-note check included: only the file name is
+        # folded (case folding and NFC act within it), and most names have one note, so
+        # there is nothing to sort. The names keep the notes' order: the did-you-mean
+        # pool is built in it, and breaks ties by it.
+        for path in listed:
+            name = _key(path.rpartition("/")[2])
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [path]
+            else:
+                found.append(path)
+        for found in by_name.values():
+            if len(found) > 1:
+                found.sort(key=_order)
+        self.by_name = by_name
         # Per target (never a relative one): its notes in the order that holds from every
         # folder (the exact path first, then shortest first), and, when the linking note's
         # folder can change which comes first, the notes by folder. A link then costs one
