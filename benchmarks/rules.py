@@ -8,8 +8,8 @@ only" row: every rule over notes served from the index). This says which ones. F
 size (``corpus``, ``N`` or ``Nk``, as in ``benchmarks/run.py``, whose knowledge bases it
 shares under ``--work``) a separate process:
 
-* loads the knowledge base from a warm on-disk index (built first, untimed) and freezes
-  the collector as the command line does;
+* loads the knowledge base from a warm on-disk index (built first, untimed) and turns
+  the cyclic collector off, as the command line does;
 * wraps every rule's ``check`` in a timer (the registry's copy: nothing is installed);
 * runs one whole check in that process (``CODEX_HOOKS_JOBS=1``: no second core), and
   prints each rule's seconds.
@@ -47,7 +47,7 @@ import codex_hooks.rules  # registers every rule
 
 run_check(KnowledgeBase.load(sys.argv[1]))  # builds the on-disk index: not timed
 kb = KnowledgeBase.load(sys.argv[1])
-gc.freeze()
+gc.disable()
 spent = {}
 
 def timed(code, check):

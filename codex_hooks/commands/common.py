@@ -299,8 +299,8 @@ def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
     # The notes, and most of what the rules build from them, live until the command
     # ends, and a command ends at once (os._exit, see cli.run): the cyclic collector
     # would only rescan them, a second at 100,000 notes, to free nothing. The library
-    # pauses it only while it loads and checks (collector.paused); a process-wide
-    # setting is the command line's to make.
+    # pauses it only while it loads, checks and builds the graph (collector.paused); a
+    # process-wide setting is the command line's to make.
     import gc
 
     gc.disable()
