@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from .results import Row
 
 MAX_ROUNDS = 6
-#: The most a check may hold (resident MiB) for its rules to run on two processes: a
-#: whole check then stays within about a gibibyte, both processes together (measured
-#: at 100,000 notes: 760 MiB in one process, 1.3 GiB in two).
-SHARED_MIB = 450
 
 
 def _problem_violation(info: NoteInfo) -> Violation:
@@ -180,7 +176,7 @@ def _check(
         for found in check_notes(targets):
             result.extend(found)
         return sorted(result, key=Violation.sort_key)
-    from .parallel import halves
+    from .parallel import SHARED_MIB, halves
     from .results import as_row, as_violations
 
     def pack(found: list[Violation]) -> list[Row]:

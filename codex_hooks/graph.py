@@ -30,7 +30,7 @@ Quick start (``root``: the knowledge base's folder)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -250,18 +250,9 @@ class Graph:
         >>> counts["nodes"], counts["one_way"], counts["edges_by_type"]["wiki"]
         (19, 1, 6)
         """
-        by_type: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
-        one_way = 0
-        for e in self.edges:
-            by_type[e.type] = by_type.get(e.type, 0) + 1
-            one_way += bool(e.one_way)
-        return {
-            "nodes": len(self.nodes),
-            "edges": len(self.edges),
-            "edges_by_type": by_type,
-            "one_way": one_way,
-            "unresolved": len(self.unresolved),
-        }
+        edges = self.edges
+        one_way = sum(bool(e.one_way) for e in edges)
+        return counts_of(len(self.nodes), [e.type for e in edges], one_way, len(self.unresolved))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``codex-hooks graph --format json`` prints, described by the
@@ -307,6 +298,23 @@ class Graph:
             # A pair has one provenance edge per kind, but may have many links.
             g.add_edge(e.source, e.target, key=e.type if e.sides else None, **attrs)
         return g
+
+
+def counts_of(
+    nodes: int, edge_types: Sequence[str], one_way: int, unresolved: int
+) -> dict[str, Any]:
+    """:meth:`Graph.counts` from the numbers of nodes, one-way provenance edges and
+    unresolved references, and every edge's type."""
+    by_type: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
+    for kind in edge_types:
+        by_type[kind] = by_type.get(kind, 0) + 1
+    return {
+        "nodes": nodes,
+        "edges": len(edge_types),
+        "edges_by_type": by_type,
+        "one_way": one_way,
+        "unresolved": unresolved,
+    }
 
 
 def _unresolved(u: Link) -> dict[str, Any]:

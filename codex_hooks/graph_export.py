@@ -15,10 +15,13 @@ digraph knowledge {
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from .graph import FORMAT
+
 if TYPE_CHECKING:
-    from .graph import Graph
+    from .graph import Edge, Graph, Link, NoteRecord
 
 FORMATS = ("json", "graphml", "dot")
 
@@ -30,7 +33,18 @@ def to_json(graph: Graph) -> str:
     Written by hand rather than through ``json.dumps(graph.to_dict())``: a path recurs in
     every edge of its note, and is encoded once here (a large knowledge base has tens of
     thousands of edges; this halves the time to write them)."""
-    from json.encoder import encode_basestring  # the C encoder, non-ASCII kept
+    q = quoter()
+    return document(
+        [node_row(n) for n in graph.nodes],
+        [edge_row(e, q) for e in graph.edges],
+        [unresolved_row(u, q) for u in graph.unresolved],
+        graph.counts(),
+    )
+
+
+def quoter() -> Callable[[str], str]:
+    """A function that writes a string as JSON (non-ASCII kept), each text encoded once."""
+    from json.encoder import encode_basestring  # the C encoder
 
     memo: dict[str, str] = {}
 
@@ -40,40 +54,91 @@ def to_json(graph: Graph) -> str:
             found = memo[text] = encode_basestring(text)
         return found
 
-    dump = json.dumps
-    parts = ['{"format": ', dump(graph.to_dict_head()["format"]), ', "nodes": [']
-    parts.append(",\n".join(dump(n.to_dict(), ensure_ascii=False) for n in graph.nodes))
-    parts.append('],\n"edges": [')
-    rows = []
-    for e in graph.edges:
-        head = f'{{"type": "{e.type}", "source": {q(e.source)}, "target": {q(e.target)}, '
-        if e.sides:
-            declared = ", ".join(q(d) for d in e.declared_by)
-            one_way = "true" if e.sides != "both" else "false"
-            rows.append(
-                f'{head}"declared_by": [{declared}], "sides": "{e.sides}", "one_way": {one_way}}}'
-            )
-        else:
-            rows.append(
-                f'{head}"field": {q(e.field)}, "line": {e.line}, "column": {e.column}, '
-                f'"raw": {q(e.raw)}}}'
-            )
-    parts.append(",\n".join(rows))
-    parts.append('],\n"unresolved": [')
-    rows = []
-    for u in graph.unresolved:
-        row = (
-            f'{{"type": "{u.type}", "source": {q(u.note)}, "target": {q(u.target)}, '
-            f'"field": {q(u.field)}, "line": {u.line}, "column": {u.column}, "raw": {q(u.raw)}'
+    return q
+
+
+def node_row(n: NoteRecord) -> str:
+    """A node's line of the JSON document."""
+    return json.dumps(n.to_dict(), ensure_ascii=False)
+
+
+def edge_row(e: Edge, q: Callable[[str], str]) -> str:
+    """An edge's line of the JSON document (``q``: a :func:`quoter`)."""
+    if e.sides:
+        declared = ", ".join(q(d) for d in e.declared_by)
+        one_way = "true" if e.sides != "both" else "false"
+        return (
+            f'{{"type": "{e.type}", "source": {q(e.source)}, "target": {q(e.target)}, '
+            f'"declared_by": [{declared}], "sides": "{e.sides}", "one_way": {one_way}}}'
         )
-        if u.candidates:
-            row += f', "candidates": [{", ".join(q(c) for c in u.candidates)}]'
-        rows.append(row + "}")
-    parts.append(",\n".join(rows))
-    parts.append('],\n"counts": ')
-    parts.append(dump(graph.counts(), ensure_ascii=False))
-    parts.append("}\n")
-    return "".join(parts)
+    return link_row(e.type, e.source, e.target, e.field, e.line, e.column, e.raw, q)
+
+
+def link_row(
+    kind: str,
+    source: str,
+    target: str,
+    field: str,
+    line: int,
+    column: int,
+    raw: str,
+    q: Callable[[str], str],
+) -> str:
+    """The line of a link's edge: what :func:`edge_row` writes for an :class:`Edge` built
+    from a :class:`Link`, written from the link's fields without building the edge."""
+    return (
+        f'{{"type": "{kind}", "source": {q(source)}, "target": {q(target)}, '
+        f'"field": {q(field)}, "line": {line}, "column": {column}, "raw": {q(raw)}}}'
+    )
+
+
+def unresolved_row(u: Link, q: Callable[[str], str]) -> str:
+    """An unresolved reference's line of the JSON document."""
+    return reference_row(
+        u.type, u.note, u.target, u.field, u.line, u.column, u.raw, q, u.candidates
+    )
+
+
+def reference_row(
+    kind: str,
+    source: str,
+    target: str,
+    field: str,
+    line: int,
+    column: int,
+    raw: str,
+    q: Callable[[str], str],
+    candidates: tuple[str, ...] = (),
+) -> str:
+    """What :func:`unresolved_row` writes, from the reference's fields."""
+    row = (
+        f'{{"type": "{kind}", "source": {q(source)}, "target": {q(target)}, '
+        f'"field": {q(field)}, "line": {line}, "column": {column}, "raw": {q(raw)}'
+    )
+    if candidates:
+        row += f', "candidates": [{", ".join(q(c) for c in candidates)}]'
+    return row + "}"
+
+
+def document(
+    nodes: Iterable[str], edges: Iterable[str], unresolved: Iterable[str], counts: object
+) -> str:
+    """The JSON document from its lines (see :func:`to_json`) and its ``counts``."""
+    return "".join(
+        (
+            '{"format": ',
+            json.dumps(FORMAT),
+            ', "nodes": [',
+            ",\n".join(nodes),
+            '],\n"edges": [',
+            ",\n".join(edges),
+            '],\n"unresolved": [',
+            ",\n".join(unresolved),
+            '],\n"counts": ',
+            json.dumps(counts, ensure_ascii=False),
+            "}\n",
+        )
+    )
 
 
 #: An attribute value as GraphML and DOT hold it: lists and mappings are flattened to text.

@@ -21,6 +21,7 @@ from .graph import (
     EXTRACTION,
     FRONTMATTER,
     TYPED_FIELDS,
+    WIKI,
     Edge,
     Graph,
     Link,
@@ -98,6 +99,10 @@ def _title_targets(kb: NoteIndex, entry: str) -> list[str]:
     return [h for h in hits if kb.notes[h].kind == CLAIM] or hits
 
 
+#: A link's fields after its note (see :meth:`GraphIndex.link_rows`): target, raw text,
+#: line, column, frontmatter field, the note it resolves to, type.
+LinkRow = tuple[str, str, int, int, str, str | None, str]
+
 #: The index's keys for the graph's facts and for the body links' resolution.
 GRAPH_INDEX: IndexKey[GraphIndex] = IndexKey("graph-index")
 LINK_INDEX: IndexKey[LinkIndex] = IndexKey("link-index")
@@ -155,17 +160,23 @@ class GraphIndex:
         return found
 
     def _scan(self, path: str) -> Iterator[Link]:
+        for row in self.link_rows(path):
+            yield Link(path, *row)
+
+    def link_rows(self, path: str) -> Iterator[LinkRow]:
+        """The fields of each :class:`Link` of a note after its ``note``, in order: what
+        :meth:`links_from` holds, without a record built for each."""
         kb, index = self.kb, self.link_index
         info = kb.notes[path]
         for link, dests in index.resolve_links(info.links, path):
-            yield Link(
-                path,
+            yield (
                 link.target,
                 link.raw,
                 link.line,
                 link.column,
                 "",
                 dests[0] if dests else None,
+                WIKI,
             )
         if not info.data:
             return
@@ -182,7 +193,7 @@ class GraphIndex:
             else:
                 target = entry.strip()
                 dest = _title_target(kb, target)
-            yield Link(path, target, entry.strip(), line, 0, key, dest, kind)
+            yield target, entry.strip(), line, 0, key, dest, kind
 
     def backlinks(self, path: str) -> tuple[Link, ...]:
         if self._backlinks is None:
@@ -310,13 +321,17 @@ class GraphIndex:
                         raw=link.raw,
                     )
                 )
-        for p in self.provenance:
-            declared = {BY_CLAIM: (p.claim,), BY_SOURCE: (p.source,)}.get(
-                p.declared_by, (p.claim, p.source)
-            )
-            edges.append(Edge(p.kind, p.claim, p.source, declared, sides=p.declared_by))
+        edges.extend(provenance_edge(p) for p in self.provenance)
         unresolved.extend(self.unresolved_provenance)
         return Graph(nodes, tuple(edges), tuple(unresolved))
+
+
+def provenance_edge(p: Provenance) -> Edge:
+    """The graph's edge of one claim↔source link, from the claim to the source."""
+    declared = {BY_CLAIM: (p.claim,), BY_SOURCE: (p.source,)}.get(
+        p.declared_by, (p.claim, p.source)
+    )
+    return Edge(p.kind, p.claim, p.source, declared, sides=p.declared_by)
 
 
 def _source_targets(kb: NoteIndex, path: str) -> list[str]:

@@ -449,6 +449,10 @@ def test_json_writer_is_to_dict_serialised(tmp_path: Path) -> None:
     text = to_json(graph)
     assert json.loads(text) == graph.to_dict()
     assert "naïve" in text  # UTF-8, not escaped
+    # What the command line writes, straight from the index: the same document.
+    from codex_hooks.graph_json import graph_json
+
+    assert graph_json(KnowledgeBase.load(root, cache=False)) == text
 
 
 def test_a_note_that_cannot_be_read_is_a_node_with_its_problem(tmp_path: Path) -> None:

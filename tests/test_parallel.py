@@ -122,6 +122,66 @@ def test_the_command_line_prints_the_same_on_two_cores(corpus_copy: Path) -> Non
     assert two == one
 
 
+def test_the_corpus_graph_on_two_cores_is_the_graph_of_one(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JSON written from the index, each note's lines on either core, is the document
+    of the graph built in one process."""
+    from codex_hooks.graph_export import to_json
+    from codex_hooks.graph_json import graph_json
+
+    forks = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    kb = KnowledgeBase.load(corpus, cache=False)
+    forks.clear()
+    two = graph_json(kb)
+    assert len(forks) == 1
+    expected = to_json(KnowledgeBase.load(corpus, cache=False).graph())
+    assert two == expected
+    monkeypatch.setenv(parallel.JOBS, "1")
+    one = KnowledgeBase.load(corpus, cache=False)
+    forks.clear()
+    assert graph_json(one) == expected
+    assert not forks
+
+
+def test_the_graph_command_prints_the_same_on_two_cores(corpus_copy: Path) -> None:
+    cli = [sys.executable, "-m", "codex_hooks", "graph"]
+
+    def run(jobs: str) -> tuple[int, bytes]:
+        shutil.rmtree(corpus_copy / ".git" / "codex-hooks", ignore_errors=True)
+        env = {**os.environ, parallel.JOBS: jobs}
+        done = subprocess.run(cli, cwd=corpus_copy, capture_output=True, env=env)
+        return done.returncode, done.stdout
+
+    one, two = run("1"), run("2")
+    assert one[0] == 0 and one[1].startswith(b'{"format": 1')
+    assert two == one
+
+
+def test_the_second_process_may_take_the_first_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    def pids(share: Sequence[int]) -> list[int]:
+        return [os.getpid()] * len(share)
+
+    for n in (9, 10):
+        got = parallel.halves(list(range(n)), pids, least=0, child_first=True)
+        assert len(got) == n
+        parent = os.getpid()
+        assert got[0] != parent and got[1] == parent
+        assert set(got[0::2]) != {parent} and set(got[1::2]) == {parent}
+        assert parallel.halves(list(range(n)), squares, least=0, child_first=True) == [
+            i * i for i in range(n)
+        ]
+
+
 def test_a_process_holding_more_than_allowed_does_not_fork() -> None:
     """The child would copy what it reads of the parent: past the limit, one process."""
     parent = os.getpid()

@@ -1,0 +1,89 @@
+"""The graph's JSON document written straight from the index, each note's lines on
+either of two cores.
+
+``codex-hooks graph`` prints :func:`~codex_hooks.graph_export.to_json` of
+:meth:`KnowledgeBase.graph <codex_hooks.index.NoteIndex.graph>`. Most of that work is per
+note (its record, its links resolved, and their lines of JSON), so :func:`graph_json`
+writes those lines on two cores where :mod:`codex_hooks.parallel` allows, and adds what
+spans notes (the claim↔source links, the counts) in this process. The document is the
+same, byte for byte, as ``to_json(kb.graph())``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .collector import paused
+from .graph import counts_of
+from .graph_export import (
+    document,
+    edge_row,
+    link_row,
+    node_row,
+    quoter,
+    reference_row,
+    unresolved_row,
+)
+from .graphindex import GraphIndex, provenance_edge, record
+
+if TYPE_CHECKING:
+    from .index import NoteIndex
+
+#: One note's part of the document: its node's line, its edges' lines and their types,
+#: and its unresolved references' lines.
+Part = tuple[str, list[str], list[str], list[str]]
+
+
+def graph_json(kb: NoteIndex) -> str:
+    """The JSON document of ``kb``'s whole graph (``to_json(kb.graph())``)."""
+    from .parallel import SHARED_MIB, halves
+
+    index = GraphIndex.of(kb)
+    # Built here, before a second process starts, so that both share them.
+    index.link_index  # noqa: B018
+    kb.titles  # noqa: B018
+    with paused():  # a few strings per link, none freed until the document is written
+        # The child takes the notes this process read (see read_notes): this process
+        # decodes the others, read by the child of the load, once, and keeps them.
+        parts = halves(
+            list(kb.notes),
+            lambda paths: _parts(index, paths),
+            shared_mib=SHARED_MIB,
+            child_first=True,
+        )
+        q = quoter()
+        provenance = [provenance_edge(p) for p in index.provenance]
+        edges = [row for part in parts for row in part[1]]
+        edges.extend(edge_row(e, q) for e in provenance)
+        types = [kind for part in parts for kind in part[2]]
+        types.extend(e.type for e in provenance)
+        unresolved = [row for part in parts for row in part[3]]
+        unresolved.extend(unresolved_row(u, q) for u in index.unresolved_provenance)
+        one_way = sum(bool(e.one_way) for e in provenance)
+        return document(
+            (part[0] for part in parts),
+            edges,
+            unresolved,
+            counts_of(len(parts), types, one_way, len(unresolved)),
+        )
+
+
+def _parts(index: GraphIndex, paths: Sequence[str]) -> list[Part]:
+    """Each note's part of the document, as :meth:`GraphIndex.graph` and
+    :func:`~codex_hooks.graph_export.to_json` would write it."""
+    notes = index.kb.notes
+    q = quoter()
+    out: list[Part] = []
+    for path in paths:
+        edges: list[str] = []
+        types: list[str] = []
+        unresolved: list[str] = []
+        for target, raw, line, column, field, dest, kind in index.link_rows(path):
+            if dest is None:
+                unresolved.append(reference_row(kind, path, target, field, line, column, raw, q))
+            else:
+                edges.append(link_row(kind, path, dest, field, line, column, raw, q))
+                types.append(kind)
+        out.append((node_row(record(notes[path])), edges, types, unresolved))
+    return out
