@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from .errors import UnsafePathError
@@ -46,7 +47,8 @@ def atomic_write(
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then a
     rename. The file's mode is kept. A symlink is never written through: when ``path`` is
     a link, or ``root`` is given and the real target is outside it, nothing is written and
-    :class:`UnsafePathError` is raised.
+    :class:`UnsafePathError` is raised, as it is for a device (``/dev/null``), a named
+    pipe or a socket, which the rename would replace by a file.
 
     >>> atomic_write(root / "new note.md", b"# A new note\\n", root=root)
     >>> (root / "new note.md").read_bytes()
@@ -61,9 +63,13 @@ def atomic_write(
         if base not in real.parents:
             raise UnsafePathError(f"'{path}' is outside the repository '{root}'")
     try:
-        mode = target.stat().st_mode & 0o7777
+        st = target.stat()
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
+    else:
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):  # a folder: OSError
+            raise UnsafePathError(f"'{path}' is not a regular file; it is never replaced")
+        mode = st.st_mode & 0o7777
     fd, tmp = new_file(target.parent, f".{target.name[:40]}.", ".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

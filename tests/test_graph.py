@@ -6,6 +6,8 @@ worked out from its text, not from the code under test."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -478,6 +480,24 @@ def test_output_that_cannot_be_written_is_a_usage_error(root: Path, tmp_path: Pa
     assert (code, out) == (2, "")
     assert f"--output {target}: cannot write it" in err
     assert not target.parent.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_output_into_a_named_pipe_is_written_not_replaced(root: Path, tmp_path: Path) -> None:
+    """``--output /dev/null`` or ``/dev/stdout`` writes into the device, as a shell's
+    redirection does (a named pipe stands in for them here)."""
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    code, out, err = cli(root, "graph", "--output", str(pipe), "--no-cache")
+    reader.join(10)
+    assert (code, out, err) == (0, "", "")
+    assert got and got[0] == cli(root, "graph", "--no-cache")[1].encode("utf-8")
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
 
 def test_the_command_knows_every_edge_type_and_kind() -> None:

@@ -124,6 +124,17 @@ def test_directory_target_fails_cleanly(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_never_replaced_by_a_file(tmp_path: Path) -> None:
+    """As ``/dev/null`` would be: the rename would put a regular file in its place."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(UnsafePathError, match="not a regular file"):
+        atomic_write(pipe, b"x")
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert leftovers(tmp_path) == []
+
+
 # -- resolve_inside -------------------------------------------------------------------------
 
 

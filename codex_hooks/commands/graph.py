@@ -140,7 +140,13 @@ def _emit(data: bytes | memoryview, output: str | None) -> int:
 
     target = Path(output)
     try:
-        atomic_write(target, bytes(data))
+        if target.exists() and not target.is_file():
+            # A device or a named pipe (/dev/null, /dev/stdout, a FIFO): written into, as
+            # a shell's redirection writes, never replaced by a file.
+            with open(target, "wb") as out:
+                out.write(data)
+        else:
+            atomic_write(target, bytes(data))
     except OSError as exc:
         raise UsageError(f"--output {output}: cannot write it ({exc.strerror or exc})") from None
     return 0
