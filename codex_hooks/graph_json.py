@@ -11,7 +11,7 @@ same, byte for byte, as ``to_json(kb.graph())``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .collector import paused
@@ -44,15 +44,15 @@ def graph_json(kb: NoteIndex) -> str:
     index.link_index  # noqa: B018
     kb.titles  # noqa: B018
     with paused():  # a few strings per link, none freed until the document is written
-        # The child takes the notes this process read (see read_notes): this process
+        # The child starts on the notes this process read (see read_notes): this process
         # decodes the others, read by the child of the load, once, and keeps them.
+        q = quoter()
         parts = halves(
             list(kb.notes),
-            lambda paths: _parts(index, paths),
+            lambda paths: _parts(index, paths, q),
             shared_mib=SHARED_MIB,
             child_first=True,
         )
-        q = quoter()
         provenance = [provenance_edge(p) for p in index.provenance]
         edges = [row for part in parts for row in part[1]]
         edges.extend(edge_row(e, q) for e in provenance)
@@ -69,11 +69,11 @@ def graph_json(kb: NoteIndex) -> str:
         )
 
 
-def _parts(index: GraphIndex, paths: Sequence[str]) -> list[Part]:
+def _parts(index: GraphIndex, paths: Sequence[str], q: Callable[[str], str]) -> list[Part]:
     """Each note's part of the document, as :meth:`GraphIndex.graph` and
-    :func:`~codex_hooks.graph_export.to_json` would write it."""
+    :func:`~codex_hooks.graph_export.to_json` would write it (``q``: a
+    :func:`~codex_hooks.graph_export.quoter`)."""
     notes = index.kb.notes
-    q = quoter()
     out: list[Part] = []
     for path in paths:
         edges: list[str] = []

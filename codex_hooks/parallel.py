@@ -1,10 +1,10 @@
-"""Two halves of one job on two cores: a forked process does every other item.
+"""Two halves of one job on two cores: a forked process works from the other end.
 
 A whole check reads and parses every note, then runs every rule on every note: both are
 loops over notes, in pure Python, that one core runs at a time. On a machine with a
 second core, :func:`halves` forks the process once the state the loop reads is built: the
-child works on every other item and sends back its results as :mod:`marshal` bytes
-through a pipe, while the parent works on the rest. Forking is cheap (the child shares
+child works through the items from the back and sends back its results as :mod:`marshal`
+bytes through a pipe, while the parent works from the front, until the two meet. Forking is cheap (the child shares
 the parent's memory, copied only where it writes) and needs nothing pickled.
 
 It is used only where it is safe and pays: in a process that asked for it with
@@ -122,36 +122,75 @@ def halves(
     shared_mib: float | None = None,
     child_first: bool = False,
 ) -> list[R]:
-    """``work(items)``, as two calls on two cores where that is possible: a forked child
-    runs ``work`` on the items at odd positions, this process on the others, and the
-    results are merged back into the items' order. ``work`` returns one result per item.
+    """``work(items)``, on two cores where that is possible: this process works through
+    the items from the front and a forked child from the back, a few at a time
+    (:data:`STEP`), until they meet; the results come back in the items' order. ``work``
+    takes a slice of the items and returns one result per item, whatever the other items.
+
+    Neither process waits for the other: each says in memory both share how far it has
+    come, and takes its next few items only while they are short of the other's. (Both
+    may take the same few, read at the same instant; this process's results are kept.)
+    So a child that starts late, or is slowed by what it copies, does less.
+
     The child's results cross as :mod:`marshal` data: ``pack`` turns each into what
     marshal can hold (the caller then finds the packed form at the child's positions);
     without it they must already be such data. ``shared_mib``: the most this process may
     hold (resident MiB) for the child to start, when the child will touch most of what the
     parent holds and so come to hold a copy of it (a forked process shares its parent's
     pages only until it writes to them, and reading a Python object writes its count).
-    ``child_first``: the child takes the items at even positions, this process the odd
-    ones (after a first :func:`halves` over the same items, each process then gets the
-    items the other one worked on before)."""
+    ``child_first``: the child works from the front and this process from the back (after
+    a first :func:`halves` over the same items, each then works mostly on the items the
+    other one did before)."""
     if len(items) < least or not usable():
         return work(items)
     if shared_mib is not None and _resident_mib() > shared_mib:
         return work(items)
-    mine, theirs = (items[1::2], items[0::2]) if child_first else (items[0::2], items[1::2])
+    if child_first:
+        return _meet(items[::-1], work, pack)[::-1]
+    return _meet(items, work, pack)
+
+
+#: How many items each process takes at a time (fewer when there are few items): small
+#: enough that the one that finishes first waits little for the other, large enough that
+#: taking them costs nothing.
+STEP = 64
+
+
+def _meet(
+    items: Sequence[T], work: Callable[[Sequence[T]], list[R]], pack: Callable[[R], object] | None
+) -> list[R]:
+    """:func:`halves` itself: this process from the front, the child from the back."""
+    import mmap
+
+    n = len(items)
+    step = max(1, min(STEP, n // 32))
+    # [0]: where this process's items end; [1]: where the child's begin. A shared
+    # anonymous mapping: what either process writes, the other reads.
+    shared = mmap.mmap(-1, 16)
+    mark = memoryview(shared).cast("q")
+    mark[0], mark[1] = 0, n
     reader, writer = os.pipe()
     try:
         pid = os.fork()
     except OSError:
         os.close(reader)
         os.close(writer)
+        mark.release()
+        shared.close()
         return work(items)
     if pid == 0:  # the child: never returns
         os.close(reader)
         code = 1
         try:
-            results = work(theirs)
-            data = marshal.dumps([pack(r) for r in results] if pack is not None else results)
+            chunks: list[list[object] | list[R]] = []
+            end = n
+            while end > (front := mark[0]):
+                begin = max(front, end - step)
+                mark[1] = begin
+                found = work(items[begin:end])
+                chunks.append([pack(r) for r in found] if pack is not None else found)
+                end = begin
+            data = marshal.dumps((end, [r for chunk in reversed(chunks) for r in chunk]))
             with os.fdopen(writer, "wb") as out:
                 out.write(data)
             code = 0
@@ -162,8 +201,14 @@ def halves(
             # temporary files) may run twice: leave at once.
             os._exit(code)
     os.close(writer)
+    done: list[R] = []
+    begin = 0
     try:
-        done = work(mine)
+        while begin < (back := mark[1]):
+            end = min(begin + step, back)
+            mark[0] = end
+            done.extend(work(items[begin:end]))
+            begin = end
     except BaseException:  # the run fails (or is interrupted): the child's half is moot
         os.close(reader)
         import signal
@@ -172,25 +217,29 @@ def halves(
             os.kill(pid, signal.SIGKILL)
         wait_for(pid)
         raise
+    finally:
+        mark.release()
+        shared.close()
     with os.fdopen(reader, "rb") as pipe:
         data = pipe.read()
-    got: list[R] | None = None
     if wait_for(pid) == 0:
         try:
             loaded = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             loaded = None
-        if isinstance(loaded, list) and len(loaded) == len(theirs):
-            got = loaded
-    if got is None:  # the child failed: its half is done here
-        got = work(theirs)
-    first, second = (got, done) if child_first else (done, got)
-    merged: list[R] = []
-    for pair in zip(first, second, strict=False):
-        merged.extend(pair)
-    if len(first) > len(second):
-        merged.append(first[-1])
-    return merged
+        if (
+            isinstance(loaded, tuple)
+            and len(loaded) == 2
+            and isinstance(loaded[0], int)
+            and isinstance(loaded[1], list)
+            and loaded[0] <= begin
+            and loaded[0] + len(loaded[1]) == n
+        ):
+            theirs: list[R] = loaded[1]  # the child's packed forms, as documented
+            return done + theirs[begin - loaded[0] :]
+    # The child failed: the rest is done here.
+    done.extend(work(items[begin:]))
+    return done
 
 
 def _resident_mib() -> float:

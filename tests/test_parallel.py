@@ -7,7 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -41,15 +42,36 @@ def test_both_halves_come_back_in_the_items_order(n: int) -> None:
     assert parallel.halves(items, squares, least=0) == [i * i for i in items]
 
 
-def test_the_second_process_sends_packed_results() -> None:
-    parent = os.getpid()
+def slow(delay: float) -> Callable[[Sequence[int]], list[tuple[int, int]]]:
+    """Work that takes ``delay`` seconds an item and says which process did each."""
 
     def where(share: Sequence[int]) -> list[tuple[int, int]]:
+        time.sleep(delay * len(share))
         return [(i, os.getpid()) for i in share]
 
-    got = parallel.halves(list(range(6)), where, pack=lambda r: ("packed", r[0]), least=0)
-    assert got[0::2] == [(0, parent), (2, parent), (4, parent)]
-    assert got[1::2] == [("packed", 1), ("packed", 3), ("packed", 5)]
+    return where
+
+
+def test_the_second_process_sends_packed_results() -> None:
+    parent = os.getpid()
+    got = parallel.halves(list(range(6)), slow(0.05), pack=lambda r: ("packed", r[0]), least=0)
+    ours = [g for g in got if g[1] == parent]
+    # This process works from the front, the child from the back, until they meet.
+    assert got == ours + [("packed", i) for i in range(len(ours), 6)]
+    assert 0 < len(ours) < 6
+
+
+def test_the_process_that_is_slower_does_fewer_items() -> None:
+    parent = os.getpid()
+
+    def work(share: Sequence[int]) -> list[int]:
+        time.sleep((0.002 if os.getpid() == parent else 0.02) * len(share))
+        return [os.getpid() for _ in share]
+
+    got = parallel.halves(list(range(64)), work, least=0)
+    mine = got.count(parent)
+    assert got == [parent] * mine + got[mine:] and parent not in got[mine:]
+    assert mine > 40  # about ten times the child's share, and never half
 
 
 @pytest.mark.parametrize("failure", ["raises", "exits", "unmarshallable"])
@@ -167,16 +189,14 @@ def test_the_graph_command_prints_the_same_on_two_cores(corpus_copy: Path) -> No
     assert two == one
 
 
-def test_the_second_process_may_take_the_first_item(monkeypatch: pytest.MonkeyPatch) -> None:
-    def pids(share: Sequence[int]) -> list[int]:
-        return [os.getpid()] * len(share)
-
+def test_the_second_process_may_start_from_the_front() -> None:
+    parent = os.getpid()
     for n in (9, 10):
-        got = parallel.halves(list(range(n)), pids, least=0, child_first=True)
-        assert len(got) == n
-        parent = os.getpid()
-        assert got[0] != parent and got[1] == parent
-        assert set(got[0::2]) != {parent} and set(got[1::2]) == {parent}
+        got = parallel.halves(list(range(n)), slow(0.02), least=0, child_first=True)
+        assert [i for i, _ in got] == list(range(n))
+        theirs = [pid for _, pid in got].index(parent)
+        assert theirs > 0 and {pid for _, pid in got[theirs:]} == {parent}
+        assert parent not in {pid for _, pid in got[:theirs]}
         assert parallel.halves(list(range(n)), squares, least=0, child_first=True) == [
             i * i for i in range(n)
         ]
@@ -190,15 +210,13 @@ def test_a_process_holding_more_than_allowed_does_not_fork() -> None:
         return [os.getpid() for _ in share]
 
     assert set(parallel.halves(list(range(10)), pids, least=0, shared_mib=0)) == {parent}
-    both = parallel.halves(list(range(10)), pids, least=0, shared_mib=1e9)
-    assert both[0::2] == [parent] * 5 and parent not in both[1::2]
+    both = parallel.halves(list(range(10)), slow(0.02), least=0, shared_mib=1e9)
+    assert len({pid for _, pid in both}) == 2
 
 
 def test_when_this_half_fails_the_other_process_is_stopped(tmp_path: Path) -> None:
     """An error in this process's half ends the run at once: the child is stopped, not
     left working on its half (nor waited for until it is done)."""
-    import time
-
     parent = os.getpid()
     finished = tmp_path / "child finished"
 
