@@ -206,23 +206,6 @@ def list_files(root: StrPath, stdout: IO[bytes]) -> Started | None:
     )
 
 
-#: Markdown files git listed for a caller that has a use for them twice in a run: folder
-#: → their paths, sorted (see :func:`keep_listing`).
-_listed: dict[str, list[str]] = {}
-
-
-def keep_listing(root: StrPath, paths: list[str]) -> None:
-    """Keep the markdown files git has just listed in ``root`` (sorted), for the load that
-    follows to take (:func:`take_listing`) instead of asking git again: the command line
-    lists them for the stored result's key, then loads the notes."""
-    _listed[os.path.realpath(root)] = paths
-
-
-def take_listing(root: StrPath) -> list[str] | None:
-    """What :func:`keep_listing` kept for ``root``, once; ``None`` when nothing was."""
-    return _listed.pop(os.path.realpath(root), None)
-
-
 def staged_listing(root: StrPath) -> Callable[[], bytes | None]:
     """``git ls-files -s`` of the files git knows (staged ones with mode and blob id,
     untracked ones by path), NUL-separated, ``None`` when git fails: started now, given

@@ -104,14 +104,11 @@ def start_listing(root: Path) -> Listing | None:
     return proc, out
 
 
-def list_markdown(
-    root: Path, config: Config, listing: Listing | None = None, listed: list[str] | None = None
-) -> list[str]:
+def list_markdown(root: Path, config: Config, listing: Listing | None = None) -> list[str]:
     """Repo-relative POSIX paths of every markdown note under ``root`` (``listing``: what
-    :func:`start_listing` started, else it is started here; ``listed``: the markdown
-    files git listed just now, sorted, in place of a listing)."""
-    paths: list[str] | None = listed
-    if listing is None and paths is None:
+    :func:`start_listing` started, else it is started here)."""
+    paths: list[str] | None = None
+    if listing is None:
         listing = start_listing(root)
     if listing is not None:
         proc, out = listing
@@ -121,8 +118,8 @@ def list_markdown(
                 raw = out.read()
                 # git lists tracked files sorted, then untracked ones: a nearly sorted list,
                 # which sorted() orders in one pass (a set would scramble it).
-                names = raw.decode("utf-8", "surrogateescape").split("\0")
-                paths = sorted(dict.fromkeys(p for p in names if p[-3:].lower() == ".md"))
+                listed = raw.decode("utf-8", "surrogateescape").split("\0")
+                paths = sorted(dict.fromkeys(p for p in listed if p[-3:].lower() == ".md"))
     if paths is None:
         paths = []
         for dirpath, dirnames, filenames in os.walk(root):
@@ -204,16 +201,13 @@ class NoteIndex:
         parsed settings kept beside it)."""
         base = Path(root).resolve()
         config = config or load_config(base, cache)
-        from .gitutil import take_listing
-
-        listed = take_listing(base)  # what git listed for this process just now, if it did
-        listing = start_listing(base) if listed is None else None
+        listing = start_listing(base)
         opened = None
         if cache:  # read the index while git lists the notes
             from .cache import load_cached, open_index
 
             opened = open_index(base, config)
-        paths = list_markdown(base, config, listing, listed)
+        paths = list_markdown(base, config, listing)
         # Indexing builds millions of small containers and frees none (no cycles among
         # them): the cyclic collector would only rescan them, a third of a large load.
         with paused():

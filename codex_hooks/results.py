@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import re
 import sys
 import time
 import zlib
@@ -152,7 +151,7 @@ def stored(root: StrPath) -> Stored | None:
     it must have now; ``None`` outside git, or when a note changed too recently to tell.
     Call it before the notes are loaded."""
     from . import cache
-    from .gitutil import git_dir, keep_listing, staged_listing
+    from .gitutil import git_dir, staged_listing
 
     found = git_dir(root)
     if found is None:
@@ -180,19 +179,14 @@ def stored(root: StrPath) -> Stored | None:
     if listing is None:
         return None
     paths = set()
-    staged = _STAGED.match
     for entry in listing.split(b"\0"):
-        # A staged file comes as "mode blob stage<TAB>path"; an untracked one as its path,
-        # which may hold a tab itself.
-        path = entry[m.end() :] if (m := staged(entry)) else entry
+        path = entry.partition(b"\t")[2] or entry
         if path[-3:].lower() == b".md":
             paths.add(path.decode("utf-8", "surrogateescape"))
     keys = []
     lstat, racy = os.lstat, cache._racy
     base = os.path.join(root, "")
-    names = sorted(paths)
-    keep_listing(root, names)  # the load that follows need not ask git again
-    for rel in names:
+    for rel in sorted(paths):
         try:
             st = lstat(base + rel)
         except OSError:
@@ -204,10 +198,6 @@ def stored(root: StrPath) -> Stored | None:
     digest.update(marshal.dumps(keys))
     name = blake2b(prefix.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
     return Stored(os.path.join(folder, "codex-hooks", f"results-v{FORMAT}.{name}"), digest.digest())
-
-
-#: What ``git ls-files -s`` writes before a staged file's path.
-_STAGED = re.compile(rb"[0-7]{6} [0-9a-f]{40,64} [0-3]\t")
 
 
 def _agents_dir(root: StrPath) -> str:

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_cache import MESSY, SAMPLE, git
@@ -350,28 +349,3 @@ def test_a_one_note_check_imports_neither_pyyaml_nor_rapidfuzz(kb_root: Path) ->
     assert "WL001 wiki link [[Decision-Markets price policies]]" in done.stdout
     assert "(did you mean 'pluralistic alignment needs more than one reward model'?)" in done.stdout
     assert "BL003 inbox/archive/2026-02-10-pluralistic-values-survey.md lists" in done.stdout
-
-
-def test_a_whole_check_asks_git_for_the_notes_once(
-    kb_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The stored result's key and the load share one listing; an untracked note whose
-    name holds a tab is a note of both (git writes a staged file as "mode blob
-    stage<TAB>path", an untracked one as its bare path)."""
-    from codex_hooks import gitutil
-
-    (kb_root / "loose\tnote.md").write_text("# Loose\n\nSee [[nowhere at all]].\n")
-    listings: list[int] = []
-    original = gitutil.list_files
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        listings.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(gitutil, "list_files", spy)
-    code, out, _ = run(capsys, "check", "--all-files", "--format", "json", expect_reuse=False)
-    assert listings == []
-    assert '"path": "loose\\tnote.md"' in out
-    again = fresh(capsys, "--format", "json")  # no stored result: the load lists itself
-    assert listings == [1]
-    assert (code, out) == again[:2]
