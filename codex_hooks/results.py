@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import re
 import sys
 import time
 import zlib
@@ -179,8 +180,11 @@ def stored(root: StrPath) -> Stored | None:
     if listing is None:
         return None
     paths = set()
+    staged = _STAGED.match
     for entry in listing.split(b"\0"):
-        path = entry.partition(b"\t")[2] or entry
+        # A staged file comes as "mode blob stage<TAB>path"; an untracked one as its path,
+        # which may hold a tab itself.
+        path = entry[m.end() :] if (m := staged(entry)) else entry
         if path[-3:].lower() == b".md":
             paths.add(path.decode("utf-8", "surrogateescape"))
     keys = []
@@ -198,6 +202,10 @@ def stored(root: StrPath) -> Stored | None:
     digest.update(marshal.dumps(keys))
     name = blake2b(prefix.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
     return Stored(os.path.join(folder, "codex-hooks", f"results-v{FORMAT}.{name}"), digest.digest())
+
+
+#: What ``git ls-files -s`` writes before a staged file's path.
+_STAGED = re.compile(rb"[0-7]{6} [0-9a-f]{40,64} [0-3]\t")
 
 
 def _agents_dir(root: StrPath) -> str:

@@ -349,3 +349,18 @@ def test_a_one_note_check_imports_neither_pyyaml_nor_rapidfuzz(kb_root: Path) ->
     assert "WL001 wiki link [[Decision-Markets price policies]]" in done.stdout
     assert "(did you mean 'pluralistic alignment needs more than one reward model'?)" in done.stdout
     assert "BL003 inbox/archive/2026-02-10-pluralistic-values-survey.md lists" in done.stdout
+
+
+def test_an_untracked_note_with_a_tab_in_its_name_is_part_of_the_key(
+    kb_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git writes a staged file as "mode blob stage<TAB>path" and an untracked one as its
+    bare path, which may hold a tab: its change must make the stored result stale."""
+    note = kb_root / "loose\tnote.md"
+    note.write_text("# Loose\n\nSee [[nowhere at all]].\n")
+    first = run(capsys, "check", "--all-files", "--format", "json", expect_reuse=False)
+    assert '"path": "loose\\tnote.md"' in first[1]
+    run(capsys, "check", "--all-files", "--format", "json", expect_reuse=True)
+    note.write_text("# Loose\n\nSee [[nowhere at all]] and [[nowhere else]].\n")
+    again = run(capsys, "check", "--all-files", "--format", "json", expect_reuse=False)
+    assert "nowhere else" in again[1]
