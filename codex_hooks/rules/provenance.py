@@ -126,6 +126,8 @@ class ExtractedBy:
             guessed = self._fuzzy(claim, title) - found
             self.fuzzy[claim] = guessed
             found |= guessed
+        if len(found) < 2:  # most claims: no order to work out over every note
+            return list(found)
         order = _note_order(self.ctx)
         return sorted(found, key=order.__getitem__)
 
