@@ -71,25 +71,7 @@ def edge_row(e: Edge, q: Callable[[str], str]) -> str:
             f'{{"type": "{e.type}", "source": {q(e.source)}, "target": {q(e.target)}, '
             f'"declared_by": [{declared}], "sides": "{e.sides}", "one_way": {one_way}}}'
         )
-    return link_row(e.type, e.source, e.target, e.field, e.line, e.column, e.raw, q)
-
-
-def link_row(
-    kind: str,
-    source: str,
-    target: str,
-    field: str,
-    line: int,
-    column: int,
-    raw: str,
-    q: Callable[[str], str],
-) -> str:
-    """The line of a link's edge: what :func:`edge_row` writes for an :class:`Edge` built
-    from a :class:`Link`, written from the link's fields without building the edge."""
-    return (
-        f'{{"type": "{kind}", "source": {q(source)}, "target": {q(target)}, '
-        f'"field": {q(field)}, "line": {line}, "column": {column}, "raw": {q(raw)}}}'
-    )
+    return reference_row(e.type, e.source, e.target, e.field, e.line, e.column, e.raw, q)
 
 
 def unresolved_row(u: Link, q: Callable[[str], str]) -> str:
@@ -110,7 +92,9 @@ def reference_row(
     q: Callable[[str], str],
     candidates: tuple[str, ...] = (),
 ) -> str:
-    """What :func:`unresolved_row` writes, from the reference's fields."""
+    """The line of a link's edge, or of an unresolved reference (with the notes it may
+    name, ``candidates``), from its fields: what :func:`edge_row` and
+    :func:`unresolved_row` write, without a record built for it."""
     row = (
         f'{{"type": "{kind}", "source": {q(source)}, "target": {q(target)}, '
         f'"field": {q(field)}, "line": {line}, "column": {column}, "raw": {q(raw)}'

@@ -19,7 +19,6 @@ from .graph import counts_of
 from .graph_export import (
     document,
     edge_row,
-    link_row,
     node_row,
     quoter,
     reference_row,
@@ -83,7 +82,7 @@ def _parts(index: GraphIndex, paths: Sequence[str], q: Callable[[str], str]) -> 
             if dest is None:
                 unresolved.append(reference_row(kind, path, target, field, line, column, raw, q))
             else:
-                edges.append(link_row(kind, path, dest, field, line, column, raw, q))
+                edges.append(reference_row(kind, path, dest, field, line, column, raw, q))
                 types.append(kind)
         out.append((node_row(record(notes[path])), edges, types, unresolved))
     return out

@@ -129,17 +129,20 @@ def test_the_corpus_read_and_checked_on_two_cores_equals_one(
     assert run_check(fresh, parallel=True).violations == serial
 
 
+def cold(kb: Path, jobs: str, *args: str) -> tuple[int, bytes]:
+    """``codex-hooks ARGS`` in ``kb`` with no index, on ``jobs`` processes: exit code and
+    output."""
+    shutil.rmtree(kb / ".git" / "codex-hooks", ignore_errors=True)
+    env = {**os.environ, parallel.JOBS: jobs}
+    cli = [sys.executable, "-m", "codex_hooks", *args]
+    done = subprocess.run(cli, cwd=kb, capture_output=True, env=env)
+    return done.returncode, done.stdout
+
+
 def test_the_command_line_prints_the_same_on_two_cores(corpus_copy: Path) -> None:
-    """Cold (no index), then served by the index: the same bytes as one process gives."""
-    cli = [sys.executable, "-m", "codex_hooks", "check", "--all-files", "--format", "json"]
-
-    def run(jobs: str) -> tuple[int, bytes]:
-        shutil.rmtree(corpus_copy / ".git" / "codex-hooks", ignore_errors=True)
-        env = {**os.environ, parallel.JOBS: jobs}
-        done = subprocess.run(cli, cwd=corpus_copy, capture_output=True, env=env)
-        return done.returncode, done.stdout
-
-    one, two = run("1"), run("2")
+    """Cold (no index): the same bytes as one process gives."""
+    one = cold(corpus_copy, "1", "check", "--all-files", "--format", "json")
+    two = cold(corpus_copy, "2", "check", "--all-files", "--format", "json")
     assert one[0] == 1 and one[1].startswith(b"{")
     assert two == one
 
@@ -176,15 +179,7 @@ def test_the_corpus_graph_on_two_cores_is_the_graph_of_one(
 
 
 def test_the_graph_command_prints_the_same_on_two_cores(corpus_copy: Path) -> None:
-    cli = [sys.executable, "-m", "codex_hooks", "graph"]
-
-    def run(jobs: str) -> tuple[int, bytes]:
-        shutil.rmtree(corpus_copy / ".git" / "codex-hooks", ignore_errors=True)
-        env = {**os.environ, parallel.JOBS: jobs}
-        done = subprocess.run(cli, cwd=corpus_copy, capture_output=True, env=env)
-        return done.returncode, done.stdout
-
-    one, two = run("1"), run("2")
+    one, two = cold(corpus_copy, "1", "graph"), cold(corpus_copy, "2", "graph")
     assert one[0] == 0 and one[1].startswith(b'{"format": 1')
     assert two == one
 
