@@ -43,9 +43,9 @@ def graph_json(kb: NoteIndex) -> str:
     index.link_index  # noqa: B018
     kb.titles  # noqa: B018
     with paused():  # a few strings per link, none freed until the document is written
+        q = quoter()
         # The child starts on the notes this process read (see read_notes): this process
         # decodes the others, read by the child of the load, once, and keeps them.
-        q = quoter()
         parts = halves(
             list(kb.notes),
             lambda paths: _parts(index, paths, q),

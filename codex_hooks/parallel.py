@@ -4,8 +4,9 @@ A whole check reads and parses every note, then runs every rule on every note: b
 loops over notes, in pure Python, that one core runs at a time. On a machine with a
 second core, :func:`halves` forks the process once the state the loop reads is built: the
 child works through the items from the back and sends back its results as :mod:`marshal`
-bytes through a pipe, while the parent works from the front, until the two meet. Forking is cheap (the child shares
-the parent's memory, copied only where it writes) and needs nothing pickled.
+bytes through a pipe, while the parent works from the front, until the two meet. Forking
+is cheap (the child shares the parent's memory, copied only where it writes) and needs
+nothing pickled.
 
 It is used only where it is safe and pays: in a process that asked for it with
 :func:`allow` (the command line does; a program that imports the library forks nothing
