@@ -68,3 +68,82 @@ def test_edit_is_the_function_even_after_its_module_is_imported():
 
     assert callable(codex_hooks.edit)
     assert codex_hooks.edit.__module__ == "codex_hooks.edit"
+
+
+def test_the_script_defers_inspect_until_an_attribute_is_read():
+    """``cli.run`` puts a stand-in for ``inspect`` in place: the package's dataclasses
+    import it without loading it, and the first attribute read loads the real module,
+    which then answers for the stand-in too (``dataclasses`` keeps the name it bound)."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from codex_hooks import cli\n"
+            "cli._defer('inspect')\n"
+            "import codex_hooks.engine, codex_hooks.kb, dataclasses\n"
+            "print('dis' in sys.modules, dataclasses.inspect is sys.modules['inspect'])\n"
+            "@dataclasses.dataclass\n"
+            "class Undocumented:\n"
+            "    a: int\n"
+            "import inspect\n"
+            "print('dis' in sys.modules, inspect.ismodule(dataclasses.inspect))\n"
+            "print(Undocumented.__doc__, sys.modules['inspect'] is not dataclasses.inspect)\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.splitlines() == ["False True", "True True", "Undocumented(a: int) True"]
+
+
+def test_a_whole_check_by_the_script_never_loads_inspect(tmp_path):
+    """A cold ``check --all-files`` and ``graph``, run as the script runs: ``-X importtime``
+    lists every module really imported, and ``inspect`` is not among them."""
+    from kbutil import claim, source, write_kb
+
+    write_kb(
+        tmp_path,
+        {
+            "domains/ai-alignment/a claim.md": claim(body="See [[missing note]]."),
+            "inbox/archive/a source.md": source(),
+        },
+        git=True,
+    )
+    for command in (["check", "--all-files"], ["graph"]):
+        run = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "codex_hooks", *command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode in (0, 1), run.stderr
+        imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+        assert "codex_hooks.engine" in imported or command == ["graph"]
+        assert "dataclasses" in imported
+        assert "inspect" not in imported
+
+
+def test_every_dataclass_of_the_package_has_a_docstring_of_its_own():
+    """``dataclasses`` reads ``inspect`` only for a class without a docstring: one such
+    class in the package would load it on every run of the script (see ``cli._defer``)."""
+    import dataclasses
+    import importlib
+    import pkgutil
+
+    import codex_hooks
+
+    undocumented = []
+    for module_info in pkgutil.walk_packages(codex_hooks.__path__, "codex_hooks."):
+        if module_info.name == "codex_hooks.__main__":  # runs the command line
+            continue
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and value.__module__ == module.__name__
+                and dataclasses.is_dataclass(value)
+                and (value.__doc__ or "").startswith(value.__name__ + "(")
+            ):
+                undocumented.append(f"{module.__name__}.{value.__qualname__}")
+    assert undocumented == []

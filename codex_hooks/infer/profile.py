@@ -53,6 +53,9 @@ def day(value: object) -> str | None:
 
 @dataclass
 class SourceProfile:
+    """What one source note offers as evidence: its names, authors, identifiers, dates,
+    agent, domain, status and text, and the claims it lists."""
+
     path: str
     title: str
     #: The names the source goes by (title, first heading, file name): text and words.
@@ -83,6 +86,10 @@ class SourceProfile:
 
 @dataclass
 class ClaimProfile:
+    """What one claim offers as evidence of where it came from: its ``source:`` text and
+    that text's words and identifiers, its body's identifiers, and the sources it links to
+    or records an enrichment by."""
+
     path: str
     #: The claim's ``source:`` text (the citation), as written.
     text: str
