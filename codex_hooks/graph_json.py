@@ -6,7 +6,7 @@ either of two cores.
 note (its record, its links resolved, and their lines of JSON), so :func:`graph_json`
 writes those lines on two cores where :mod:`codex_hooks.parallel` allows, and adds what
 spans notes (the claim↔source links, the counts) in this process. The document is the
-same, byte for byte, as ``to_json(kb.graph())``.
+same, byte for byte, as ``to_json(kb.graph())`` encoded in UTF-8.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .collector import paused
 from .graph import counts_of
 from .graph_export import (
-    document,
+    document_utf8,
     edge_row,
     node_row,
     quoter,
@@ -29,13 +29,15 @@ from .graphindex import GraphIndex, provenance_edge, record
 if TYPE_CHECKING:
     from .index import NoteIndex
 
-#: One note's part of the document: its node's line, its edges' lines and their types,
-#: and its unresolved references' lines.
-Part = tuple[str, list[str], list[str], list[str]]
+#: One note's part of the document, in UTF-8: its node's line, its edges' lines (joined
+#: by ``",\n"``; empty when it has none) and their types, and its unresolved references'
+#: lines (joined likewise) and how many there are.
+Part = tuple[bytes, bytes, list[str], bytes, int]
 
 
-def graph_json(kb: NoteIndex) -> str:
-    """The JSON document of ``kb``'s whole graph (``to_json(kb.graph())``)."""
+def graph_json(kb: NoteIndex) -> bytes:
+    """The JSON document of ``kb``'s whole graph, UTF-8 encoded
+    (``to_json(kb.graph()).encode()``)."""
     from .parallel import SHARED_MIB, halves
 
     index = GraphIndex.of(kb)
@@ -53,18 +55,21 @@ def graph_json(kb: NoteIndex) -> str:
             child_first=True,
         )
         provenance = [provenance_edge(p) for p in index.provenance]
-        edges = [row for part in parts for row in part[1]]
-        edges.extend(edge_row(e, q) for e in provenance)
+        edges = [part[1] for part in parts if part[1]]
+        edges.extend(edge_row(e, q).encode("utf-8") for e in provenance)
         types = [kind for part in parts for kind in part[2]]
         types.extend(e.type for e in provenance)
-        unresolved = [row for part in parts for row in part[3]]
-        unresolved.extend(unresolved_row(u, q) for u in index.unresolved_provenance)
+        unresolved = [part[3] for part in parts if part[3]]
+        more = [unresolved_row(u, q) for u in index.unresolved_provenance]
+        if more:
+            unresolved.append(",\n".join(more).encode("utf-8"))
+        references = sum(part[4] for part in parts) + len(more)
         one_way = sum(bool(e.one_way) for e in provenance)
-        return document(
-            (part[0] for part in parts),
+        return document_utf8(
+            [part[0] for part in parts],
             edges,
             unresolved,
-            counts_of(len(parts), types, one_way, len(unresolved)),
+            counts_of(len(parts), types, one_way, references),
         )
 
 
@@ -84,5 +89,13 @@ def _parts(index: GraphIndex, paths: Sequence[str], q: Callable[[str], str]) -> 
             else:
                 edges.append(reference_row(kind, path, dest, field, line, column, raw, q))
                 types.append(kind)
-        out.append((node_row(record(notes[path])), edges, types, unresolved))
+        out.append(
+            (
+                node_row(record(notes[path])).encode("utf-8"),
+                ",\n".join(edges).encode("utf-8"),
+                types,
+                ",\n".join(unresolved).encode("utf-8"),
+                len(unresolved),
+            )
+        )
     return out

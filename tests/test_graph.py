@@ -454,7 +454,7 @@ def test_json_writer_is_to_dict_serialised(tmp_path: Path) -> None:
     # What the command line writes, straight from the index: the same document.
     from codex_hooks.graph_json import graph_json
 
-    assert graph_json(KnowledgeBase.load(root, cache=False)) == text
+    assert graph_json(KnowledgeBase.load(root, cache=False)) == text.encode("utf-8")
 
 
 def test_a_note_that_cannot_be_read_is_a_node_with_its_problem(tmp_path: Path) -> None:

@@ -169,7 +169,7 @@ def test_the_corpus_graph_on_two_cores_is_the_graph_of_one(
     forks.clear()
     two = graph_json(kb)
     assert len(forks) == 1
-    expected = to_json(KnowledgeBase.load(corpus, cache=False).graph())
+    expected = to_json(KnowledgeBase.load(corpus, cache=False).graph()).encode("utf-8")
     assert two == expected
     monkeypatch.setenv(parallel.JOBS, "1")
     one = KnowledgeBase.load(corpus, cache=False)

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json" and kinds is None and types is None:
         from ..graph_json import graph_json
 
-        data = graph_json(kb).encode("utf-8")  # the same document, on two cores
+        data = graph_json(kb)  # the same document, on two cores
     else:
         from ..graph_export import render
 
