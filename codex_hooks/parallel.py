@@ -57,6 +57,9 @@ JOBS = "CODEX_HOOKS_JOBS"
 
 
 _allowed = False
+#: Modules this process will import later, imported while the next helper works (see
+#: :func:`prefetch`).
+_later: list[str] = []
 
 
 def allow(allowed: bool = True) -> bool:
@@ -65,6 +68,25 @@ def allow(allowed: bool = True) -> bool:
     global _allowed
     before, _allowed = _allowed, allowed
     return before
+
+
+def prefetch(*modules: str) -> None:
+    """Name modules this process will import later, for its next step: the next
+    :func:`halves` that starts a helper imports them here while the helper works, and so
+    does fewer items itself (the helper does the rest). About half of their import time
+    is saved. Without a helper nothing is done now: each is imported where it is first
+    used, as it would have been."""
+    _later.extend(modules)
+
+
+def _import_later() -> None:
+    """Import what :func:`prefetch` named (a module that cannot be imported is left to
+    fail where it is used)."""
+    from importlib import import_module
+
+    while _later:
+        with contextlib.suppress(ImportError):
+            import_module(_later.pop(0))
 
 
 def usable() -> bool:
@@ -205,6 +227,7 @@ def _meet(
     done: list[R] = []
     begin = 0
     try:
+        _import_later()
         while begin < (back := mark[1]):
             end = min(begin + step, back)
             mark[0] = end

@@ -227,3 +227,28 @@ def test_when_this_half_fails_the_other_process_is_stopped(tmp_path: Path) -> No
         parallel.halves(list(range(4)), work, least=0)
     time.sleep(0.1)
     assert not finished.exists()
+
+
+def test_prefetched_modules_are_imported_here_while_the_helper_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module named by ``prefetch`` is imported by this process at the next ``halves``
+    that starts a helper, before this process's first items (so the helper does more of
+    them); one that cannot be imported is skipped; without a helper nothing is imported."""
+    (tmp_path / "later_module.py").write_text(
+        "import os, time\nPID = os.getpid()\nAT = time.monotonic()\ntime.sleep(0.3)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "later_module", raising=False)
+    parallel.prefetch("later_module", "no_such_module_anywhere")
+    parallel.halves(list(range(4)), squares, least=10)  # too few: no helper
+    assert "later_module" not in sys.modules
+    started = time.monotonic()
+    got = parallel.halves(list(range(8)), slow(0.05), least=0)
+    import later_module  # type: ignore[import-not-found]
+
+    assert os.getpid() == later_module.PID
+    assert later_module.AT - started < 0.1  # at once, before this process's items
+    # The helper worked the while: it did most of the items.
+    assert sum(pid != os.getpid() for _, pid in got) >= 5
+    assert parallel._later == []

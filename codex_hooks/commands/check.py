@@ -58,6 +58,18 @@ def run(args: argparse.Namespace) -> int:
             else:
                 report(as_violations(rows), args, checked, None, baselined, store.suppressed)
             return _exit(args, any(r[4] == "error" for r in rows))
+    if args.all_files:
+        from ..parallel import prefetch
+
+        # What a whole check imports once the notes are read; rapidfuzz as soon as one
+        # link names no note (its did-you-mean scores more pairs than fuzzy.BUDGET).
+        prefetch(
+            "codex_hooks.engine",
+            "codex_hooks.baseline",
+            "codex_hooks.suppress",
+            "codex_hooks.missing_links",
+            "rapidfuzz",
+        )
     kb = _load(args, root)
     use_baseline = not args.no_baseline
     if use_baseline:

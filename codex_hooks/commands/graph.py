@@ -105,8 +105,13 @@ def run(args: argparse.Namespace) -> int:
                 return _emit(found, args.output) or EXIT_OK
     from .common import _load
 
+    whole_json = args.format == "json" and kinds is None and types is None
+    if whole_json:
+        from ..parallel import prefetch
+
+        prefetch("codex_hooks.graph_json")  # imported while the notes are read
     kb = _load(args, root)
-    if args.format == "json" and kinds is None and types is None:
+    if whole_json:
         from ..graph_json import graph_json
 
         data = graph_json(kb)  # the same document, on two cores
