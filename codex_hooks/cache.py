@@ -49,7 +49,7 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
 TYPE_CHECKING = False
@@ -622,12 +622,18 @@ def open_index(root: Path, config: Config) -> Opened | None:
 
 
 def load_cached(
-    root: Path, config: Config, paths: list[str], opened: Opened | None = None
+    root: Path,
+    config: Config,
+    paths: list[str],
+    opened: Opened | None = None,
+    pending: list[Callable[[], None]] | None = None,
 ) -> dict[str, NoteInfo] | None:
     """Every note at ``paths`` (repo-relative, under ``root``), from the index when its file
-    is unchanged and read otherwise; the index is then brought up to date. ``None`` when
-    there can be no index (outside git): the caller reads every note itself. ``opened``
-    is the index as :func:`open_index` read it (else it is read here)."""
+    is unchanged and read otherwise; the index is then brought up to date, or, with
+    ``pending``, the function that does so is appended to it, for the caller to call when
+    it suits. ``None`` when there can be no index (outside git): the caller reads every
+    note itself. ``opened`` is the index as :func:`open_index` read it (else it is read
+    here)."""
     from .noteinfo import FOLDED_CLAIMS, FOLDED_TITLE
 
     if opened is None:
@@ -715,7 +721,10 @@ def load_cached(
                 fresh.add(rel)
         # The notes in the order they were listed, as a run without misses gives them.
         notes = {rel: notes[rel] for rel in paths if rel in notes}
-    _save(file, delta_file, head, main, entries, fresh, served)
+    if pending is None:
+        _save(file, delta_file, head, main, entries, fresh, served)
+    else:
+        pending.append(lambda: _save(file, delta_file, head, main, entries, fresh, served))
     return notes
 
 

@@ -192,7 +192,9 @@ def _check(
     rest = [path for path in targets if path not in primed]
     # The second process reads every note, and so copies what it reads: past SHARED_MIB
     # the two together would hold about twice that, and the rules run in one process.
-    found_rest = halves(rest, check_notes, pack, shared_mib=SHARED_MIB)
+    # The on-disk index, when the load left it for later, is written while the second
+    # process checks notes.
+    found_rest = halves(rest, check_notes, pack, shared_mib=SHARED_MIB, meanwhile=kb.write_index)
     by_path = dict(zip(rest, found_rest, strict=True))
     for path in targets:
         found = primed[path] if path in primed else by_path[path]

@@ -53,6 +53,7 @@ def graph_json(kb: NoteIndex) -> bytes:
             lambda paths: _parts(index, paths, q),
             shared_mib=SHARED_MIB,
             child_first=True,
+            meanwhile=kb.write_index,  # when the load left it for later
         )
         provenance = [provenance_edge(p) for p in index.provenance]
         edges = [part[1] for part in parts if part[1]]

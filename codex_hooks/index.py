@@ -49,6 +49,8 @@ from .values import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .gitutil import Started
     from .graph import Graph, Link, NoteRecord, Provenance
     from .note import Note
@@ -185,6 +187,8 @@ class NoteIndex:
         self.staged: dict[str, Note] = {}
         #: The index's own memoised lookups, cleared whenever a note changes.
         self.memo = IndexMemo()
+        #: What :meth:`write_index` has yet to do.
+        self._unwritten: list[Callable[[], None]] = []
         #: The renames git has staged, when a caller has asked git already (see
         #: :func:`codex_hooks.staged.commit_scope`): :attr:`renames` need not ask again.
         self.staged_renames: dict[str, str] | None = None
@@ -195,10 +199,12 @@ class NoteIndex:
         root: str | os.PathLike[str] = ".",
         config: Config | None = None,
         cache: bool = True,
+        write_later: bool = False,
     ) -> _Index:
         """Index every markdown note under ``root`` (``config`` defaults to the
         knowledge base's own configuration). ``cache`` allows the on-disk index (and the
-        parsed settings kept beside it)."""
+        parsed settings kept beside it); ``write_later`` leaves bringing it up to date to
+        :meth:`write_index`, for a caller that has a better moment for it."""
         base = Path(root).resolve()
         config = config or load_config(base, cache)
         listing = start_listing(base)
@@ -210,16 +216,28 @@ class NoteIndex:
         paths = list_markdown(base, config, listing)
         # Indexing builds millions of small containers and frees none (no cycles among
         # them): the cyclic collector would only rescan them, a third of a large load.
+        pending: list[Callable[[], None]] = []
         with paused():
             notes = None
             if opened is not None:
-                notes = load_cached(base, config, paths, opened)
+                notes = load_cached(base, config, paths, opened, pending)
             if notes is None:
                 from .cache import read_notes
 
                 found = read_notes(base, config, paths)
                 notes = {rel: r[1] for rel, r in zip(paths, found, strict=True) if r[1] is not None}
-        return cls(base, config, notes)
+        index = cls(base, config, notes)
+        index._unwritten = pending
+        if not write_later:
+            index.write_index()
+        return index
+
+    def write_index(self) -> None:
+        """Bring the on-disk index up to date, when :meth:`load` was told to leave it for
+        later (``write_later``); else do nothing. The command line does it while a second
+        process checks notes (see :func:`codex_hooks.parallel.halves`)."""
+        while self._unwritten:
+            self._unwritten.pop()()
 
     # -- indexes ----------------------------------------------------------------------
 

@@ -94,15 +94,17 @@ class KnowledgeBase(NoteIndex):
         root: str | os.PathLike[str] = ".",
         config: Config | None = None,
         cache: bool = True,
+        write_later: bool = False,
     ) -> KnowledgeBase:
         """Index every markdown note under ``root`` (``config`` defaults to the knowledge
         base's own configuration, whose rule codes are checked against the rules).
-        ``cache`` allows the on-disk index (and the parsed settings kept beside it)."""
+        ``cache`` allows the on-disk index (and the parsed settings kept beside it);
+        ``write_later`` leaves bringing it up to date to :meth:`write_index`."""
         if config is None:
             from .config import load_config
 
             config = load_config(Path(root).resolve(), cache)
-        found: KnowledgeBase = super().load(root, config, cache)
+        found: KnowledgeBase = super().load(root, config, cache, write_later)
         return found
 
     @property

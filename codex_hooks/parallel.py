@@ -144,6 +144,7 @@ def halves(
     least: int = LEAST,
     shared_mib: float | None = None,
     child_first: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """``work(items)``, on two cores where that is possible: this process works through
     the items from the front and a forked child from the back, a few at a time
@@ -163,14 +164,21 @@ def halves(
     pages only until it writes to them, and reading a Python object writes its count).
     ``child_first``: the child works from the front and this process from the back (after
     a first :func:`halves` over the same items, each then works mostly on the items the
-    other one did before)."""
-    if len(items) < least or not usable():
-        return work(items)
-    if shared_mib is not None and _resident_mib() > shared_mib:
+    other one did before). ``meanwhile``: work of this process's own that needs none of
+    the items' results (writing a file, say), done here once the child has started and
+    before this process's first items, which the child then takes over; without a
+    child, before ``work``."""
+    if (
+        len(items) < least
+        or not usable()
+        or (shared_mib is not None and _resident_mib() > shared_mib)
+    ):
+        if meanwhile is not None:
+            meanwhile()
         return work(items)
     if child_first:
-        return _meet(items[::-1], work, pack)[::-1]
-    return _meet(items, work, pack)
+        return _meet(items[::-1], work, pack, meanwhile)[::-1]
+    return _meet(items, work, pack, meanwhile)
 
 
 #: How many items each process takes at a time (fewer when there are few items): small
@@ -180,7 +188,10 @@ STEP = 64
 
 
 def _meet(
-    items: Sequence[T], work: Callable[[Sequence[T]], list[R]], pack: Callable[[R], object] | None
+    items: Sequence[T],
+    work: Callable[[Sequence[T]], list[R]],
+    pack: Callable[[R], object] | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """:func:`halves` itself: this process from the front, the child from the back."""
     import mmap
@@ -200,6 +211,8 @@ def _meet(
         os.close(writer)
         mark.release()
         shared.close()
+        if meanwhile is not None:
+            meanwhile()
         return work(items)
     if pid == 0:  # the child: never returns
         os.close(reader)
@@ -228,6 +241,8 @@ def _meet(
     begin = 0
     try:
         _import_later()
+        if meanwhile is not None:
+            meanwhile()
         while begin < (back := mark[1]):
             end = min(begin + step, back)
             mark[0] = end

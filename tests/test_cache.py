@@ -126,6 +126,26 @@ def test_warm_index_gives_what_a_cold_run_gives(kb_root: Path, reads: list[str])
     assert [w.links for w in warm.values()] == [c.links for c in cold.values()]
 
 
+def test_a_load_told_to_write_later_writes_the_index_when_asked(kb_root: Path, reads: list[str]):
+    expected = results(kb_root, use_cache=False)
+    kb = KnowledgeBase.load(kb_root, write_later=True)
+    assert index_files(kb_root) == []  # read, not yet written
+    kb.write_index()
+    written = main_index(kb_root).read_bytes()
+    kb.write_index()  # once only
+    assert main_index(kb_root).read_bytes() == written
+    reads.clear()
+    assert results(kb_root) == expected
+    assert reads == []  # what was written serves the next load
+    # A changed note goes to the delta, when it is written.
+    with open(kb_root / "domains" / "claim-a.md", "a") as fh:
+        fh.write("\nOne more line.\n")
+    kb = KnowledgeBase.load(kb_root, write_later=True)
+    assert [p for p in index_files(kb_root) if p.name.endswith(cache.DELTA)] == []
+    kb.write_index()
+    assert [p for p in index_files(kb_root) if p.name.endswith(cache.DELTA)]
+
+
 def test_the_index_lives_in_the_git_folder(kb_root: Path):
     results(kb_root)
     assert main_index(kb_root).parent == kb_root / ".git" / "codex-hooks"

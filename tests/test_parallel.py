@@ -252,3 +252,24 @@ def test_prefetched_modules_are_imported_here_while_the_helper_works(
     # The helper worked the while: it did most of the items.
     assert sum(pid != os.getpid() for _, pid in got) >= 5
     assert parallel._later == []
+
+
+def test_meanwhile_runs_here_once_the_helper_has_started_or_first_without_one() -> None:
+    events: list[tuple[str, int]] = []
+
+    def meanwhile() -> None:
+        events.append(("meanwhile", os.getpid()))
+        time.sleep(0.3)
+
+    def work(share: Sequence[int]) -> list[int]:
+        events.append(("work", os.getpid()))  # the child's entries stay in the child
+        return squares(share)
+
+    got = parallel.halves(list(range(8)), work, least=0, meanwhile=meanwhile)
+    assert got == [i * i for i in range(8)]
+    assert events[0] == ("meanwhile", os.getpid())
+    # The child did the items while this process was busy with its own work.
+    assert [e for e in events if e[0] == "work"] == []
+    events.clear()
+    assert parallel.halves([1, 2], work, least=10, meanwhile=meanwhile) == [1, 4]
+    assert events == [("meanwhile", os.getpid()), ("work", os.getpid())]

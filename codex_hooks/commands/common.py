@@ -280,6 +280,10 @@ def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
 DIFF_READERS = frozenset({"check", "fix", "baseline"})
 
 
+#: The commands that bring the on-disk index up to date themselves (see :func:`_load`).
+WRITE_LATER = frozenset({"check", "graph"})
+
+
 def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
     root = root or _root(args)
     if args.command in DIFF_READERS and os.path.exists(os.path.join(root, ".git")):
@@ -289,7 +293,13 @@ def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
     from ..kb import KnowledgeBase
 
     chosen = _selection(args)
-    kb = KnowledgeBase.load(root, cache=not getattr(args, "no_cache", False))
+    # check and graph write the on-disk index while a second process works (see
+    # KnowledgeBase.write_index), and at the latest once they are done.
+    kb = KnowledgeBase.load(
+        root,
+        cache=not getattr(args, "no_cache", False),
+        write_later=args.command in WRITE_LATER,
+    )
     if chosen is not None:
         from ..config import with_selection
 
