@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: What every comment that suppresses a finding holds (see :mod:`codex_hooks.suppress`).
+MARKER = "codex-hooks:"
+
 _EVIDENCE = re.compile(r"^#{2,4}\s*Additional Evidence\b", re.IGNORECASE)
 
 
@@ -57,6 +60,9 @@ class NoteInfo:
     evidence: list[str] = field(default_factory=list)
     problem: Problem | None = None
     has_frontmatter: bool = False
+    #: Whether the note's text holds :data:`MARKER` anywhere: only then is it read
+    #: again, for the comments that suppress findings (see :mod:`codex_hooks.suppress`).
+    marked: bool = False
 
     @property
     def title(self) -> str:
@@ -151,6 +157,7 @@ def build_info(note: Note, config: Config) -> NoteInfo:
             problem = Problem(exc.code, exc.message, exc.line, exc.column, exc.hint)
             info = NoteInfo(note.path, classify(note.path, None, config), problem=problem)
             info.has_frontmatter = note.has_frontmatter
+            info.marked = MARKER in note.text
             return info
         data = _shared(fm.data) if fm.present else None
         lines = {sys.intern(k): line + 1 for k, line in fm.lines.items()}
@@ -160,6 +167,7 @@ def build_info(note: Note, config: Config) -> NoteInfo:
         data,
         lines,
         has_frontmatter=note.has_frontmatter,
+        marked=MARKER in note.text,
     )
     body_lines = note.lines[note.body_start :]
     body = note.text[sum(map(len, note.lines[: note.body_start])) :]

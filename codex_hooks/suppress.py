@@ -15,7 +15,7 @@ note's first line, such as a missing field) is suppressed by a comment line of i
 anywhere in the frontmatter (``# codex-hooks: ignore[FM001]``).
 
 Comments are not in the index, so a note's text is read, and only for notes that have a
-finding and whose text holds the marker at all.
+finding and whose text holds the marker at all (which the index records).
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ import stat
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .noteinfo import MARKER
+
 if TYPE_CHECKING:
     from .index import NoteIndex
     from .model import Violation
     from .note import Note
 
-MARKER = "codex-hooks:"
 _CODES = r"(?:\[([^\]\n]*)\])?"
 _YAML = re.compile(r"#\s*codex-hooks:\s*ignore\b" + _CODES, re.IGNORECASE)
 _HTML = re.compile(r"<!--\s*codex-hooks:\s*ignore\b" + _CODES + r"\s*-->", re.IGNORECASE)
@@ -119,6 +120,9 @@ def _marked(kb: NoteIndex, path: str) -> Note | None:
     seen = kb.pending.get(path) or kb.staged.get(path)
     if seen is not None:
         return seen if MARKER in seen.text else None
+    info = kb.notes.get(path)
+    if info is not None and not info.marked:  # as read by this run
+        return None
     data = _read(os.path.join(kb.root, path))
     if data is None or MARKER.encode() not in data:
         return None

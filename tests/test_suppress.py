@@ -225,7 +225,7 @@ def test_suppressed_findings_are_not_recorded_in_a_baseline(tmp_path):
     assert found(tmp_path, "--no-baseline")[1] == [f"{T}:6:1: FM002"]
 
 
-def test_only_notes_with_a_finding_are_read(tmp_path, monkeypatch):
+def test_only_notes_with_a_finding_and_the_marker_are_read(tmp_path, monkeypatch):
     write_kb(
         tmp_path,
         {
@@ -246,7 +246,8 @@ def test_only_notes_with_a_finding_are_read(tmp_path, monkeypatch):
     result = run_check(kb)
     assert [(v.path, v.code) for v in result.violations] == [(T, "FM002")]
     assert result.suppressed == 1
-    assert sorted(read_notes) == [S, T]
+    # T has a finding but no marker (its record says so); C has the marker, no finding.
+    assert sorted(read_notes) == [S]
 
 
 def test_the_hook_reads_the_staged_comment(tmp_path):
@@ -260,3 +261,24 @@ def test_the_hook_reads_the_staged_comment(tmp_path):
     assert "1 suppressed inline" in err
     run_git(tmp_path, "add", S)
     assert cli(tmp_path, "check")[0] == 1
+
+
+def test_the_index_records_which_notes_hold_the_marker(tmp_path, monkeypatch):
+    """Served from the on-disk index, a note says whether it holds the marker as read:
+    the warm check suppresses what the cold one did."""
+    from codex_hooks import cache
+
+    monkeypatch.setattr(cache, "_racy", lambda st, started: False)  # notes just written
+    write_kb(
+        tmp_path,
+        {S: source("procesed  # codex-hooks: ignore[FM002]"), T: source("procesed")},
+        git=True,
+    )
+    cold = run_check(KnowledgeBase.load(tmp_path))
+    kb = KnowledgeBase.load(tmp_path)
+    assert all("_blob" in vars(kb.notes[p]) for p in (S, T))  # from the index
+    assert (kb.notes[S].marked, kb.notes[T].marked) == (True, False)
+    warm = run_check(kb)
+    assert warm.violations == cold.violations
+    assert [(v.path, v.code) for v in warm.violations] == [(T, "FM002")]
+    assert warm.suppressed == cold.suppressed == 1
