@@ -721,10 +721,12 @@ def load_cached(
                 fresh.add(rel)
         # The notes in the order they were listed, as a run without misses gives them.
         notes = {rel: notes[rel] for rel in paths if rel in notes}
-    if pending is None:
-        _save(file, delta_file, head, main, entries, fresh, served)
-    else:
-        pending.append(lambda: _save(file, delta_file, head, main, entries, fresh, served))
+    save = _saving(file, delta_file, head, main, entries, fresh, served)
+    if save is not None:
+        if pending is None:
+            save()
+        else:
+            pending.append(save)
     return notes
 
 
@@ -778,7 +780,7 @@ def read_notes(
     return found
 
 
-def _save(
+def _saving(
     file: Path,
     delta_file: Path,
     head: Header,
@@ -786,17 +788,28 @@ def _save(
     entries: dict[str, Entry],
     fresh: set[str],
     served: set[str],
-) -> None:
-    """Bring the files up to date: nothing when no note was read, a delta when a few
-    were, the whole index when there is none or it has gone too stale."""
+) -> Callable[[], None] | None:
+    """What brings the files up to date: nothing (``None``) when no note was read, a delta
+    when a few were, the whole index when there is none or it has gone too stale. Decided
+    here, so that what is returned holds the entries it writes, not the index as read."""
     if main is not None:
         changed = fresh | served
         stale = len(main.table) - (len(entries) - len(changed))
         limit = _limit(len(entries))
         if len(changed) <= limit and stale <= limit:
-            if fresh:
-                write_index(delta_file, (head, main.ident), {p: entries[p] for p in changed})
-            return
-    if write_index(file, head, entries) is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(delta_file)
+            if not fresh:
+                return None
+            delta = {p: entries[p] for p in changed}
+            delta_head = (head, main.ident)
+
+            def write_delta() -> None:
+                write_index(delta_file, delta_head, delta)
+
+            return write_delta
+
+    def write_whole() -> None:
+        if write_index(file, head, entries) is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(delta_file)
+
+    return write_whole

@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
             "codex_hooks.missing_links",
             "rapidfuzz",
         )
-    kb = _load(args, root)
+    # A whole check writes the on-disk index while the rules run on two cores.
+    kb = _load(args, root, write_later=args.all_files)
     use_baseline = not args.no_baseline
     if use_baseline:
         kb.baseline  # noqa: B018  (a baseline that cannot be read stops the command now)

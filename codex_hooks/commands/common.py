@@ -280,11 +280,13 @@ def _selection(args: argparse.Namespace) -> dict[str, list[str]] | None:
 DIFF_READERS = frozenset({"check", "fix", "baseline"})
 
 
-#: The commands that bring the on-disk index up to date themselves (see :func:`_load`).
-WRITE_LATER = frozenset({"check", "graph"})
-
-
-def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
+def _load(
+    args: argparse.Namespace, root: str | None = None, write_later: bool = False
+) -> KnowledgeBase:
+    """The knowledge base at ``root``, as ``args`` ask (``--no-cache``, rules chosen).
+    ``write_later``: the command brings the on-disk index up to date itself, while a
+    second process works (see :meth:`KnowledgeBase.write_index`), and at the latest once
+    it is done."""
     root = root or _root(args)
     if args.command in DIFF_READERS and os.path.exists(os.path.join(root, ".git")):
         from ..gitutil import diff_soon
@@ -293,12 +295,8 @@ def _load(args: argparse.Namespace, root: str | None = None) -> KnowledgeBase:
     from ..kb import KnowledgeBase
 
     chosen = _selection(args)
-    # check and graph write the on-disk index while a second process works (see
-    # KnowledgeBase.write_index), and at the latest once they are done.
     kb = KnowledgeBase.load(
-        root,
-        cache=not getattr(args, "no_cache", False),
-        write_later=args.command in WRITE_LATER,
+        root, cache=not getattr(args, "no_cache", False), write_later=write_later
     )
     if chosen is not None:
         from ..config import with_selection

@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         from ..parallel import prefetch
 
         prefetch("codex_hooks.graph_json")  # imported while the notes are read
-    kb = _load(args, root)
+    kb = _load(args, root, write_later=True)  # written while the JSON is (graph_json)
     if whole_json:
         from ..graph_json import graph_json
 
