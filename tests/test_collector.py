@@ -97,3 +97,59 @@ def test_a_fix_leaves_no_cycle_behind(tmp_path: Path, collecting: None) -> None:
     gc.disable()
     assert fix(kb, dry_run=True, unsafe_fixes=True).changes
     assert gc.collect() == 0
+
+
+def test_a_command_runs_without_the_collector_and_gives_it_back(
+    collecting: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``main()`` runs the command with the collector off, the load included, and
+    leaves it as found: a program calling it keeps its own."""
+    import codex_hooks.index
+    from codex_hooks.cli import main
+
+    kb = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, kb)
+    seen: list[bool] = []
+    listing = codex_hooks.index.list_markdown
+
+    def listed(*args: object) -> list[str]:
+        seen.append(gc.isenabled())  # before the notes, and the index's table, are read
+        return listing(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(codex_hooks.index, "list_markdown", listed)
+    assert main(["check", "--all-files", "--root", str(kb)]) == 1
+    assert main(["graph", "--root", str(kb), "--output", str(tmp_path / "g.json")]) == 0
+    assert seen == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    main(["graph", "--root", str(kb), "--output", str(tmp_path / "g.json")])
+    assert not gc.isenabled()
+
+
+def test_the_script_leaves_the_collector_off_to_the_end(tmp_path: Path) -> None:
+    """``codex-hooks`` (``cli.run``) turns the collector off before the command and never
+    back on: the first allocation after would rescan all the command built."""
+    import subprocess
+    import sys
+
+    kb = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, kb)
+    probe = (
+        "import gc, os, sys\n"
+        "from codex_hooks import cli\n"
+        "passes = []\n"
+        "gc.callbacks.append(lambda phase, info: passes.append(phase))\n"
+        "exit_now = os._exit\n"
+        "def leave(code):\n"
+        "    os.write(2, f'passes={len(passes)} enabled={gc.isenabled()}\\n'.encode())\n"
+        "    exit_now(code)\n"
+        "os._exit = leave\n"
+        "sys.argv = ['codex-hooks', 'check', '--all-files', '--root', sys.argv[1]]\n"
+        "passes.clear()\n"
+        "cli.run()\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(kb)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.splitlines()[-1] == "passes=0 enabled=False"

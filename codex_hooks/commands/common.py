@@ -304,14 +304,6 @@ def _load(
         # After loading: the on-disk index does not depend on which rules run, and a
         # configuration of its own would make it rebuild the index for this run.
         kb.config = with_selection(kb.config, **chosen)
-    # The notes, and most of what the rules build from them, live until the command
-    # ends, and a command ends at once (os._exit, see cli.run): the cyclic collector
-    # would only rescan them, a second at 100,000 notes, to free nothing. The library
-    # pauses it only while it loads, checks and builds the graph (collector.paused); a
-    # process-wide setting is the command line's to make.
-    import gc
-
-    gc.disable()
     return kb
 
 
