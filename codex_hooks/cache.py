@@ -646,7 +646,8 @@ def load_cached(
     main_table = main.table if main is not None else {}
     delta_table = delta.table if delta is not None else {}
     entries: dict[str, Entry] = {}  # what the index will hold: path -> (key..., note)
-    notes: dict[str, NoteInfo] = {}
+    # A note to read holds its place in the listed order (None) until it is read.
+    notes: dict[str, NoteInfo | None] = {}
     fresh: set[str] = set()  # paths read now and recorded
     served: set[str] = set()  # paths served from the delta
     base = os.path.join(root, "")
@@ -710,24 +711,27 @@ def load_cached(
                     continue
             except (IndexError, TypeError):  # an entry of another shape: read the note
                 notes.pop(rel, None)
+        notes[rel] = None
         misses.append(rel)
-    if misses:
-        for rel, found in zip(misses, read_notes(root, config, misses, started), strict=True):
-            stat_key, info = found[0], found[1]
-            if info is not None:
-                notes[rel] = info
-            if stat_key is not None:
-                entries[rel] = (*stat_key, info, found[2], found[3], None)
-                fresh.add(rel)
-        # The notes in the order they were listed, as a run without misses gives them.
-        notes = {rel: notes[rel] for rel in paths if rel in notes}
+    read = read_notes(root, config, misses, started) if misses else []
+    for rel, found in zip(misses, read, strict=True):
+        stat_key, info = found[0], found[1]
+        if info is not None:
+            notes[rel] = info
+        else:
+            del notes[rel]
+        if stat_key is not None:
+            entries[rel] = (*stat_key, info, found[2], found[3], None)
+            fresh.add(rel)
     save = _saving(file, delta_file, head, main, entries, fresh, served)
     if save is not None:
         if pending is None:
             save()
         else:
             pending.append(save)
-    return notes
+    from typing import cast  # imported already: the index's module imports it
+
+    return cast("dict[str, NoteInfo]", notes)  # each None was read, or removed
 
 
 #: What :func:`read_notes` gives for a path: its ``lstat`` key (size, mtime_ns, ctime_ns,

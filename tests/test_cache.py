@@ -221,6 +221,24 @@ def test_a_changed_note_is_read_again(kb_root: Path, reads: list[str]):
     assert any("'processd'" in v[5] for v in found)
 
 
+def test_notes_read_again_keep_their_place_in_the_listed_order(kb_root: Path):
+    """A load with a few notes read again (and a note gone, one added, a folder named
+    like a note) lists the notes in the order a load that reads every note lists them."""
+    results(kb_root)
+    order = list(KnowledgeBase.load(kb_root, cache=False).notes)
+    middle = kb_root / order[len(order) // 2]
+    middle.write_bytes(middle.read_bytes() + b"\nEdited.\n")
+    (kb_root / order[1]).unlink()
+    (kb_root / "domains" / "health" / "a new one.md").write_text("---\ntype: claim\n---\n")
+    (kb_root / "domains" / "health" / "folder.md").mkdir()
+    warm = KnowledgeBase.load(kb_root)
+    cold = KnowledgeBase.load(kb_root, cache=False)
+    assert list(warm.notes) == list(cold.notes)
+    assert order[1] not in warm.notes and middle.relative_to(kb_root).as_posix() in warm.notes
+    assert "domains/health/a new one.md" in warm.notes
+    assert "domains/health/folder.md" not in warm.notes
+
+
 def test_added_and_deleted_notes(kb_root: Path):
     results(kb_root)
     (kb_root / "domains" / "health" / "new.md").write_text(
