@@ -46,6 +46,12 @@ def graph_json(kb: NoteIndex) -> bytes:
     kb.titles  # noqa: B018
     with paused():  # a few strings per link, none freed until the document is written
         q = quoter()
+        spanning: list[Spanning] = []
+
+        def meanwhile() -> None:  # while the child writes its notes' lines
+            kb.write_index()  # when the load left it for later
+            spanning.append(_spanning(index, q))
+
         # The child starts on the notes this process read (see read_notes): this process
         # decodes the others, read by the child of the load, once, and keeps them.
         parts = halves(
@@ -53,25 +59,38 @@ def graph_json(kb: NoteIndex) -> bytes:
             lambda paths: _parts(index, paths, q),
             shared_mib=SHARED_MIB,
             child_first=True,
-            meanwhile=kb.write_index,  # when the load left it for later
+            meanwhile=meanwhile,
         )
-        provenance = [provenance_edge(p) for p in index.provenance]
-        edges = [part[1] for part in parts if part[1]]
-        edges.extend(edge_row(e, q).encode("utf-8") for e in provenance)
-        types = [kind for part in parts for kind in part[2]]
-        types.extend(e.type for e in provenance)
-        unresolved = [part[3] for part in parts if part[3]]
-        more = [unresolved_row(u, q) for u in index.unresolved_provenance]
-        if more:
-            unresolved.append(",\n".join(more).encode("utf-8"))
-        references = sum(part[4] for part in parts) + len(more)
-        one_way = sum(bool(e.one_way) for e in provenance)
+        edges, types, unresolved, references, one_way = spanning[0]
+        edges[:0] = [part[1] for part in parts if part[1]]
+        types[:0] = [kind for part in parts for kind in part[2]]
+        unresolved[:0] = [part[3] for part in parts if part[3]]
+        references += sum(part[4] for part in parts)
         return document_utf8(
             [part[0] for part in parts],
             edges,
             unresolved,
             counts_of(len(parts), types, one_way, references),
         )
+
+
+#: What spans notes, the claim↔source links, in UTF-8: their edges' lines and types,
+#: their unresolved entries' lines (joined, as one item) and how many there are, and how
+#: many of the edges are one-way.
+Spanning = tuple[list[bytes], list[str], list[bytes], int, int]
+
+
+def _spanning(index: GraphIndex, q: Callable[[str], str]) -> Spanning:
+    """The document's lines for the claim↔source links (see :data:`Spanning`)."""
+    provenance = [provenance_edge(p) for p in index.provenance]
+    unresolved = [unresolved_row(u, q) for u in index.unresolved_provenance]
+    return (
+        [edge_row(e, q).encode("utf-8") for e in provenance],
+        [e.type for e in provenance],
+        [",\n".join(unresolved).encode("utf-8")] if unresolved else [],
+        len(unresolved),
+        sum(bool(e.one_way) for e in provenance),
+    )
 
 
 def _parts(index: GraphIndex, paths: Sequence[str], q: Callable[[str], str]) -> list[Part]:
