@@ -273,3 +273,21 @@ def test_meanwhile_runs_here_once_the_helper_has_started_or_first_without_one() 
     events.clear()
     assert parallel.halves([1, 2], work, least=10, meanwhile=meanwhile) == [1, 4]
     assert events == [("meanwhile", os.getpid()), ("work", os.getpid())]
+
+
+def test_without_a_file_in_memory_the_work_stays_in_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The helper leaves its results in a ``memfd_create`` file: a system without it
+    (or one that refuses to make one) does every item here."""
+    parent = os.getpid()
+    items = list(range(40))
+
+    def refused(name: str) -> int:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    assert parallel.halves(items, slow(0.001), least=0) == [(i, parent) for i in items]
+    monkeypatch.delattr(os, "memfd_create")
+    assert not parallel.usable()
+    assert parallel.halves(items, slow(0.001), least=0) == [(i, parent) for i in items]
