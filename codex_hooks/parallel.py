@@ -71,12 +71,12 @@ def allow(allowed: bool = True) -> bool:
 
 
 def prefetch(*modules: str) -> None:
-    """Name modules this process will import later, for its next step: the next
-    :func:`halves` that starts a helper imports them here while the helper works, and so
-    does fewer items itself (the helper does the rest). About half of their import time
-    is saved. Without a helper nothing is done now: each is imported where it is first
-    used, as it would have been."""
-    _later.extend(modules)
+    """Name modules this process will import later, for its next step (in place of any
+    named before): the next :func:`halves` that starts a helper imports them here while
+    the helper works, and so does fewer items itself (the helper does the rest). About
+    half of their import time is saved. Without a helper nothing is done now: each is
+    imported where it is first used, as it would have been."""
+    _later[:] = modules
 
 
 def _import_later() -> None:

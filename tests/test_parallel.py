@@ -240,7 +240,9 @@ def test_prefetched_modules_are_imported_here_while_the_helper_works(
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "later_module", raising=False)
+    parallel.prefetch("an_earlier_name_replaced")
     parallel.prefetch("later_module", "no_such_module_anywhere")
+    assert parallel._later == ["later_module", "no_such_module_anywhere"]
     parallel.halves(list(range(4)), squares, least=10)  # too few: no helper
     assert "later_module" not in sys.modules
     started = time.monotonic()
