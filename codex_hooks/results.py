@@ -161,11 +161,14 @@ def stored(root: StrPath) -> Stored | None:
     started = time.time_ns()
     # With -s, staged files come with their mode and blob id: the key then covers what is
     # staged (a rename resolves through it) without the index file's own stat, which git
-    # changes whenever it refreshes its stat cache. Git lists while the rest is hashed.
+    # changes whenever it refreshes its stat cache. Git lists while the rest is hashed,
+    # and while the notes the last run listed are looked at.
     listed = staged_listing(root)
     from .hashes import blake2b
     from .version import __version__
 
+    slot = blake2b(prefix.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+    known = os.path.join(folder, "codex-hooks", f"listing-v{FORMAT}.{slot}")
     digest = blake2b(digest_size=20)
     try:
         for part in (
@@ -175,18 +178,38 @@ def stored(root: StrPath) -> Stored | None:
             _head(folder),
         ):
             digest.update(marshal.dumps(part))
+        before = _listed_before(known)
+        keys = _stat_keys(root, before, started) if before is not None else None
     finally:  # git is waited for, and its pipe closed, whatever happens
         listing = listed()
     if listing is None:
         return None
-    paths = set()
+    found_paths = set()
     for path in _LISTED.findall(listing):
         if path[-3:].lower() == b".md":
-            paths.add(path.decode("utf-8", "surrogateescape"))
+            found_paths.add(path.decode("utf-8", "surrogateescape"))
+    paths = sorted(found_paths)
+    if paths != before:  # notes added or removed since: look at these
+        keys = _stat_keys(root, paths, started)
+        _remember(known, paths)
+    if keys is None:
+        return None
+    digest.update(marshal.dumps(listing))
+    digest.update(marshal.dumps(keys))
+    return Stored(os.path.join(folder, "codex-hooks", f"results-v{FORMAT}.{slot}"), digest.digest())
+
+
+def _stat_keys(
+    root: StrPath, paths: list[str], started: int
+) -> list[tuple[str, int, int, int, int]] | None:
+    """Each note's ``lstat`` key, in the order given (a note gone is left out); ``None``
+    when one changed too recently to tell (see :func:`~codex_hooks.cache._racy`)."""
+    from . import cache
+
     keys = []
     lstat, racy = os.lstat, cache._racy
     base = os.path.join(root, "")
-    for rel in sorted(paths):
+    for rel in paths:
         try:
             st = lstat(base + rel)
         except OSError:
@@ -194,10 +217,28 @@ def stored(root: StrPath) -> Stored | None:
         if racy(st, started):
             return None
         keys.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    digest.update(marshal.dumps(listing))
-    digest.update(marshal.dumps(keys))
-    name = blake2b(prefix.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
-    return Stored(os.path.join(folder, "codex-hooks", f"results-v{FORMAT}.{name}"), digest.digest())
+    return keys
+
+
+def _listed_before(file: str) -> list[str] | None:
+    """The notes git listed in the last run that wrote ``file`` (see :func:`_remember`)."""
+    data = _read(file)
+    if data is None:
+        return None
+    try:
+        found = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return found if isinstance(found, list) else None
+
+
+def _remember(file: str, paths: list[str]) -> None:
+    """Keep the notes git listed, for the next run to look at while git lists them."""
+    from .files import replace_file
+
+    with contextlib.suppress(OSError, ValueError):
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        replace_file(file, [marshal.dumps(paths)])
 
 
 #: The paths of ``git ls-files -z -s``: a staged file comes as "mode blob stage<TAB>path",

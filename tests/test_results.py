@@ -4,6 +4,7 @@ changed: every note, the configuration, the code, git's HEAD and index, the agen
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -364,3 +365,30 @@ def test_an_untracked_note_with_a_tab_in_its_name_is_part_of_the_key(
     note.write_text("# Loose\n\nSee [[nowhere at all]] and [[nowhere else]].\n")
     again = run(capsys, "check", "--all-files", "--format", "json", expect_reuse=False)
     assert "nowhere else" in again[1]
+
+
+def test_the_notes_listed_last_time_only_save_time_never_change_the_key(kb_root: Path) -> None:
+    """The key looks at the notes the last run listed while git lists them now: the key
+    is the same with that list missing, garbled, short of a note or holding one too many,
+    and the list is brought up to date."""
+    first = results.stored(kb_root)
+    assert first is not None
+    listing = next((kb_root / ".git" / "codex-hooks").glob("listing-v*"))
+    listed = marshal.loads(listing.read_bytes())
+    assert "domains/health/duplicate.md" in listed and listed == sorted(listed)
+    for stale in (
+        None,
+        b"garbled",
+        marshal.dumps(listed[1:]),
+        marshal.dumps(sorted([*listed, "domains/health/gone.md"])),
+    ):
+        if stale is None:
+            listing.unlink()
+        else:
+            listing.write_bytes(stale)
+        again = results.stored(kb_root)
+        assert again is not None and again.key == first.key
+        assert marshal.loads(listing.read_bytes()) == listed
+    (kb_root / "domains" / "health" / "duplicate.md").write_text("---\ntype: claim\n---\n")
+    changed = results.stored(kb_root)
+    assert changed is not None and changed.key != first.key
