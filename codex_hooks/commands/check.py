@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_check(
         kb, targets, baseline=use_baseline and store is None, keep=keep, parallel=True
     )
-    kb.write_index()  # done already, unless no second process was started
+    kb.write_index()  # written already by the rules' step (engine._check); else now
     checked = len(kb.notes) if targets is None else len(targets)
     violations, baselined = result.violations, result.baselined
     if store is not None:

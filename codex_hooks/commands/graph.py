@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         if kinds is not None or types is not None:
             graph = graph.filtered(kinds, types)
         data = render(graph, args.format).encode("utf-8")
-    kb.write_index()  # done already, unless a second process wrote the JSON
+    kb.write_index()  # written already by graph_json; for another format, now
     if store is not None:
         _write(store, options, data)
     return _emit(data, args.output) or EXIT_OK
