@@ -213,6 +213,10 @@ class NoteIndex:
             from .cache import load_cached, open_index
 
             opened = open_index(base, config)
+        if opened is None or opened.main is None:
+            # Every note will be read: what reading one needs is imported while git lists,
+            # once, before a second process starts (else both would import it).
+            from . import note, quickparse  # noqa: F401
         paths = list_markdown(base, config, listing)
         # Indexing builds millions of small containers and frees none (no cycles among
         # them): the cyclic collector would only rescan them, a third of a large load.
