@@ -200,15 +200,16 @@ def _meet(
 
     n = len(items)
     step = max(1, min(STEP, n // 32))
-    # [0]: where this process's items end; [1]: where the child's begin. A shared
-    # anonymous mapping: what either process writes, the other reads.
-    shared = mmap.mmap(-1, 16)
+    # [0]: where this process's items end; [1]: where the child's begin; [2]: how many
+    # bytes of whole results the child has written. A shared anonymous mapping: what
+    # either process writes, the other reads.
+    shared = mmap.mmap(-1, 24)
     mark = memoryview(shared).cast("q")
-    mark[0], mark[1] = 0, n
-    # The child's results: a file in memory that it writes and this process maps once the
-    # child has ended. A pipe made this process read them in 64 KiB turns at the end,
-    # after its own items, the child blocked the while (5 ms for the 2 MB of the corpus's
-    # graph).
+    mark[0], mark[1], mark[2] = 0, n, 0
+    # The child's results: a file in memory that it appends each few items' results to
+    # as it goes, and that this process reads between its own items. (A pipe, read at
+    # the end, cost 5 ms after this process's last item for the 2 MB of the corpus's
+    # graph: the child blocked on it the while.)
     try:
         results = os.memfd_create("codex-hooks-half")  # closed on exec, as the default
     except OSError:
@@ -228,19 +229,19 @@ def _meet(
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            chunks: list[list[object] | list[R]] = []
-            end = n
+            end, written = n, 0
             while end > (front := mark[0]):
                 begin = max(front, end - step)
                 mark[1] = begin
                 found = work(items[begin:end])
-                chunks.append([pack(r) for r in found] if pack is not None else found)
+                packed = [pack(r) for r in found] if pack is not None else found
+                frame = marshal.dumps((begin, end, packed))
+                data = memoryview(len(frame).to_bytes(8, "little") + frame)
+                while data:
+                    data = data[os.write(results, data) :]
+                written += 8 + len(frame)
+                mark[2] = written  # whole, so this process may read it
                 end = begin
-            data = memoryview(
-                marshal.dumps((end, [r for chunk in reversed(chunks) for r in chunk]))
-            )
-            while data:
-                data = data[os.write(results, data) :]
             code = 0
         except BaseException:  # anything at all: the parent does this half itself
             pass
@@ -249,59 +250,85 @@ def _meet(
             # temporary files) may run twice: leave at once.
             os._exit(code)
     done: list[R] = []
+    theirs = _Received(results, mark)
     begin = 0
     try:
-        _import_later()
-        if meanwhile is not None:
-            meanwhile()
-        while begin < (back := mark[1]):
-            end = min(begin + step, back)
-            mark[0] = end
-            done.extend(work(items[begin:end]))
-            begin = end
-    except BaseException:  # the run fails (or is interrupted): the child's half is moot
-        os.close(results)
-        import signal
+        try:
+            _import_later()
+            if meanwhile is not None:
+                meanwhile()
+            while begin < (back := mark[1]):
+                end = min(begin + step, back)
+                mark[0] = end
+                done.extend(work(items[begin:end]))
+                begin = end
+                theirs.take()
+        except BaseException:  # the run fails (or is interrupted): the child's half is moot
+            import signal
 
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        wait_for(pid)
-        raise
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            wait_for(pid)
+            raise
+        ended = wait_for(pid) == 0
+        rest: list[R] | None = theirs.since(begin, n) if ended and theirs.take() else None
     finally:
+        os.close(results)
         mark.release()
         shared.close()
-    try:
-        loaded = _received(results) if wait_for(pid) == 0 else None
-    finally:
-        os.close(results)
-    if (
-        isinstance(loaded, tuple)
-        and len(loaded) == 2
-        and isinstance(loaded[0], int)
-        and isinstance(loaded[1], list)
-        and loaded[0] <= begin
-        and loaded[0] + len(loaded[1]) == n
-    ):
-        theirs: list[R] = loaded[1]  # the child's packed forms, as documented
-        return done + theirs[begin - loaded[0] :]
+    if rest is not None:
+        return done + rest
     # The child failed: the rest is done here.
     done.extend(work(items[begin:]))
     return done
 
 
-def _received(results: int) -> object:
-    """What the child left in the file in memory ``results``, read through a mapping
-    (not copied first); ``None`` when it is empty or not what marshal wrote."""
-    import mmap
+class _Received:
+    """The child's results, read from the file in memory it appends them to: each few
+    items' results as one marshal frame, ``(begin, end, results)``, after its length."""
 
-    try:
-        size = os.fstat(results).st_size
-        if not size:
+    def __init__(self, results: int, mark: memoryview) -> None:
+        self.results, self.mark = results, mark
+        self.offset = 0
+        self.frames: list[tuple[int, int, list[object]]] = []
+
+    def take(self) -> bool:
+        """Read the frames the child has finished since the last call; ``False`` when one
+        is not what the child writes (the child failed)."""
+        upto = self.mark[2]
+        try:
+            while self.offset < upto:
+                size = int.from_bytes(os.pread(self.results, 8, self.offset), "little")
+                frame = marshal.loads(os.pread(self.results, size, self.offset + 8))
+                self.offset += 8 + size
+                if not (
+                    isinstance(frame, tuple)
+                    and len(frame) == 3
+                    and isinstance(frame[0], int)
+                    and isinstance(frame[1], int)
+                    and isinstance(frame[2], list)
+                    and len(frame[2]) == frame[1] - frame[0]
+                ):
+                    return False
+                self.frames.append(frame)
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        return True
+
+    def since(self, begin: int, n: int) -> list[R] | None:
+        """The child's results for the items from ``begin`` to ``n``, in order; ``None``
+        when its frames do not cover them without a gap."""
+        start = n
+        for first, end, _ in self.frames:  # from the back, as the child worked
+            if end != start:
+                return None
+            start = first
+        if start > begin:
             return None
-        with mmap.mmap(results, size, prot=mmap.PROT_READ) as mapped:
-            return marshal.loads(mapped)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
+        got: list[R] = []  # the child's packed forms, as documented
+        for _, _, found in reversed(self.frames):
+            got.extend(found)  # type: ignore[arg-type]
+        return got[begin - start :]
 
 
 def _resident_mib() -> float:

@@ -74,7 +74,7 @@ def test_the_process_that_is_slower_does_fewer_items() -> None:
     assert mine > 40  # about ten times the child's share, and never half
 
 
-@pytest.mark.parametrize("failure", ["raises", "exits", "unmarshallable"])
+@pytest.mark.parametrize("failure", ["raises", "exits", "unmarshallable", "raises late"])
 def test_a_failing_second_process_leaves_its_half_to_this_one(failure: str) -> None:
     parent = os.getpid()
 
@@ -84,10 +84,15 @@ def test_a_failing_second_process_leaves_its_half_to_this_one(failure: str) -> N
                 raise RuntimeError("broken")
             if failure == "exits":
                 os._exit(3)
+            if failure == "raises late":  # after it has sent the results of a few items
+                if share[0] < 40:
+                    raise RuntimeError("broken")
+                return [i + 1 for i in share]
             return [object() for _ in share]  # marshal cannot hold it
+        time.sleep(0.002 * len(share))  # slower than the child: it gets far
         return [i + 1 for i in share]
 
-    assert parallel.halves(list(range(9)), work, least=0) == list(range(1, 10))
+    assert parallel.halves(list(range(64)), work, least=0) == list(range(1, 65))
 
 
 def test_too_few_items_or_one_job_stay_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
