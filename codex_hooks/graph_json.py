@@ -61,16 +61,15 @@ def graph_json(kb: NoteIndex) -> bytes:
             child_first=True,
             meanwhile=meanwhile,
         )
-        edges, types, unresolved, references, one_way = spanning[0]
-        edges[:0] = [part[1] for part in parts if part[1]]
-        types[:0] = [kind for part in parts for kind in part[2]]
-        unresolved[:0] = [part[3] for part in parts if part[3]]
-        references += sum(part[4] for part in parts)
+        # The notes' lines, then the claim↔source links', as kb.graph() orders them.
+        links, link_types, entries, unresolved_entries, one_way = spanning[0]
+        types = [kind for part in parts for kind in part[2]] + link_types
+        unresolved = sum(part[4] for part in parts) + unresolved_entries
         return document_utf8(
             [part[0] for part in parts],
-            edges,
-            unresolved,
-            counts_of(len(parts), types, one_way, references),
+            [part[1] for part in parts if part[1]] + links,
+            [part[3] for part in parts if part[3]] + entries,
+            counts_of(len(parts), types, one_way, unresolved),
         )
 
 

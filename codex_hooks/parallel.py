@@ -13,10 +13,10 @@ It is used only where it is safe and pays: in a process that asked for it with
 unless it does so too), on a system that can fork and make a file in memory (Linux; not
 macOS, where system libraries may not survive a fork), from a process with no other
 thread (a fork copies only the calling thread), with two cores usable by this process and
-one of them idle (nothing else running), for at least :data:`LEAST` items. ``CODEX_HOOKS_JOBS=1`` turns it
-off; ``CODEX_HOOKS_JOBS=2`` uses it however busy the machine is. Anything else, or a
-child that fails in any way, and the parent does every item itself: the result is the
-same either way, in the same order.
+one of them idle (nothing else running), for at least :data:`LEAST` items.
+``CODEX_HOOKS_JOBS=1`` turns it off; ``CODEX_HOOKS_JOBS=2`` uses it however busy the
+machine is. Anything else, or a child that fails in any way, and the parent does every
+item itself: the result is the same either way, in the same order.
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         from ..parallel import prefetch
 
         prefetch("codex_hooks.graph_json")  # imported while the notes are read
-    kb = _load(args, root, write_later=True)  # written while the JSON is (graph_json)
+    kb = _load(args, root, write_later=whole_json)  # written while the JSON is written
     if whole_json:
         from ..graph_json import graph_json
 
@@ -122,7 +122,6 @@ def run(args: argparse.Namespace) -> int:
         if kinds is not None or types is not None:
             graph = graph.filtered(kinds, types)
         data = render(graph, args.format).encode("utf-8")
-    kb.write_index()  # written already by graph_json; for another format, now
     if store is not None:
         _write(store, options, data)
     return _emit(data, args.output) or EXIT_OK
