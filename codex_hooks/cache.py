@@ -195,12 +195,19 @@ def _yaml_stamp() -> YamlStamp:
 
 
 def _find_yaml_stamp() -> YamlStamp:
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec("yaml")
-    except (ImportError, ValueError):
-        spec = None
+    # What importlib.util.find_spec does for a top-level name, without importing
+    # importlib.util (about 0.5 ms of every run): ask each finder in turn.
+    spec = None
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        if find is None:
+            continue
+        try:
+            spec = find("yaml", None)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None:
+            break
     stamp: list[tuple[str, int, int]] = []
     for folder in getattr(spec, "submodule_search_locations", None) or ():
         try:
@@ -729,7 +736,7 @@ def load_cached(
             save()
         else:
             pending.append(save)
-    from typing import cast  # imported already: the index's module imports it
+    from .typing_runtime import cast
 
     return cast("dict[str, NoteInfo]", notes)  # each None was read, or removed
 

@@ -143,6 +143,7 @@ def run() -> NoReturn:
     run holds every note's parsed fields; the interpreter would free them one by one on
     the way out (0.17 s of a 2 s check of 10,000 notes), for nothing."""
     _defer("inspect")
+    _defer("urllib.parse", "quote_from_bytes")
     import gc
 
     # Off for good: main() turns it back on as found, and the first allocation after that
@@ -159,18 +160,21 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def _defer(name: str) -> None:
+def _defer(name: str, *bound: str) -> None:
     """Import the module ``name`` when one of its attributes is first read, not now.
     ``dataclasses`` imports ``inspect`` (about 6 ms, a tenth of a one-note check) for one
     use: the signature it writes as the docstring of a class that has none, and each
-    class of this package has its own. Only the script does this: a program that imports
-    the library keeps its imports as they are.
+    class of this package has its own. ``pathlib`` imports ``urllib.parse`` (about 2 ms,
+    ``ipaddress`` with it) for ``Path.as_uri``, which no command calls. Only the script
+    does this: a program that imports the library keeps its imports as they are.
 
     The stand-in is a plain module with a module ``__getattr__`` (PEP 562): ``import
     name`` binds it without reading an attribute, and the first attribute read imports
     the real module, which then replaces it. (``importlib.util.LazyLoader`` does not
     serve: an ``import`` of a module already imported reads its ``__spec__``, which loads
-    it.)"""
+    it.) ``name`` is a module, not a package. ``bound``: functions that importers bind
+    by name (``from name import f``); each is a stand-in that loads the module when
+    called."""
     if name in sys.modules:
         return
     from importlib import import_module
@@ -178,14 +182,31 @@ def _defer(name: str) -> None:
 
     stand_in = ModuleType(name)
 
-    def __getattr__(attribute: str) -> object:
+    def load() -> ModuleType:
         if sys.modules.get(name) is stand_in:
             del sys.modules[name]
         real = import_module(name)
         vars(stand_in).update(vars(real))  # later reads find the attribute at once
-        return getattr(real, attribute)
+        return real
+
+    def __getattr__(attribute: str) -> object:
+        if attribute == "__path__":  # asked by every ``from name import f``: no package
+            raise AttributeError(attribute)
+        return getattr(load(), attribute)
+
+    def forward(attribute: str) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            function: Callable[..., object] = getattr(load(), attribute)
+            return function(*args, **kwargs)
+
+        return call
 
     stand_in.__getattr__ = __getattr__  # type: ignore[method-assign]
+    for attribute in bound:
+        setattr(stand_in, attribute, forward(attribute))
+    parent, _, child = name.rpartition(".")
+    if parent:  # ``import a.b`` then reads ``b`` on the package
+        setattr(import_module(parent), child, stand_in)
     sys.modules[name] = stand_in
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .errors import ConfigError
 from .settings import (  # noqa: F401  (re-exported: the names this module always had)
@@ -20,6 +19,12 @@ from .settings import (  # noqa: F401  (re-exported: the names this module alway
     located_config,
 )
 from .settings import config_from_mapping as _plain_config
+
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def config_from_mapping(raw: dict[str, Any], origin: str = "configuration") -> Config:

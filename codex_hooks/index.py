@@ -16,7 +16,6 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, TypeVar
 
 from .collector import paused
 from .fuzzy import extract
@@ -36,6 +35,7 @@ from .noteinfo import (
 )
 from .settings import Config, load_config
 from .titles import clean_path, normalize_title
+from .typing_runtime import TypeVar
 from .values import (
     AGENT,
     CLAIM,
@@ -48,8 +48,12 @@ from .values import (
     means_no_entries,
 )
 
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import IO
 
     from .gitutil import Started
     from .graph import Graph, Link, NoteRecord, Provenance
@@ -87,7 +91,7 @@ __all__ = [
 ]
 
 #: What :func:`start_listing` started: git, and the file its output goes to.
-Listing = tuple["Started", IO[bytes]]
+Listing = tuple["Started", "IO[bytes]"]
 
 
 def start_listing(root: Path) -> Listing | None:

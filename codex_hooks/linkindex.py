@@ -23,9 +23,11 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from operator import itemgetter
-from typing import TYPE_CHECKING
 
 from .fuzzy import extract
+
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from .links import WikiLink

@@ -11,12 +11,16 @@ Every step is linear: one pass per line with non-backtracking patterns.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator
 from sys import intern
-from typing import TYPE_CHECKING, NamedTuple
+
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import NamedTuple
+
     from .frontmatter import Value
 
 _LINK = re.compile(r"\[\[([^\[\]\n]{1,1000})\]\]")
@@ -25,7 +29,23 @@ _BACKTICKS = re.compile(r"`+")
 _TARGET_END = re.compile(r"[#^|]")
 
 
-class WikiLink(NamedTuple):
+if TYPE_CHECKING:
+
+    class _WikiLink(NamedTuple):
+        target: str
+        line: int
+        column: int
+        raw: str
+        heading: str = ""
+        alias: str = ""
+
+else:  # the same named tuple, made without importing typing (see typing_runtime)
+    _WikiLink = namedtuple(
+        "WikiLink", ("target", "line", "column", "raw", "heading", "alias"), defaults=("", "")
+    )
+
+
+class WikiLink(_WikiLink):
     """One link: its target text (before ``|``/``#``), where it is (1-based line and
     column, counted in characters), the raw ``[[...]]`` text, its heading or ``^block``
     and its shown text.
@@ -34,12 +54,7 @@ class WikiLink(NamedTuple):
     is made several times faster and holds a third of the memory.
     """
 
-    target: str
-    line: int
-    column: int
-    raw: str
-    heading: str = ""
-    alias: str = ""
+    __slots__ = ()
 
 
 def _target_end(inner: str) -> int:

@@ -13,7 +13,8 @@ the rules keeps one of its own (:class:`codex_hooks.rules.context.RuleContext`).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar, cast
+
+from .typing_runtime import Generic, TypeVar, cast
 
 T = TypeVar("T")
 

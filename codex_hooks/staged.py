@@ -4,10 +4,12 @@ renames leave dangling."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .index import as_list
 from .titles import clean_path, normalize_title, stem, strip_link
+
+#: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from .index import NoteIndex

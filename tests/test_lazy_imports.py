@@ -97,6 +97,106 @@ def test_the_script_defers_inspect_until_an_attribute_is_read():
     assert out.splitlines() == ["False True", "True True", "Undocumented(a: int) True"]
 
 
+def _without_site_env() -> dict[str, str]:
+    """The environment of ``python -S`` that imports this checkout and its dependencies
+    alone: without ``site``, whose ``.pth`` files import modules of their own."""
+    import os
+    import sysconfig
+    from pathlib import Path
+
+    import codex_hooks
+
+    paths = [str(Path(codex_hooks.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def test_the_script_defers_urllib_parse_past_pathlib():
+    """``pathlib`` binds ``urllib.parse.quote_from_bytes`` when it is imported; the
+    script's stand-in answers it, and loads the real module only when it is called. A
+    later ``import urllib.parse`` finds the real module, through the package too."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-S",  # an editable install's .pth file imports pathlib itself
+            "-c",
+            "import sys\n"
+            "from codex_hooks import cli\n"
+            "cli._defer('urllib.parse', 'quote_from_bytes')\n"
+            "import pathlib\n"
+            "print('ipaddress' in sys.modules)\n"
+            "print(pathlib.PurePosixPath('/a b').as_uri())\n"
+            "import urllib.parse\n"
+            "print('ipaddress' in sys.modules, urllib.parse is sys.modules['urllib.parse'])\n"
+            "from urllib.parse import urlsplit\n"
+            "print(urlsplit('https://example.org/x').netloc, urllib.parse.quote('a b'))\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_without_site_env(),
+    ).stdout
+    assert out.splitlines() == [
+        "False",
+        "file:///a%20b",
+        "True True",
+        "example.org a%20b",
+    ]
+
+
+def test_a_one_note_check_by_the_script_imports_no_typing(tmp_path):
+    """A one-note check, as the script runs it, loads neither ``typing`` (the package's
+    run-time names come from ``typing_runtime``), ``urllib.parse``, ``importlib.util``,
+    ``signal`` nor ``inspect``: each costs start-up time on every commit."""
+    from kbutil import claim, source, write_kb
+
+    write_kb(
+        tmp_path,
+        {
+            "domains/ai-alignment/a claim.md": claim(body="See [[missing note]]."),
+            "inbox/archive/a source.md": source(),
+        },
+        git=True,
+    )
+    script = "import sys\nfrom codex_hooks.cli import run\nrun()\n"
+    for _ in range(2):  # cold, then served from the index
+        note = tmp_path / "domains/ai-alignment/a claim.md"
+        note.write_text(note.read_text() + "\nMore.\n")
+        done = subprocess.run(
+            [sys.executable, "-S", "-X", "importtime", "-c", script, "check", str(note)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=_without_site_env(),
+        )
+        assert done.returncode == 0, done.stderr
+        imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+        assert "codex_hooks.engine" in imported
+        unwanted = {"typing", "urllib.parse", "ipaddress", "importlib.util", "signal", "inspect"}
+        assert imported & unwanted == set()
+
+
+def test_typing_runtime_stands_in_for_typing():
+    """At run time ``cast`` and ``overload`` give back what they are given, and a class
+    on ``Generic`` subscripts to itself; type checkers see typing's own names."""
+    from codex_hooks.links import WikiLink
+    from codex_hooks.memo import MemoKey
+    from codex_hooks.typing_runtime import cast, overload
+
+    assert cast("int", "x") == "x"
+
+    def f() -> int:
+        return 1
+
+    assert overload(f) is f
+    assert MemoKey[int] is MemoKey
+    assert repr(MemoKey[int]("k")) == "MemoKey('k')"
+    link = WikiLink("a", 1, 2, "[[a]]")
+    assert (link.heading, link.alias, link._fields[-1]) == ("", "", "alias")
+    assert repr(link) == "WikiLink(target='a', line=1, column=2, raw='[[a]]', heading='', alias='')"
+    assert link == ("a", 1, 2, "[[a]]", "", "")
+    assert not hasattr(link, "__dict__")  # a plain tuple's memory
+
+
 def test_a_whole_check_by_the_script_never_loads_inspect(tmp_path):
     """A cold ``check --all-files`` and ``graph``, run as the script runs: ``-X importtime``
     lists every module really imported, and ``inspect`` is not among them."""
