@@ -54,7 +54,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .config import load_config
     from .edit import FrontmatterEditor, edit
-    from .engine import CheckResult, FileChange, FixResult, check, fix, run_check
+    from .engine import CheckResult, check, run_check
     from .errors import (
         CodexError,
         ConfigError,
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         UnsafeTagError,
         YAMLSyntaxError,
     )
+    from .fixing import FileChange, FixResult, fix
     from .frontmatter import Frontmatter, KeySpan, load_frontmatter, parse_frontmatter
     from .graph import Edge, Graph, Link, NoteRecord, Provenance
     from .kb import KnowledgeBase
@@ -84,7 +85,8 @@ if TYPE_CHECKING:
 _PUBLIC = {
     "config": ("Config", "ConfigError", "load_config"),
     "edit": ("FrontmatterEditor", "edit"),
-    "engine": ("CheckResult", "FileChange", "FixResult", "check", "fix", "run_check"),
+    "engine": ("CheckResult", "check", "run_check"),
+    "fixing": ("FileChange", "FixResult", "fix"),
     "errors": (
         "CodexError",
         "DuplicateKeyError",

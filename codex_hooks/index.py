@@ -310,7 +310,7 @@ class NoteIndex:
     def _resolve(self, ref: str) -> list[str]:
         hits = self.resolve_title(ref)
         if not hits and ref.strip():
-            from .relink import renamed_to
+            from .moves import renamed_to
 
             return renamed_to(self, ref.strip())
         return hits

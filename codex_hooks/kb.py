@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .baseline import Baseline
-    from .engine import FixResult
+    from .fixing import FixResult
     from .infer.apply import Written
     from .infer.linker import Inference
     from .model import Violation
@@ -134,10 +134,10 @@ class KnowledgeBase(NoteIndex):
         keep: Callable[[Violation], bool] | None = None,
     ) -> FixResult:
         """Apply every safe fix for the notes at ``paths`` (with ``unsafe_fixes``, the
-        unsafe ones too); see :func:`engine.fix`. Findings the baseline records are
+        unsafe ones too); see :func:`fixing.fix`. Findings the baseline records are
         neither fixed nor reported unless ``baseline`` is false; ``keep`` narrows the
         findings the fixes come from."""
-        from .engine import fix
+        from .fixing import fix
 
         return fix(
             self, paths, dry_run=dry_run, unsafe_fixes=unsafe_fixes, baseline=baseline, keep=keep

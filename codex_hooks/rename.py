@@ -26,15 +26,17 @@ from .errors import CodexError
 from .gitutil import GitError, add, unstaged
 from .gitutil import move as git_move
 from .gitutil import tracked as is_tracked
+from .moves import (  # noqa: F401  (re-exported: the names this module always had)
+    recorded_moves,
+    recorded_relinker,
+    renamed_to,
+    stale_referrers,
+)
 from .relink import (  # noqa: F401  (re-exported: the names this module always had)
     PATH_FIELDS,
     TITLE_FIELDS,
     Relinker,
     Rewrite,
-    recorded_moves,
-    recorded_relinker,
-    renamed_to,
-    stale_referrers,
 )
 
 #: ``typing.TYPE_CHECKING`` without importing typing (a few ms of every start-up).

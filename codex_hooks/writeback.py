@@ -1,4 +1,4 @@
-"""The one way an edited note reaches the disk (the note layer): ``fix`` (the engine) and
+"""The one way an edited note reaches the disk (the note layer): ``fix`` (``fixing``) and
 ``link --write`` (:mod:`codex_hooks.infer.apply`) both write through
 :func:`write_if_unchanged`.
 

@@ -87,7 +87,7 @@ def test_a_check_leaves_no_cycle_behind(tmp_path: Path, collecting: None) -> Non
 
 def test_a_fix_leaves_no_cycle_behind(tmp_path: Path, collecting: None) -> None:
     """The same for fixing, which parses the frontmatter of every note it edits again."""
-    from codex_hooks.engine import fix
+    from codex_hooks.fixing import fix
 
     root = tmp_path / "kb"
     shutil.copytree(SAMPLE_KB, root)

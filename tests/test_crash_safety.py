@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from reliability_kb import AGENT, AGENT_PATH, git, init_repo, snapshot
 
-from codex_hooks.engine import fix
+from codex_hooks.fixing import fix
 from codex_hooks.kb import KnowledgeBase
 
 N_CLAIMS = 12
@@ -105,7 +105,7 @@ def test_exception_between_writes_leaves_old_or_new_and_rerun_completes(
 
 KILLER = """
 import os, signal, sys
-from codex_hooks.engine import fix
+from codex_hooks.fixing import fix
 from codex_hooks.kb import KnowledgeBase
 import codex_hooks.write as write
 

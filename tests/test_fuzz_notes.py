@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_hooks.edit import FrontmatterEditor
-from codex_hooks.engine import fix
 from codex_hooks.errors import EditError, NoteError
+from codex_hooks.fixing import fix
 from codex_hooks.frontmatter import parse_frontmatter
 from codex_hooks.kb import KnowledgeBase, build_info
 from codex_hooks.links import scan_links

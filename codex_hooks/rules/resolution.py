@@ -13,7 +13,7 @@ from ..fuzzy import suggest
 from ..linkindex import LinkIndex, candidates, link_key
 from ..links import WikiLink, retarget, scan_links
 from ..memo import MemoKey
-from ..relink import recorded_relinker
+from ..moves import recorded_relinker
 from ..titles import stem
 from ..typing_runtime import cast
 from .common import spelling

@@ -18,7 +18,7 @@ from ..links import (
     parse_inner,
 )
 from ..model import ERROR, WARNING, Fix, Rule, Violation, rule
-from ..relink import recorded_relinker, stale_referrers
+from ..moves import recorded_relinker, stale_referrers
 from ..titles import stem
 from .common import replacing, spelling
 from .context import RuleContext
