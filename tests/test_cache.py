@@ -463,3 +463,28 @@ def test_notes_from_the_index_copy_and_pickle_as_plain_notes(kb_root: Path):
         for again in (copy.copy(info), copy.deepcopy(info), pickle.loads(pickle.dumps(info))):
             assert type(again) is type(cold[path])
             assert again == cold[path]
+
+
+def test_the_index_key_covers_every_module_that_reads_a_note(tmp_path: Path) -> None:
+    """The index's header names the modules whose code decides what a note's record holds
+    (``cache.CODE``): reading notes, by the quick parser and by libyaml's fallback, loads
+    no other module of the package but those that decide nothing."""
+    notes = tmp_path / "kb"
+    notes.mkdir()
+    (notes / "plain.md").write_text("---\ntype: claim\ndomain: x\n---\nSee [[other]].\n")
+    (notes / "flow.md").write_text("---\ntype: source\ntags: {a: 1}\n---\nBody.\n")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from codex_hooks.settings import Config\n"
+        "from codex_hooks.noteinfo import read_info_stat\n"
+        f"root = Path({str(notes)!r})\n"
+        "infos = [read_info_stat(root, n, Config())[0] for n in ('plain.md', 'flow.md')]\n"
+        "assert [i.kind for i in infos] == ['claim', 'source'], infos\n"
+        "assert infos[1].get('tags') == {'a': '1'}  # scalars stay text\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('codex_hooks.'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = {m.removeprefix("codex_hooks.") for m in done.stdout.split()}
+    assert "frontmatter" in loaded and "quickparse" in loaded  # both ways were taken
+    assert loaded - set(cache.CODE) <= {"memo", "typing_runtime"}
