@@ -16,17 +16,18 @@ clock tick could leave every field equal (git's "racy clean" problem).
 
 The file: :data:`MAGIC`, a header (format, package version, the sizes and modification
 times of the modules that build a ``NoteInfo``, the Python and PyYAML versions, the
-configuration's fingerprint, the ``NoteInfo`` field names), every note's fields as :mod:`marshal` bytes one after
-another, a table ``{path: (size, mtime_ns, ctime_ns, inode, offset, length, kind, facts...)}``
-(the facts: see :func:`~codex_hooks.noteinfo.folded_title`; the last is the Adler-32 checksum
-of the note's bytes, checked when they are decoded), and a trailer with their lengths and
-the table's Adler-32 checksum. The file is mapped into memory, not read. marshal is the fastest
-serialiser of plain data in the standard library, and unlike pickle it cannot run code
-when loaded. A note read from the index is decoded when a rule first reads one of its
-fields (its links when a rule first reads them), straight from the file's bytes; notes
-are written one by one, so neither direction holds a second copy of the whole index in
-memory. A delta file beside the index holds the notes read since it was written, so
-that a commit that changed one note writes one note.
+configuration's fingerprint, the ``NoteInfo`` field names), every note's fields as
+:mod:`marshal` bytes one after another, a table ``{path: (size, mtime_ns, ctime_ns,
+inode, offset, length, kind, facts...)}`` (the facts: see
+:func:`~codex_hooks.noteinfo.folded_title`; the last is the Adler-32 checksum of the
+note's bytes, checked when they are decoded), and a trailer with their lengths and the
+table's Adler-32 checksum. The file is mapped into memory, not read. marshal is the
+fastest serialiser of plain data in the standard library, and unlike pickle it cannot
+run code when loaded. A note read from the index is decoded when a rule first reads one
+of its fields (its links when a rule first reads them), straight from the file's bytes;
+notes are written one by one, so neither direction holds a second copy of the whole
+index in memory. A delta file beside the index holds the notes read since it was
+written, so that a commit that changed one note writes one note.
 
 A missing, truncated, garbled or mismatched file is not an error: it is ignored (a cold
 start) and rewritten. Writes go to a temporary file in the same folder, moved into place

@@ -1,4 +1,4 @@
-"""Running the rules over a knowledge base (their fixes are applied by :mod:`codex_hooks.fixing`)."""
+"""Running the rules over a knowledge base (:mod:`codex_hooks.fixing` applies their fixes)."""
 
 from __future__ import annotations
 
