@@ -88,12 +88,18 @@ class Stored:
         inline) under the key, atomically; a failure leaves nothing behind."""
         rows = [as_row(v) for v in violations]
         body = marshal.dumps((rows, checked, suppressed))
-        from .files import replace_file
+        keep_file(self.file, [marshal.dumps((self.key, _digest(body), body))])
 
-        # A result that cannot be stored is not an error: the next whole check runs again.
-        with contextlib.suppress(OSError, ValueError):
-            os.makedirs(os.path.dirname(self.file), exist_ok=True)
-            replace_file(self.file, [marshal.dumps((self.key, _digest(body), body))])
+
+def keep_file(file: str, chunks: list[bytes]) -> None:
+    """Write ``chunks`` to ``file`` atomically, its folder made first. What is kept beside
+    the index (a stored result or output, the last listing) is only a shortcut: when it
+    cannot be written, nothing is left behind and the next run works it out again."""
+    from .files import replace_file
+
+    with contextlib.suppress(OSError, ValueError):
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        replace_file(file, chunks)
 
 
 def _digest(data: bytes | memoryview) -> bytes:
@@ -234,11 +240,7 @@ def _listed_before(file: str) -> list[str] | None:
 
 def _remember(file: str, paths: list[str]) -> None:
     """Keep the notes git listed, for the next run to look at while git lists them."""
-    from .files import replace_file
-
-    with contextlib.suppress(OSError, ValueError):
-        os.makedirs(os.path.dirname(file), exist_ok=True)
-        replace_file(file, [marshal.dumps(paths)])
+    keep_file(file, [marshal.dumps(paths)])
 
 
 #: The paths of ``git ls-files -z -s``: a staged file comes as "mode blob stage<TAB>path",

@@ -187,14 +187,7 @@ def _read(store: Stored, options: bytes) -> bytes | memoryview | None:
 def _write(store: Stored, options: bytes, body: bytes) -> None:
     """Store ``body`` under the key and ``options``: a header (its length, then the key,
     the checksum and the length of ``body``) and ``body`` as it is printed."""
-    import contextlib
-
-    from ..files import replace_file
-    from ..results import _digest
+    from ..results import _digest, keep_file
 
     head = marshal.dumps((store.key + options, _digest(body), len(body)))
-    # An output that cannot be stored is not an error: the next run builds it again.
-    with contextlib.suppress(OSError, ValueError):
-        file = _file(store)
-        os.makedirs(os.path.dirname(file), exist_ok=True)
-        replace_file(file, [len(head).to_bytes(4, "big"), head, body])
+    keep_file(_file(store), [len(head).to_bytes(4, "big"), head, body])
