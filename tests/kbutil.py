@@ -21,6 +21,17 @@ BUNDLE = next(iter(sorted(CORPUS.glob("*.bundle"))), None) if CORPUS.is_dir() el
 NO_CORPUS = f"the shared corpus is not at {CORPUS} (a git bundle is needed)"
 
 
+def package_paths() -> list[str]:
+    """Where a ``python -S`` child finds this checkout's package and its dependencies
+    alone: without ``site``, whose ``.pth`` files (an editable install's among them)
+    import modules of their own."""
+    import sysconfig
+
+    import codex_hooks
+
+    return [str(Path(codex_hooks.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+
+
 def clone_corpus(dest: Path) -> Path:
     """A fresh clone of the corpus's ``main`` at ``dest`` (the bundle must exist)."""
     assert BUNDLE is not None, NO_CORPUS

@@ -98,16 +98,12 @@ def test_the_script_defers_inspect_until_an_attribute_is_read():
 
 
 def _without_site_env() -> dict[str, str]:
-    """The environment of ``python -S`` that imports this checkout and its dependencies
-    alone: without ``site``, whose ``.pth`` files import modules of their own."""
+    """The environment of a ``python -S`` child that imports this checkout's package."""
     import os
-    import sysconfig
-    from pathlib import Path
 
-    import codex_hooks
+    from kbutil import package_paths
 
-    paths = [str(Path(codex_hooks.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(package_paths())}
 
 
 def test_the_script_defers_urllib_parse_past_pathlib():

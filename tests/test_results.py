@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from kbutil import package_paths
 from test_cache import MESSY, SAMPLE, git
 
 from codex_hooks import cache, cli, results
@@ -219,10 +220,8 @@ def run_listing_imports(
 ) -> subprocess.CompletedProcess[str]:
     """``codex-hooks ARGV`` in a fresh interpreter in ``kb_root`` (without ``site``), its
     standard error ending in ``IMPORTED [...]``: which of ``heavy`` it imported."""
-    import sysconfig
-
     time.sleep(0.2)  # notes written just now are never keyed (see the test above)
-    paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+    paths = package_paths()
     probe = (
         "import sys\n"
         "from codex_hooks.cli import main\n"
@@ -314,11 +313,10 @@ def test_a_one_note_check_imports_neither_pyyaml_nor_rapidfuzz(kb_root: Path) ->
     """A commit of a few notes checks them against the stored index: their plain
     frontmatter is read without PyYAML and their few did-you-mean candidates are scored
     without rapidfuzz, with the same findings as a check that uses both."""
-    import sysconfig
 
     (kb_root / ".codex-hooks.yaml").unlink()  # its settings are read with PyYAML
     git(kb_root, "commit", "-qam", "no configuration")
-    paths = [str(Path(cli.__file__).resolve().parents[1]), sysconfig.get_paths()["purelib"]]
+    paths = package_paths()
     notes = [  # a broken wiki link, a misspelt claims_extracted entry, a one-way claim
         "maps/alignment and markets.md",
         "inbox/archive/2026-02-10-pluralistic-values-survey.md",
