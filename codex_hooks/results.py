@@ -20,7 +20,7 @@ depends on, and its stored result is keyed by:
 
 The key is computed from stats taken *before* the notes are read, so a note that changes
 while the rules run is seen as changed by the next run. The result lives beside the
-index, ``<git dir>/codex-hooks/results-v1.<id>``, as :mod:`marshal` data written
+index, ``<git dir>/codex-hooks/results-v<FORMAT>.<id>``, as :mod:`marshal` data written
 atomically; a missing, damaged or stale file is ignored and replaced. Only the command
 line's ``check --all-files`` and ``baseline`` use it (``--no-cache`` turns it off): it
 imports nothing it does not need, so that a reused result costs little more than starting
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from .gitutil import StrPath
     from .model import Violation
 
-FORMAT = 4
+FORMAT = 5
 #: A stored violation: path, line, column, code, severity, message, the path and title of
 #: its fix (``None`` when it has none), its subject, and its fix's safety (``None`` when
 #: it has none).
@@ -185,62 +185,94 @@ def stored(root: StrPath) -> Stored | None:
         ):
             digest.update(marshal.dumps(part))
         before = _listed_before(known)
-        keys = _stat_keys(root, before, started) if before is not None else None
+        keys = _stat_keys(root, before[1], started) if before is not None else None
     finally:  # git is waited for, and its pipe closed, whatever happens
         listing = listed()
     if listing is None:
         return None
-    found_paths = set()
-    for path in _LISTED.findall(listing):
-        if path[-3:].lower() == b".md":
-            found_paths.add(path.decode("utf-8", "surrogateescape"))
-    paths = sorted(found_paths)
-    if paths != before:  # notes added or removed since: look at these
-        keys = _stat_keys(root, paths, started)
-        _remember(known, paths)
+    # git printing what it printed last time lists the same notes, in the same order; a
+    # new listing (a file staged, added or removed) is read for its notes.
+    if before is None or listing != before[0]:
+        paths = _notes(listing)
+        if before is None or paths != before[1]:  # notes added or removed: look at these
+            keys = _stat_keys(root, paths, started)
+        _remember(known, listing, paths)
     if keys is None:
         return None
-    digest.update(marshal.dumps(listing))
+    # The listing names the notes whose keys follow, in its order.
+    digest.update(len(listing).to_bytes(8, "big"))
+    digest.update(listing)
     digest.update(marshal.dumps(keys))
     return Stored(os.path.join(folder, "codex-hooks", f"results-v{FORMAT}.{slot}"), digest.digest())
 
 
-def _stat_keys(
-    root: StrPath, paths: list[str], started: int
-) -> list[tuple[str, int, int, int, int]] | None:
-    """Each note's ``lstat`` key, in the order given (a note gone is left out); ``None``
-    when one changed too recently to tell (see :func:`~codex_hooks.cache._racy`)."""
-    from . import cache
+#: A note's ``lstat`` key: size, modification and change times, inode; ``None`` for a
+#: note listed but gone.
+StatKey = tuple[int, int, int, int] | None
 
-    keys = []
-    lstat, racy = os.lstat, cache._racy
+
+def _stat_keys(root: StrPath, paths: list[str], started: int) -> list[StatKey] | None:
+    """Each note's ``lstat`` key, in the order given; ``None`` when one changed too
+    recently to tell (see :func:`~codex_hooks.cache._racy`)."""
+    from .cache import RACY_COARSE_NS, _racy
+
+    keys: list[StatKey] = []
+    add, lstat = keys.append, os.lstat
     base = os.path.join(root, "")
+    # A stat older than the wider margin is never racy: the check is spared for nearly
+    # every note (923 function calls, a tenth of a millisecond).
+    recent = started - RACY_COARSE_NS
     for rel in paths:
         try:
             st = lstat(base + rel)
         except OSError:
+            add(None)
             continue
-        if racy(st, started):
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+        if (mtime >= recent or ctime >= recent) and _racy(st, started):
             return None
-        keys.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        add((st.st_size, mtime, ctime, st.st_ino))
     return keys
 
 
-def _listed_before(file: str) -> list[str] | None:
-    """The notes git listed in the last run that wrote ``file`` (see :func:`_remember`)."""
+def _notes(listing: bytes) -> list[str]:
+    """The markdown files of a ``git ls-files -z -s`` listing, sorted, each once (a file
+    with conflicts is listed once per stage)."""
+    found = set()
+    for path in _LISTED.findall(listing):
+        if path[-3:].lower() == b".md":
+            found.add(path.decode("utf-8", "surrogateescape"))
+    return sorted(found)
+
+
+def _listed_before(file: str) -> tuple[bytes, list[str]] | None:
+    """git's listing in the last run that wrote ``file``, and its notes (see
+    :func:`_remember`)."""
     data = _read(file)
     if data is None:
         return None
+    body = memoryview(data)[4:]
     try:
-        found = marshal.loads(data)
+        if _digest(body) != data[:4]:  # damaged: bytes a crash kept from the disk
+            return None
+        found = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
         return None
-    return found if isinstance(found, list) else None
+    if (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and isinstance(found[0], bytes)
+        and isinstance(found[1], list)
+    ):
+        return found
+    return None
 
 
-def _remember(file: str, paths: list[str]) -> None:
-    """Keep the notes git listed, for the next run to look at while git lists them."""
-    keep_file(file, [marshal.dumps(paths)])
+def _remember(file: str, listing: bytes, paths: list[str]) -> None:
+    """Keep git's listing and its notes, for the next run to look at the notes while git
+    lists them, and to spare reading the listing again when it is the same."""
+    data = marshal.dumps((listing, paths))
+    keep_file(file, [_digest(data), data])
 
 
 #: The paths of ``git ls-files -z -s``: a staged file comes as "mode blob stage<TAB>path",
@@ -278,20 +310,27 @@ def _package_hash() -> bytes:
         from .hashes import blake2b
 
         digest = blake2b(digest_size=20)
-        package = os.path.dirname(os.path.abspath(__file__))
-        files = []
-        for folder, _, names in os.walk(package):
-            inside = os.path.relpath(folder, package).replace(os.sep, "/")
-            files += [(f"{inside}/{n}".removeprefix("./"), folder, n) for n in names]
-        for rel, folder, name in sorted(f for f in files if f[0].endswith(".py")):
-            digest.update(rel.encode())
-            try:
-                st = os.stat(os.path.join(folder, name))
-            except OSError:
-                continue
-            digest.update(b"%d %d" % (st.st_size, st.st_mtime_ns))
+        for rel, st in sorted(_modules(os.path.dirname(os.path.abspath(__file__)), "")):
+            digest.update(b"%s %d %d" % (rel.encode(), st.st_size, st.st_mtime_ns))
         _PACKAGE_HASH.append(digest.digest())
     return _PACKAGE_HASH[0]
+
+
+def _modules(folder: str, inside: str) -> list[tuple[str, os.stat_result]]:
+    """Each ``.py`` file under ``folder`` (``__pycache__`` aside): its path below the
+    package, as ``inside`` starts it, and its ``stat``."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            try:
+                if name.endswith(".py"):
+                    found.append((inside + name, entry.stat()))
+                elif name != "__pycache__" and entry.is_dir():
+                    found += _modules(entry.path, f"{inside}{name}/")
+            except OSError:  # gone since the folder was read
+                continue
+    return found
 
 
 def _head(git_dir: str) -> tuple[bytes | None, ...]:

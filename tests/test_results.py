@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -367,18 +368,30 @@ def test_an_untracked_note_with_a_tab_in_its_name_is_part_of_the_key(
 
 def test_the_notes_listed_last_time_only_save_time_never_change_the_key(kb_root: Path) -> None:
     """The key looks at the notes the last run listed while git lists them now: the key
-    is the same with that list missing, garbled, short of a note or holding one too many,
-    and the list is brought up to date."""
+    is the same with that list missing, garbled, damaged, short of a note or holding one
+    too many, and the list is brought up to date."""
     first = results.stored(kb_root)
     assert first is not None
     listing = next((kb_root / ".git" / "codex-hooks").glob("listing-v*"))
-    listed = marshal.loads(listing.read_bytes())
+    kept = listing.read_bytes()
+    raw, listed = marshal.loads(kept[4:])
     assert "domains/health/duplicate.md" in listed and listed == sorted(listed)
+    assert b"\tdomains/health/duplicate.md\0" in raw
+
+    def written(raw: bytes, paths: list[str]) -> bytes:
+        data = marshal.dumps((raw, paths))
+        return zlib.crc32(data).to_bytes(4, "big") + data
+
+    damaged = bytearray(kept)
+    damaged[-10] ^= 0x20
+    earlier = raw.replace(b"\tdomains/health/duplicate.md\0", b"\0")  # before it was added
     for stale in (
         None,
         b"garbled",
-        marshal.dumps(listed[1:]),
-        marshal.dumps(sorted([*listed, "domains/health/gone.md"])),
+        marshal.dumps(listed),  # what an earlier format kept
+        bytes(damaged),
+        written(earlier, listed[1:]),
+        written(earlier, sorted([*listed, "domains/health/gone.md"])),
     ):
         if stale is None:
             listing.unlink()
@@ -386,7 +399,7 @@ def test_the_notes_listed_last_time_only_save_time_never_change_the_key(kb_root:
             listing.write_bytes(stale)
         again = results.stored(kb_root)
         assert again is not None and again.key == first.key
-        assert marshal.loads(listing.read_bytes()) == listed
+        assert listing.read_bytes() == kept
     (kb_root / "domains" / "health" / "duplicate.md").write_text("---\ntype: claim\n---\n")
     changed = results.stored(kb_root)
     assert changed is not None and changed.key != first.key
