@@ -1,11 +1,11 @@
 """Time ``codex-hooks graph`` against the floor and against obsidiantools, and compare
 where each resolves every wiki link.
 
-    python benchmarks/graph.py [KB] [--runs 3] [--venv DIR] [--work DIR]
+    python benchmarks/graph.py [KB] [--runs 9] [--venv DIR] [--work DIR]
 
 KB defaults to the real corpus (cloned from ``../shared/corpus``). In one run, each
-scenario a separate process, ``--runs`` times (the median wall time, as a ratio to the
-floor measured in the same run; see benchmarks/run.py):
+scenario a separate process, in turn, for ``--runs`` rounds (the median wall time, as a
+ratio to the floor measured in the same rounds; see benchmarks/run.py):
 
 * floor: ``benchmarks/floor.py`` (list, read and libyaml-parse every note);
 * cold: ``codex-hooks graph --format json`` with no on-disk index and no stored output
@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -104,21 +105,42 @@ def remove_stored(kb: Path) -> None:
 
 
 def timed(name, cmd, kb, runs, before=None, label=None) -> dict:
-    found = []
+    """``cmd`` run ``runs`` times in a row (obsidiantools: the others go through
+    :func:`interleaved`)."""
+    return interleaved([(name, cmd, before, label)], kb, runs)[0]
+
+
+def interleaved(scenarios, kb, runs) -> list[dict]:
+    """Each of ``scenarios`` (name, command, what to do before each run, label) once per
+    round, for ``runs`` rounds. A machine's speed drifts over a run (the floor's median
+    moved by a tenth between runs of a day here): timed in turn, every scenario sees the
+    same drift, where timed one after the other the last ones would see another machine
+    than the floor did. Each scenario leaves what the next one expects: cold leaves the
+    index and the stored output, index only leaves the stored output warm reprints."""
+    found: dict[str, list] = {name: [] for name, *_ in scenarios}
     for _ in range(runs):
-        if before is not None:
-            before()
-        found.append(measure(cmd, kb))
-        if found[-1].code != 0:
-            raise SystemExit(f"{name}: {' '.join(cmd)} exited {found[-1].code}")
-    return {
-        "scenario": name,
-        "median": statistics.median(r.seconds for r in found),
-        "runs": len(found),
-        "rss": max(r.rss_mib for r in found),
-        "out": found[-1].out,
-        "command": label or " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd)),
-    }
+        for name, cmd, before, _label in scenarios:
+            if before is not None:
+                before()
+            runs_so_far = found[name]
+            runs_so_far.append(measure(cmd, kb))
+            if runs_so_far[-1].code != 0:
+                raise SystemExit(f"{name}: {' '.join(cmd)} exited {runs_so_far[-1].code}")
+            if len(runs_so_far) > 1:
+                # Only the last output is kept: this process's peak is counted in its
+                # children's (see run.measure).
+                runs_so_far[-2].out = b""
+    return [
+        {
+            "scenario": name,
+            "median": statistics.median(r.seconds for r in found[name]),
+            "runs": len(found[name]),
+            "rss": max(r.rss_mib for r in found[name]),
+            "out": found[name][-1].out,
+            "command": label or " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd)),
+        }
+        for name, cmd, _before, label in scenarios
+    ]
 
 
 def compare(ours: dict, theirs: dict) -> tuple[Counter, dict[str, list[str]], int]:
@@ -202,7 +224,7 @@ def _cause(target: str, ours: str | None, theirs: str | None, names: Counter) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("kb", nargs="?", type=Path, help="knowledge base (default: the corpus)")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=9, help="rounds (default: 9)")
     parser.add_argument(
         "--work",
         type=Path,
@@ -223,13 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     install(args.work)
     warm_page_cache(kb)
     graph = [*cli(), "graph", "--format", "json"]
-    rows = [
-        timed("floor", [interpreter(), str(HERE / "floor.py"), str(kb)], kb, args.runs),
-        timed("cold", graph, kb, args.runs, lambda: remove_index(kb)),
-        timed("no cache", [*graph, "--no-cache"], kb, args.runs),
-        timed("index only", graph, kb, args.runs, lambda: remove_stored(kb)),
-        timed("warm", graph, kb, args.runs),
-    ]
+    rows = interleaved(
+        [
+            ("floor", [interpreter(), str(HERE / "floor.py"), str(kb)], None, None),
+            ("cold", graph, lambda: remove_index(kb), None),
+            ("no cache", [*graph, "--no-cache"], None, None),
+            ("index only", graph, lambda: remove_stored(kb), None),
+            ("warm", graph, None, None),
+        ],
+        kb,
+        args.runs,
+    )
     floor = rows[0]["median"]
     theirs = None
     if not args.no_obsidiantools:
@@ -255,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['scenario']} | `{r['command']}` | {r['median']:.3f} | {r['runs']} | "
             f"{ratio:.2f}× | {f'≤ {goal}×' if goal else ''} | {met} | {r['rss']:.0f} |"
         )
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own /= 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes there, KiB here
+    print(f"\n(A peak of {own:.0f} MiB or less is this script's own: see run.measure.)")
     c = ours["counts"]
     print(
         f"\ncodex-hooks: {c['nodes']} nodes, {c['edges']} edges "
