@@ -22,9 +22,9 @@ The key is computed from stats taken *before* the notes are read, so a note that
 while the rules run is seen as changed by the next run. The result lives beside the
 index, ``<git dir>/codex-hooks/results-v<FORMAT>.<id>``, as :mod:`marshal` data written
 atomically; a missing, damaged or stale file is ignored and replaced. Only the command
-line's ``check --all-files`` and ``baseline`` use it (``--no-cache`` turns it off): it
-imports nothing it does not need, so that a reused result costs little more than starting
-Python.
+line's ``check --all-files`` and ``baseline`` use it, and ``graph`` keys its stored
+output with the same key (``--no-cache`` turns them off): it imports nothing it does
+not need, so that a reused result costs little more than starting Python.
 
 What is stored is every finding of the check, with its subject, except those suppressed
 inline (a note's comments are part of its bytes, which the key covers): the baseline is
@@ -219,8 +219,8 @@ def _stat_keys(root: StrPath, paths: list[str], started: int) -> list[StatKey] |
     keys: list[StatKey] = []
     add, lstat = keys.append, os.lstat
     base = os.path.join(root, "")
-    # A stat older than the wider margin is never racy: the check is spared for nearly
-    # every note (923 function calls, a tenth of a millisecond).
+    # A stat older than the wider margin is never racy: nearly every note is spared the
+    # check's function call.
     recent = started - RACY_COARSE_NS
     for rel in paths:
         try:
@@ -326,7 +326,7 @@ def _modules(folder: str, inside: str) -> list[tuple[str, os.stat_result]]:
             try:
                 if name.endswith(".py"):
                     found.append((inside + name, entry.stat()))
-                elif name != "__pycache__" and entry.is_dir():
+                elif name != "__pycache__" and entry.is_dir(follow_symlinks=False):
                     found += _modules(entry.path, f"{inside}{name}/")
             except OSError:  # gone since the folder was read
                 continue

@@ -305,6 +305,9 @@ def test_editing_a_module_of_the_package_changes_the_key(tmp_path: Path) -> None
 
     before = key()
     assert key() == before
+    # A link to a folder is not followed: a loop neither hangs nor changes the key.
+    (package / "rules" / "loop").symlink_to(package, target_is_directory=True)
+    assert key() == before
     rule = package / "rules" / "fields.py"
     rule.write_text(rule.read_text() + "\n# edited\n")
     assert key() != before
