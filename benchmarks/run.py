@@ -151,7 +151,10 @@ def install(work: Path) -> None:
     """Install a copy of the package, taken now, into a clean virtual environment under
     ``work``, as ``pip install`` (and so pre-commit) leaves it: the package byte-compiled
     in the environment's site-packages and pip's ``codex-hooks`` script. The floor and
-    every measured command run with that environment's interpreter.
+    every measured command run with that environment's interpreter. The copy is of the
+    checkout this script is in (``REPO``), whichever package the interpreter running it
+    imports: a benchmark copied into another checkout (an older commit's, say) measures
+    that checkout's code.
 
     Why: the code under test (whose hash keys the index) must not change while the
     benchmark runs, and a development environment is not what users run. An editable
@@ -166,8 +169,6 @@ def install(work: Path) -> None:
     import sysconfig
     import venv
 
-    import codex_hooks
-
     env = work / "env"
     venv.EnvBuilder(clear=True, symlinks=os.name != "nt", with_pip=False).create(env)
     bin_dir = env / ("Scripts" if os.name == "nt" else "bin")
@@ -179,7 +180,12 @@ def install(work: Path) -> None:
         check=True,
     ).stdout.strip()
     dest = Path(purelib)
-    src = Path(codex_hooks.__file__).resolve().parent
+    src = REPO / "codex_hooks"
+    if not (src / "__init__.py").is_file():  # the script outside a checkout: what is imported
+        import codex_hooks
+
+        src = Path(codex_hooks.__file__).resolve().parent
+    print(f"  measuring the package at {src}", file=sys.stderr, flush=True)
     shutil.copytree(src, dest / "codex_hooks", ignore=shutil.ignore_patterns("__pycache__"))
     # Byte-compiled, as `pip install` leaves a package: otherwise, where bytecode is not
     # written (PYTHONDONTWRITEBYTECODE), every run would compile every module again.

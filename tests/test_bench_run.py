@@ -152,3 +152,22 @@ def test_install_measures_a_clean_copy_of_the_package(tmp_path: Path, monkeypatc
     assert version.stdout.startswith("codex-hooks ")
     # The copy was byte-compiled, as pip leaves it.
     assert list((Path(out[0]).parent / "__pycache__").glob("cli.*.pyc"))
+
+
+def test_install_copies_the_checkout_the_benchmark_is_in(tmp_path: Path, monkeypatch) -> None:
+    """A benchmark copied into another checkout measures that checkout's package, not
+    the one the interpreter running it imports."""
+    import shutil
+
+    other = tmp_path / "other-checkout"
+    shutil.copytree(ROOT / "codex_hooks", other / "codex_hooks")
+    marked = other / "codex_hooks" / "version.py"
+    marked.write_text(marked.read_text() + "\n# the other checkout\n")
+    monkeypatch.setattr(bench, "REPO", other)
+    monkeypatch.setattr(bench, "ENV", dict(bench.ENV))
+    monkeypatch.setattr(bench, "PYTHON", bench.PYTHON)
+    monkeypatch.setattr(bench, "SCRIPT", bench.SCRIPT)
+    bench.install(tmp_path / "work")
+    env = tmp_path / "work" / "env"
+    [installed] = {p.resolve() for p in env.glob("lib*/python*/site-packages/codex_hooks")}
+    assert (installed / "version.py").read_text() == marked.read_text()
